@@ -1,0 +1,44 @@
+"""Command line: ``python -m bot ask | chat | check | run``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Engagement-Assistent")
+    parser.add_argument("--config", type=Path, help="YAML settings file (default: $BOT_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer questions from stdin as JSON lines (offline)")
+    ask.add_argument("--explain", action="store_true", help="human-readable scores instead of JSON")
+    sub.add_parser("chat", help="offline terminal chat with the real handlers")
+    sub.add_parser("check", help="validate configuration, texts and knowledge files")
+    run = sub.add_parser("run", help="run the Telegram bot (long polling or webhook)")
+    run.add_argument("--config", dest="run_config", type=Path, help="YAML settings file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config_path: Path | None = getattr(args, "run_config", None) or args.config
+    if args.command == "ask":
+        from bot.cli.ask import run_ask
+
+        return run_ask(config_path, sys.stdin, sys.stdout, explain=args.explain)
+    if args.command == "check":
+        from bot.cli.check import run_check
+
+        return run_check(config_path, sys.stdout, sys.stderr)
+    if args.command == "chat":
+        from bot.cli.chat import run_chat
+
+        return run_chat(config_path, sys.stdin, sys.stdout)
+    from bot.cli.run import run_bot
+
+    return run_bot(config_path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

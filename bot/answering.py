@@ -1,0 +1,111 @@
+"""Question -> Reply: the Q&A domain on top of the knowledge base and the matcher (no telegram)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from bot import callbacks
+from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge.dates import render_answer
+from bot.matching import Matcher, MatchResult
+from bot.replies import Button, Reply, Suggestion
+from bot.texts import Texts
+
+MAX_SUGGESTIONS = 3
+
+
+class Answerer:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher,
+        texts: Texts,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self.texts = texts
+        self.today = today
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def entry_text(self, entry: Entry) -> str:
+        return render_answer(
+            entry,
+            self.today(),
+            past=self.texts.raw("date_past"),
+            upcoming=self.texts.raw("date_upcoming"),
+            same_day=self.texts.raw("date_today"),
+        )
+
+    def _entry_buttons(self, entry: Entry) -> tuple[tuple[Button, ...], ...]:
+        rows: list[tuple[Button, ...]] = []
+        if entry.action == "request":
+            rows.append((Button(self.texts.plain("btn_start_request"), callbacks.request()),))
+        for rel in entry.related:
+            related = self.kb.entries[rel]
+            rows.append((Button(related.title, callbacks.entry(related.id)),))
+        rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
+        return tuple(rows)
+
+    def entry_reply(self, entry: Entry) -> Reply:
+        kind = "action" if entry.action == "request" else "answer"
+        return Reply(
+            kind=kind,
+            text=self.entry_text(entry),
+            buttons=self._entry_buttons(entry),
+            entry_id=entry.id,
+            start_request=entry.action == "request",
+        )
+
+    def show_entry(self, entry_id: str) -> Reply | None:
+        entry = self.kb.entry(entry_id)
+        return self.entry_reply(entry) if entry else None
+
+    def menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        rows = [(Button(item.label, callbacks.entry(item.entry)),) for item in self.kb.menu]
+        rows.append(
+            (
+                Button(self.texts.plain("btn_ask"), callbacks.ask()),
+                Button(self.texts.plain("btn_request"), callbacks.request()),
+            )
+        )
+        return tuple(rows)
+
+    def menu(self, intro_key: str = "menu_prompt") -> Reply:
+        return Reply(kind="info", text=self.texts.render(intro_key), buttons=self.menu_buttons())
+
+    # -- answering -------------------------------------------------------------------------
+
+    def answer(self, question: str) -> tuple[Reply, MatchResult]:
+        """Decide how to answer a free-text question; also return the match for logging."""
+        result = self.matcher.match(question)
+        if result.band == "smalltalk" and result.smalltalk_id:
+            talk = self.kb.smalltalk[result.smalltalk_id]
+            return Reply(kind="smalltalk", text=talk.answer), result
+        if result.band == "answer" and result.candidates:
+            entry = self.kb.entries[result.candidates[0].entry_id]
+            return self.entry_reply(entry), result
+        suggestions = tuple(
+            Suggestion(c.entry_id, self.kb.entries[c.entry_id].title,
+                       self.entry_text(self.kb.entries[c.entry_id]))
+            for c in result.candidates[:MAX_SUGGESTIONS]
+        )
+        if result.band == "suggest" and suggestions:
+            rows = [(Button(s.title, callbacks.entry(s.entry_id)),) for s in suggestions]
+            rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
+            return (
+                Reply(
+                    kind="suggestions",
+                    text=self.texts.render("suggest_intro"),
+                    buttons=tuple(rows),
+                    suggestions=suggestions,
+                ),
+                result,
+            )
+        # Fallback: the team button is added by the handler, which knows the logged question id.
+        return (
+            Reply(kind="fallback", text=self.texts.render("fallback"), buttons=self.menu_buttons()),
+            result,
+        )

@@ -1,0 +1,93 @@
+"""Strict codec for callback data.
+
+Callback data is chosen by the client and can be forged, so it is parsed against a closed grammar
+and never trusted further than "which button of ours this claims to be". It carries ids only,
+never personal data, and always fits Telegram's 64-byte limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+_ID = r"[a-z0-9_]{1,31}"
+_NUM = r"[0-9]{1,12}"
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "menu": re.compile(r"m"),
+    "entry": re.compile(rf"e:(?P<entry>{_ID})"),
+    "ask": re.compile(r"q"),
+    "request": re.compile(r"r"),
+    "to_team": re.compile(rf"t:(?P<id>{_NUM})"),
+    "dialogue": re.compile(rf"d:(?P<id>{_NUM}):(?P<rev>{_NUM}):(?P<op>[a-z]{{1,8}})(?::(?P<arg>[a-z0-9_]{{1,24}}))?"),
+    "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|done|reopen)"),
+    "privacy": re.compile(r"p:(?P<op>del|keep)"),
+}
+
+
+@dataclass(frozen=True)
+class Callback:
+    kind: str
+    entry: str | None = None
+    id: int | None = None
+    rev: int | None = None
+    op: str | None = None
+    arg: str | None = None
+
+
+def parse(data: str | None) -> Callback | None:
+    """Return the callback, or None for anything that is not exactly one of ours."""
+    if not data or len(data.encode("utf-8")) > MAX_BYTES:
+        return None
+    for kind, pattern in _PATTERNS.items():
+        match = pattern.fullmatch(data)
+        if match:
+            groups = match.groupdict()
+            return Callback(
+                kind=kind,
+                entry=groups.get("entry"),
+                id=int(groups["id"]) if groups.get("id") else None,
+                rev=int(groups["rev"]) if groups.get("rev") else None,
+                op=groups.get("op"),
+                arg=groups.get("arg"),
+            )
+    return None
+
+
+def _checked(data: str) -> str:
+    if parse(data) is None:
+        raise ValueError(f"invalid callback data {data!r}")
+    return data
+
+
+def menu() -> str:
+    return "m"
+
+
+def entry(entry_id: str) -> str:
+    return _checked(f"e:{entry_id}")
+
+
+def ask() -> str:
+    return "q"
+
+
+def request() -> str:
+    return "r"
+
+
+def to_team(question_id: int) -> str:
+    return _checked(f"t:{question_id}")
+
+
+def dialogue(draft_id: int, rev: int, op: str, arg: str | None = None) -> str:
+    return _checked(f"d:{draft_id}:{rev}:{op}" + (f":{arg}" if arg else ""))
+
+
+def card(ticket_id: int, op: str) -> str:
+    return _checked(f"c:{ticket_id}:{op}")
+
+
+def privacy(op: str) -> str:
+    return _checked(f"p:{op}")

@@ -1,0 +1,26 @@
+"""``python -m bot check``: validate settings, texts and knowledge files; non-zero on errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, load_settings
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.texts import TextsError, load_texts
+
+
+def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
+    try:
+        settings = load_settings(config_path)
+        texts = load_texts()
+        kb = load_knowledge(settings.knowledge.path)
+    except (ConfigError, KnowledgeError, TextsError) as exc:
+        err.write(f"check failed:\n{exc}\n")
+        return 1
+    out.write(
+        f"ok: {len(kb.entries)} entries, {len(kb.smalltalk)} small-talk items, "
+        f"{len(kb.synonyms)} synonym groups, {len(texts.keys())} texts "
+        f"(knowledge: {settings.knowledge.path})\n"
+    )
+    return 0

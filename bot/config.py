@@ -1,0 +1,146 @@
+"""Settings: embedded defaults, overridden by a YAML file, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "BOT_TOKEN": ("telegram", "token"),
+    "TELEGRAM_BASE_URL": ("telegram", "base_url"),
+    "TEAM_CHAT_ID": ("team", "chat_id"),
+    "DATABASE_PATH": ("database", "path"),
+}
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names file and key."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WebhookSettings(Section):
+    url: str = Field(description="Public HTTPS URL Telegram posts updates to.")
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str | None = None
+
+
+class TelegramSettings(Section):
+    token: str | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    webhook: WebhookSettings | None = None
+
+
+class TeamSettings(Section):
+    chat_id: int | None = None
+    admins: list[int] = Field(default_factory=list)
+    digest_after_days: int = Field(default=3, ge=1)
+    digest_hour: int = Field(default=8, ge=0, le=23)
+
+
+class DatabaseSettings(Section):
+    path: Path = Path("data/bot.sqlite")
+
+
+class KnowledgeSettings(Section):
+    path: Path = BUNDLED_KNOWLEDGE
+
+
+class MatchingSettings(Section):
+    """Decision bands of the matcher (tuned on the development questions)."""
+
+    answer_threshold: float = Field(default=0.55, ge=0, le=1)
+    suggest_threshold: float = Field(default=0.35, ge=0, le=1)
+    margin: float = Field(default=0.08, ge=0, le=1)
+
+
+class RequestSettings(Section):
+    draft_ttl_days: int = Field(default=7, ge=1)
+    reminder_before_hours: int = Field(default=24, ge=1)
+    max_open_per_user: int = Field(default=5, ge=1)
+
+
+class OperatorSettings(Section):
+    """Who runs the bot: shown in the privacy notice and the help text."""
+
+    name: str = "Kompetenzzentrum Engagement, Der Paritätische Schleswig-Holstein"
+    address: str = "(Anschrift in der Konfiguration eintragen: operator.address)"
+    email: str = "(E-Mail in der Konfiguration eintragen: operator.email)"
+    phone: str | None = None
+    privacy_contact: str = "(Datenschutzkontakt in der Konfiguration eintragen)"
+
+
+class RetentionSettings(Section):
+    closed_requests_days: int = Field(default=365, ge=1)
+    question_log_days: int = Field(default=180, ge=1)
+    delivered_outbox_days: int = Field(default=30, ge=1)
+
+
+class LoggingSettings(Section):
+    level: str = "INFO"
+    format: str = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class Settings(Section):
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    team: TeamSettings = Field(default_factory=TeamSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    requests: RequestSettings = Field(default_factory=RequestSettings)
+    operator: OperatorSettings = Field(default_factory=OperatorSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+    for var, (section, key) in ENV_OVERRIDES.items():
+        value = env.get(var)
+        if value:
+            raw.setdefault(section, {})
+            if not isinstance(raw[section], dict):
+                raise ConfigError(f"'{section}' must be a mapping")
+            raw[section][key] = value
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``path`` (or ``BOT_CONFIG``), then apply environment overrides.
+
+    Relative paths in the file are taken relative to the working directory, as an operator
+    running ``python -m bot run`` from the project directory expects.
+    """
+    env = os.environ if env is None else env
+    if path is None and env.get("BOT_CONFIG"):
+        path = Path(env["BOT_CONFIG"])
+    raw: dict[str, Any] = {}
+    source = "defaults"
+    if path is not None:
+        source = str(path)
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: configuration file not found") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: the top level must be a mapping")
+        raw = loaded or {}
+    _apply_env(raw, env)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            f"{source}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        ]
+        raise ConfigError("\n".join(problems)) from None

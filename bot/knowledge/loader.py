@@ -1,0 +1,126 @@
+"""Load the knowledge directory into one validated KnowledgeBase.
+
+Every error names the file and the entry, so whoever edited the YAML finds the spot at once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.knowledge.models import DATE_PLACEHOLDER, KnowledgeBase, KnowledgeFile
+
+SCHEMA_FILE = "schema.json"
+
+
+class KnowledgeError(Exception):
+    """A knowledge file is broken; the message names file and entry."""
+
+
+def _entry_label(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """Describe where in the file a validation error sits, by entry id where there is one."""
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        section, index = loc[0], loc[1]
+        try:
+            item = raw[section][index]
+        except (KeyError, IndexError, TypeError):
+            item = None
+        ident = item.get("id") if isinstance(item, dict) else None
+        where = f"{section}[{index}]" + (f" (id '{ident}')" if ident else "")
+        rest = ".".join(str(p) for p in loc[2:])
+        return f"{where}" + (f", field '{rest}'" if rest else "")
+    return ".".join(str(p) for p in loc) or "file"
+
+
+def parse_file(path: Path) -> KnowledgeFile:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{path.name}: the top level must be a mapping")
+    try:
+        return KnowledgeFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            f"{path.name}: {_entry_label(raw, tuple(err['loc']))}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise KnowledgeError("\n".join(problems)) from None
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def load_knowledge(directory: Path) -> KnowledgeBase:
+    """Parse every ``*.yaml`` in the directory and cross-check ids, links and dates."""
+    if not directory.is_dir():
+        raise KnowledgeError(f"{directory}: knowledge directory not found")
+    files = knowledge_files(directory)
+    if not files:
+        raise KnowledgeError(f"{directory}: no *.yaml knowledge files")
+
+    entries: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    smalltalk: dict[str, Any] = {}
+    synonyms: dict[str, list[str]] = {}
+    menu: list[Any] = []
+    problems: list[str] = []
+
+    for path in files:
+        try:
+            parsed = parse_file(path)
+        except KnowledgeError as exc:
+            problems.append(str(exc))
+            continue
+        for entry in parsed.entries:
+            if entry.id in origin:
+                problems.append(
+                    f"{path.name}: entry '{entry.id}': duplicate id (also in {origin[entry.id]})"
+                )
+                continue
+            origin[entry.id] = path.name
+            entries[entry.id] = entry
+            used = set(DATE_PLACEHOLDER.findall(entry.answer))
+            for missing in sorted(used - entry.date_ids()):
+                problems.append(
+                    f"{path.name}: entry '{entry.id}': {{date:{missing}}} names no date of the entry"
+                )
+        for talk in parsed.smalltalk:
+            if talk.id in smalltalk or talk.id in origin:
+                problems.append(f"{path.name}: smalltalk '{talk.id}': duplicate id")
+                continue
+            origin[talk.id] = path.name
+            smalltalk[talk.id] = talk
+        for word, alternatives in parsed.synonyms.items():
+            synonyms.setdefault(word, []).extend(alternatives)
+        menu.extend((path.name, item) for item in parsed.menu)
+
+    for entry_id, entry in entries.items():
+        for rel in entry.related:
+            if rel not in entries:
+                problems.append(f"{origin[entry_id]}: entry '{entry_id}': related id '{rel}' does not exist")
+    for file_name, item in menu:
+        if item.entry not in entries:
+            problems.append(f"{file_name}: menu item '{item.label}': entry '{item.entry}' does not exist")
+    if problems:
+        raise KnowledgeError("\n".join(problems))
+
+    return KnowledgeBase(
+        entries=entries,
+        smalltalk=smalltalk,
+        synonyms=synonyms,
+        menu=[item for _, item in menu],
+    )
+
+
+def json_schema() -> str:
+    """The JSON schema of a knowledge file, for editors (published as knowledge/schema.json)."""
+    return json.dumps(KnowledgeFile.model_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,32 @@
+"""What the bot says, independent of Telegram: text (Telegram HTML) plus button rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ReplyKind = Literal["answer", "action", "suggestions", "fallback", "smalltalk", "info"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # callback data, see bot.callbacks
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entry_id: str
+    title: str
+    text: str  # the rendered answer shown when the suggestion is picked
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: ReplyKind
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    entry_id: str | None = None
+    start_request: bool = False  # the question asked for the request dialogue
+    extras: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Telegram adapter: thin handlers and the composition root (app.py)."""

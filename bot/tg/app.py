@@ -1,0 +1,169 @@
+"""The composition root: builds the Application, its services and its handlers, in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.answering import Answerer
+from bot.config import Settings
+from bot.dialogue import DialogueEngine
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
+from bot.storage import Storage
+from bot.texts import Texts, load_texts
+from bot.tg import (
+    dialogue_handlers,
+    errors,
+    group_handlers,
+    jobs,
+    privacy_handlers,
+    qa,
+    router,
+    team_handlers,
+)
+from bot.tg.services import SERVICES_KEY, Services, utc_now
+
+log = logging.getLogger(__name__)
+
+OFFLINE_TOKEN = "123456:OFFLINE"
+
+PRIVATE_COMMANDS = [
+    ("start", "Menü und Begrüßung"),
+    ("anfrage", "Beratung oder Workshop anfragen"),
+    ("hilfe", "Was der Assistent kann"),
+    ("abbrechen", "Laufende Anfrage abbrechen"),
+    ("datenschutz", "Hinweise zum Datenschutz"),
+    ("meinedaten", "Meine gespeicherten Daten"),
+    ("loeschen", "Meine Daten löschen"),
+]
+TEAM_COMMANDS = [
+    ("offen", "Offene Anfragen und Fragen"),
+    ("anfrage", "Details zu einer Anfrage: /anfrage A-2026-0001"),
+    ("export", "CSV-Export der Anfragen"),
+    ("statistik", "Zahlen nach Art, Status und Monat"),
+    ("unbeantwortet", "Häufige unbeantwortete Fragen"),
+    ("reload", "Wissensbasis neu laden"),
+]
+
+
+def build_services(settings: Settings, storage: Storage, texts: Texts,
+                   clock: Callable[[], Any] = utc_now) -> Services:
+    kb = load_knowledge(settings.knowledge.path)
+    answerer = Answerer(kb, Matcher(kb, settings.matching), texts,
+                        today=lambda: clock().date())
+    dialogue = DialogueEngine(texts, notice_version=texts.raw("privacy_version"))
+    return Services(settings=settings, kb=kb, texts=texts, answerer=answerer, storage=storage,
+                    dialogue=dialogue, clock=clock, team_chat_id=settings.team.chat_id)
+
+
+def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    """All handlers in one ordered list. Within group 0 only the first match runs."""
+    private = filters.ChatType.PRIVATE
+    new_msg = filters.UpdateType.MESSAGE
+    team_chat = filters.Chat(chat_id=settings.team.chat_id) if settings.team.chat_id else None
+
+    handlers: list[Any] = [
+        ChatMemberHandler(group_handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        CallbackQueryHandler(router.on_callback),
+        # Private commands.
+        CommandHandler("start", qa.cmd_start, filters=private & new_msg),
+        CommandHandler(["hilfe", "help"], qa.cmd_help, filters=private & new_msg),
+        CommandHandler("anfrage", dialogue_handlers.cmd_request, filters=private & new_msg),
+        CommandHandler(["abbrechen", "cancel"], dialogue_handlers.cmd_cancel,
+                       filters=private & new_msg),
+        CommandHandler("datenschutz", privacy_handlers.cmd_privacy, filters=private & new_msg),
+        CommandHandler("meinedaten", privacy_handlers.cmd_my_data, filters=private & new_msg),
+        CommandHandler("loeschen", privacy_handlers.cmd_delete, filters=private & new_msg),
+    ]
+    if team_chat is not None:
+        team = team_chat & new_msg
+        handlers += [
+            CommandHandler("offen", team_handlers.cmd_open, filters=team),
+            CommandHandler("anfrage", team_handlers.cmd_ticket, filters=team),
+            CommandHandler("export", team_handlers.cmd_export, filters=team),
+            CommandHandler("statistik", team_handlers.cmd_stats, filters=team),
+            CommandHandler("unbeantwortet", team_handlers.cmd_unanswered, filters=team),
+            CommandHandler("reload", team_handlers.cmd_reload, filters=team),
+            CommandHandler(["hilfe", "help", "start"], team_handlers.cmd_team_help, filters=team),
+            MessageHandler(team & filters.REPLY & ~filters.COMMAND, team_handlers.on_team_reply),
+        ]
+    handlers += [
+        # Private messages: the dialogue's contact button, then text, then the rest.
+        MessageHandler(private & new_msg & filters.CONTACT, dialogue_handlers.on_contact),
+        MessageHandler(private & new_msg & filters.TEXT & ~filters.COMMAND, router.on_private_text),
+        MessageHandler(private & new_msg & filters.COMMAND, qa.on_unknown_command),
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, qa.on_edited_message),
+        MessageHandler(private & new_msg, qa.on_non_text),
+        # Groups other than the team chat.
+        MessageHandler(filters.ChatType.GROUPS & new_msg, group_handlers.on_foreign_group_message),
+    ]
+    for handler in handlers:
+        app.add_handler(handler)
+    app.add_error_handler(errors.on_error)
+
+
+async def set_commands(app: Application[Any, Any, Any, Any, Any, Any], team_chat_id: int | None) -> None:
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in PRIVATE_COMMANDS],
+                                  scope=BotCommandScopeAllPrivateChats())
+    if team_chat_id is not None:
+        try:
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in TEAM_COMMANDS],
+                                          scope=BotCommandScopeChat(team_chat_id))
+        except TelegramError as exc:  # the start-up check reports team chat problems clearly
+            log.warning("could not set team commands: %s", exc)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    clock: Callable[[], Any] = utc_now,
+    rate_limit: bool = True,
+    check_team_chat: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the bot. ``request`` replaces the network (offline chat, tests)."""
+    texts = load_texts()
+    builder = ApplicationBuilder().token(settings.telegram.token or OFFLINE_TOKEN)
+    builder.base_url(settings.telegram.base_url)
+    if request is not None:
+        builder.request(request).get_updates_request(updates_request or request)
+    if rate_limit:
+        builder.rate_limiter(AIORateLimiter(max_retries=0))
+
+    async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        storage = await Storage.open(settings.database.path)
+        services = build_services(settings, storage, texts, clock)
+        services.bot_username = app.bot.username or ""
+        app.bot_data[SERVICES_KEY] = services
+        if check_team_chat:
+            await team_handlers.verify_team_chat(app.bot, services)
+        await set_commands(app, services.team_chat_id)
+        jobs.schedule(app, services)
+
+    async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        services = app.bot_data.pop(SERVICES_KEY, None)
+        if isinstance(services, Services):
+            await services.storage.close()
+
+    builder.post_init(post_init).post_shutdown(post_shutdown)
+    app = builder.build()
+    register_handlers(app, settings)
+    return app
+

@@ -1,0 +1,45 @@
+"""The services handlers use, built once by the composition root and found via the context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import ContextTypes
+
+from bot.answering import Answerer
+from bot.config import Settings
+from bot.dialogue import DialogueEngine
+from bot.knowledge import KnowledgeBase
+from bot.storage import Storage
+from bot.texts import Texts
+
+SERVICES_KEY = "services"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    kb: KnowledgeBase
+    texts: Texts
+    answerer: Answerer
+    storage: Storage
+    dialogue: DialogueEngine
+    clock: Callable[[], dt.datetime] = utc_now
+    bot_username: str = ""
+    team_chat_id: int | None = None
+    wake_outbox: Callable[[], None] = lambda: None  # set by the delivery worker
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    services = context.bot_data.get(SERVICES_KEY)
+    if not isinstance(services, Services):
+        raise RuntimeError("services are not initialised (post_init did not run)")
+    return services
