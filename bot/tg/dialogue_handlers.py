@@ -20,6 +20,10 @@ from bot.tg.services import Services, get_services
 
 log = logging.getLogger(__name__)
 
+# Without a configured team chat the request is stored all the same; its card waits in the
+# outbox under this placeholder until a team chat is configured.
+UNCONFIGURED_TEAM_CHAT = 0
+
 
 def _ttl(services: Services) -> dt.timedelta:
     return dt.timedelta(days=services.settings.requests.draft_ttl_days)
@@ -228,7 +232,7 @@ async def submit(message: Message, services: Services, draft: Draft, state: Dial
     """Stores the request and its team card in one transaction, then confirms with the ref."""
     data = services.dialogue.ticket_data(state)
     ticket, created = await services.storage.tickets.submit_request(
-        draft, data, services.clock(), {"chat_id": services.team_chat_id})
+        draft, data, services.clock(), {"chat_id": services.team_chat_id or UNCONFIGURED_TEAM_CHAT})
     key = "req_receipt" if created else "req_already_sent"
     await _send(message, message.chat_id, services.texts.render(key, ref=ticket.ref))
     if created:

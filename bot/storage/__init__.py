@@ -1,0 +1,68 @@
+"""Storage: one aiosqlite connection, numbered migrations, one repository per concern."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.storage.db import Database
+from bot.storage.drafts import DraftRepo
+from bot.storage.messages import MessageRepo
+from bot.storage.models import (
+    Draft,
+    LoggedQuestion,
+    OutboxItem,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from bot.storage.outbox import OutboxRepo
+from bot.storage.privacy import PrivacyRepo
+from bot.storage.questions import QuestionLog
+from bot.storage.tickets import TicketRepo
+
+__all__ = [
+    "Database",
+    "Draft",
+    "DraftRepo",
+    "LoggedQuestion",
+    "MessageRepo",
+    "OutboxItem",
+    "OutboxRepo",
+    "PrivacyRepo",
+    "QuestionLog",
+    "Storage",
+    "Ticket",
+    "TicketEvent",
+    "TicketMessage",
+    "TicketRepo",
+]
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The database and every repository on it, built once by the composition root."""
+
+    db: Database
+    drafts: DraftRepo
+    tickets: TicketRepo
+    messages: MessageRepo
+    outbox: OutboxRepo
+    questions: QuestionLog
+    privacy: PrivacyRepo
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Storage:
+        db = await Database.open(path)
+        return cls(
+            db=db,
+            drafts=DraftRepo(db),
+            tickets=TicketRepo(db),
+            messages=MessageRepo(db),
+            outbox=OutboxRepo(db),
+            questions=QuestionLog(db),
+            privacy=PrivacyRepo(db),
+        )
+
+    async def close(self) -> None:
+        await self.db.close()

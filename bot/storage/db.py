@@ -1,0 +1,174 @@
+"""The one SQLite connection of the application, its pragmas, transactions and migrations.
+
+Concurrency model: PTB runs handlers concurrently on one event loop, and they all share this one
+connection. SQLite has one transaction per connection, so a handler awaiting inside its transaction
+would let another handler's statements land in it (and be rolled back with it, or see its
+half-done state). Therefore every access goes through one asyncio.Lock:
+
+- writes: ``async with db.transaction() as conn:`` (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error);
+- reads: ``await db.fetchone(...)`` / ``await db.fetchall(...)``, which take the same lock, so a
+  read never sees another handler's uncommitted changes.
+
+``db.conn`` is exposed for code that already holds the lock (inside ``transaction()`` use the
+connection it yields). The lock is not re-entrant: calling ``fetch*`` or ``transaction()`` (or a
+repository method) while holding it raises RuntimeError instead of deadlocking.
+
+Durability: WAL with synchronous=NORMAL. Every committed transaction survives a killed process
+(SIGKILL) — the WAL is in the OS's hands once COMMIT returns; only a power loss or OS crash may lose
+the last commits, never corrupt the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+BUSY_TIMEOUT_MS = 5000
+
+Params = Sequence[Any]
+
+
+class Database:
+    """One aiosqlite connection for the application's lifetime; see the module docstring."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        """Open (creating directories and file as needed), set pragmas and run migrations."""
+        target = str(path)
+        if target != MEMORY:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: autocommit mode, we issue BEGIN/COMMIT ourselves.
+        conn = await aiosqlite.connect(target, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            await run(conn, "PRAGMA journal_mode=WAL")
+            await run(conn, "PRAGMA synchronous=NORMAL")
+            await run(conn, "PRAGMA foreign_keys=ON")
+            # PRAGMA takes no parameters; the value is our own integer constant.
+            await run(conn, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
+            # Deleted rows are overwritten with zeros, so erased personal data does not linger in
+            # free pages until the next VACUUM.
+            await run(conn, "PRAGMA secure_delete=ON")
+            version = await migrate(conn, dt.datetime.now(dt.UTC))
+        except BaseException:
+            await conn.close()
+            raise
+        log.info("database opened, schema version %d", version)
+        return cls(conn, target)
+
+    @asynccontextmanager
+    async def _hold(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Take the lock; a task that already holds it gets an error instead of a deadlock."""
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            raise RuntimeError("the database lock is not re-entrant: use the connection you hold")
+        async with self._lock:
+            self._owner = task
+            try:
+                yield self.conn
+            finally:
+                self._owner = None
+
+    async def close(self) -> None:
+        """Close the connection (waits for a running transaction); a second call does nothing."""
+        async with self._hold():
+            if self._closed:
+                return
+            self._closed = True
+            # Lets SQLite refresh its planner statistics where they went stale (cheap).
+            await run(self.conn, "PRAGMA optimize")
+            await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Serialised write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error."""
+        async with self._hold() as conn:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                # SQLite may already have rolled back by itself (e.g. disk full); a second
+                # ROLLBACK would then hide the original error.
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Hold the lock for several reads that must see one consistent state."""
+        async with self._hold() as conn:
+            yield conn
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Run a read query under the lock and return its first row."""
+        async with self._hold() as conn, conn.execute(sql, params) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Run a read query under the lock and return all rows."""
+        async with self._hold() as conn, conn.execute(sql, params) as cursor:
+            rows: Iterable[sqlite3.Row] = await cursor.fetchall()
+            return list(rows)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        """Run a read query under the lock and return the first column of the first row."""
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def checkpoint_and_vacuum(self) -> None:
+        """Move the WAL into the file, rebuild it without free pages, and empty the WAL again.
+
+        Used after a user's data was deleted, so that no copy of it remains in the WAL or in
+        free pages of the database file.
+        """
+        async with self._hold() as conn:
+            await run(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+            await run(conn, "VACUUM")
+            rows = await run(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = bool(rows and rows[0][0])
+        log.info("database checkpointed and vacuumed (checkpoint busy: %s)", busy)
+
+
+async def run(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    """Execute and close the cursor at once.
+
+    A statement whose result rows are not read stays "in progress" and blocks VACUUM and
+    COMMIT-time checks; PRAGMAs return rows, so they go through here.
+    """
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def fetchone(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    """Read one row on a connection the caller already holds (inside a transaction)."""
+    async with conn.execute(sql, params) as cursor:
+        row: sqlite3.Row | None = await cursor.fetchone()
+        return row
+
+
+async def fetchall(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    """Read all rows on a connection the caller already holds (inside a transaction)."""
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())

@@ -1,0 +1,81 @@
+"""The reply flow between team and requester: which Telegram message belongs to which ticket,
+and the texts passed in either direction (each also a line in the ticket's history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.storage import rows
+from bot.storage.codec import ts
+from bot.storage.db import Database, fetchone
+from bot.storage.models import Direction, LinkRole, TicketMessage
+from bot.storage.tickets import insert_event
+
+log = logging.getLogger(__name__)
+
+_EVENT_KIND: dict[str, str] = {"to_user": "message_to_user", "to_team": "message_to_team"}
+
+
+class MessageRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def link(self, chat_id: int, message_id: int, ticket_id: int, role: LinkRole) -> None:
+        """Remember that a Telegram message (card or forwarded copy) belongs to a ticket."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO message_links (chat_id, message_id, ticket_id, role)"
+                " VALUES (?, ?, ?, ?)",
+                (chat_id, message_id, ticket_id, role),
+            )
+
+    async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
+        """The ticket a replied-to message belongs to, or None."""
+        value = await self.db.fetchval(
+            "SELECT ticket_id FROM message_links WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return None if value is None else int(value)
+
+    async def add(
+        self,
+        ticket_id: int,
+        direction: Direction,
+        text: str,
+        author_id: int | None,
+        author_name: str | None,
+        now: dt.datetime,
+    ) -> TicketMessage:
+        """Store a passed message and its history line; touches the ticket's updated_at."""
+        if direction not in _EVENT_KIND:
+            raise ValueError(f"unknown direction {direction!r}")
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO ticket_messages (ticket_id, direction, text, author_id, author_name,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (ticket_id, direction, text, author_id, author_name, ts(now)),
+            )
+            assert cursor.lastrowid is not None
+            message_id = cursor.lastrowid
+            await insert_event(
+                conn, ticket_id, _EVENT_KIND[direction], now,
+                actor_id=author_id, actor_name=author_name, message_id=message_id,
+            )
+            await conn.execute(
+                "UPDATE tickets SET updated_at = ? WHERE id = ?", (ts(now), ticket_id)
+            )
+            row = await fetchone(
+                conn, f"SELECT {rows.MESSAGE_COLUMNS} FROM ticket_messages WHERE id = ?",
+                (message_id,),
+            )
+        assert row is not None
+        log.info("ticket %d message %d %s", ticket_id, message_id, direction)
+        return rows.message(row)
+
+    async def for_ticket(self, ticket_id: int) -> list[TicketMessage]:
+        found = await self.db.fetchall(
+            f"SELECT {rows.MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id = ? ORDER BY id",
+            (ticket_id,),
+        )
+        return [rows.message(row) for row in found]

@@ -1,0 +1,191 @@
+"""Numbered schema migrations: MIGRATIONS[i] brings the schema from version i to i + 1.
+
+Append new scripts at the end; never edit a script that has shipped. Each script runs in one
+transaction together with the row that records its version in `schema_version`, so a crash leaves
+the schema either before or after a migration, never half-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import aiosqlite
+
+from bot.storage.codec import ts
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version    INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+)
+"""
+
+# Version 1: the whole initial schema.
+# AUTOINCREMENT on drafts and tickets: ids are never reused, because callback buttons carry draft
+# and ticket ids and tickets.draft_id makes submitting idempotent — a reused id would break both.
+_V1 = """
+CREATE TABLE drafts (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id           INTEGER NOT NULL UNIQUE,
+    chat_id           INTEGER NOT NULL,
+    step              TEXT    NOT NULL,
+    data              TEXT    NOT NULL DEFAULT '{}',
+    rev               INTEGER NOT NULL DEFAULT 0,
+    created_at        TEXT    NOT NULL,
+    updated_at        TEXT    NOT NULL,
+    expires_at        TEXT    NOT NULL,
+    reminded_at       TEXT,
+    notice_shown_at   TEXT,
+    notice_version    TEXT,
+    return_to_summary INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX drafts_expires_at ON drafts (expires_at);
+
+CREATE TABLE ref_counters (
+    type  TEXT    NOT NULL,
+    year  INTEGER NOT NULL,
+    last  INTEGER NOT NULL,
+    PRIMARY KEY (type, year)
+);
+
+CREATE TABLE tickets (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    ref               TEXT    NOT NULL UNIQUE,
+    type              TEXT    NOT NULL CHECK (type IN ('request', 'question')),
+    user_id           INTEGER,
+    chat_id           INTEGER,
+    data              TEXT    NOT NULL DEFAULT '{}',
+    status            TEXT    NOT NULL CHECK (status IN ('open', 'taken', 'done', 'deleted')),
+    assignee_id       INTEGER,
+    assignee_name     TEXT,
+    created_at        TEXT    NOT NULL,
+    updated_at        TEXT    NOT NULL,
+    closed_at         TEXT,
+    notice_version    TEXT,
+    notice_shown_at   TEXT,
+    card_chat_id      INTEGER,
+    card_message_id   INTEGER,
+    requester_blocked INTEGER NOT NULL DEFAULT 0,
+    draft_id          INTEGER UNIQUE,
+    question_log_id   INTEGER UNIQUE
+);
+-- Partial index: list_open() uses exactly this WHERE clause, so it reads open tickets in order.
+CREATE INDEX tickets_open ON tickets (created_at) WHERE status IN ('open', 'taken');
+CREATE INDEX tickets_user ON tickets (user_id, created_at);
+-- Partial index for the retention job (privacy.delete_closed_before uses the same literal WHERE).
+CREATE INDEX tickets_done_closed ON tickets (closed_at) WHERE status = 'done';
+CREATE INDEX tickets_card_chat ON tickets (card_chat_id);
+
+CREATE TABLE ticket_messages (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    direction   TEXT    NOT NULL CHECK (direction IN ('to_user', 'to_team')),
+    text        TEXT    NOT NULL,
+    author_id   INTEGER,
+    author_name TEXT,
+    created_at  TEXT    NOT NULL
+);
+CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, id);
+
+CREATE TABLE ticket_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    kind        TEXT    NOT NULL,
+    old_status  TEXT,
+    new_status  TEXT,
+    actor_id    INTEGER,
+    actor_name  TEXT,
+    message_id  INTEGER REFERENCES ticket_messages (id) ON DELETE SET NULL,
+    created_at  TEXT    NOT NULL
+);
+CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
+CREATE INDEX ticket_events_message ON ticket_events (message_id);
+
+CREATE TABLE message_links (
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    role       TEXT    NOT NULL
+        CHECK (role IN ('card', 'team_reply_copy', 'user_reply_copy')),
+    PRIMARY KEY (chat_id, message_id)
+);
+CREATE INDEX message_links_ticket ON message_links (ticket_id);
+
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind       TEXT    NOT NULL,
+    ticket_id  INTEGER REFERENCES tickets (id) ON DELETE CASCADE,
+    chat_id    INTEGER NOT NULL,
+    payload    TEXT    NOT NULL DEFAULT '{}',
+    status     TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    due_at     TEXT    NOT NULL,
+    last_error TEXT,
+    created_at TEXT    NOT NULL,
+    sent_at    TEXT,
+    result     TEXT
+);
+CREATE INDEX outbox_status_due ON outbox (status, due_at);
+CREATE INDEX outbox_ticket ON outbox (ticket_id);
+CREATE INDEX outbox_chat ON outbox (chat_id);
+
+CREATE TABLE question_log (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL,
+    text       TEXT    NOT NULL,
+    normalized TEXT    NOT NULL,
+    band       TEXT    NOT NULL,
+    entry_id   TEXT,
+    created_at TEXT    NOT NULL
+);
+-- Partial index for top_unanswered(): same literal WHERE as the query (questions.ANSWERED_BANDS).
+CREATE INDEX question_log_unanswered ON question_log (normalized, created_at)
+    WHERE band NOT IN ('answer', 'smalltalk');
+CREATE INDEX question_log_created ON question_log (created_at);
+CREATE INDEX question_log_user ON question_log (user_id);
+"""
+
+MIGRATIONS: list[str] = [_V1]
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the bot."""
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(conn: aiosqlite.Connection, now: dt.datetime) -> int:
+    """Apply every migration newer than the stored version; return the resulting version.
+
+    The connection must be in autocommit mode (isolation_level=None) and not in a transaction.
+    """
+    await conn.execute(SCHEMA_VERSION_TABLE)
+    version = await current_version(conn)
+    if version > len(MIGRATIONS):
+        # An older program must not write into a schema it does not know.
+        raise SchemaTooNewError(
+            f"database schema version {version} is newer than this program ({len(MIGRATIONS)})"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript() commits any open transaction first, so the BEGIN goes into the script.
+        # The script leaves the transaction open; the version row and COMMIT follow on it.
+        try:
+            await conn.executescript("BEGIN IMMEDIATE;\n" + script)
+            await conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (number, ts(now)),
+            )
+            await conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        log.info("schema migration %d applied", number)
+    return max(version, len(MIGRATIONS))

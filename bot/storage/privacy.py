@@ -1,0 +1,158 @@
+"""The user's rights as storage operations: export everything (/meinedaten), delete everything
+(/loeschen), and the retention job's deletion of closed requests.
+
+Deletion keeps a tombstone per ticket (ref, type, created date, card position) so the team can
+still see that a reference existed; every personal field is cleared. Run
+Database.checkpoint_and_vacuum() afterwards so no copy remains in the WAL or in free pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from bot.storage import rows
+from bot.storage.codec import ts
+from bot.storage.db import Database, fetchall
+from bot.storage.models import Ticket
+from bot.storage.tickets import insert_event
+
+log = logging.getLogger(__name__)
+
+# Subquery for "the user's live tickets"; every statement below binds the user id to it.
+_USER_TICKETS = "SELECT id FROM tickets WHERE user_id = ? AND status != 'deleted'"
+
+
+def _without_foreign_ids(record: dict[str, Any], user_id: int, *keys: str) -> dict[str, Any]:
+    """Team members' Telegram ids are their data, not the requester's: leave them out."""
+    for key in keys:
+        if record.get(key) not in (None, user_id):
+            record[key] = None
+    return record
+
+
+class PrivacyRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, JSON-ready (datetimes as ISO text)."""
+        async with self.db.read() as conn:
+            drafts = await fetchall(
+                conn, f"SELECT {rows.DRAFT_COLUMNS} FROM drafts WHERE user_id = ?", (user_id,)
+            )
+            tickets = await fetchall(
+                conn,
+                f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE user_id = ? ORDER BY id",
+                (user_id,),
+            )
+            exported_tickets = []
+            for row in tickets:
+                ticket = _without_foreign_ids(
+                    rows.as_dict(rows.ticket(row)), user_id, "assignee_id"
+                )
+                events = await fetchall(
+                    conn,
+                    f"SELECT {rows.EVENT_COLUMNS} FROM ticket_events WHERE ticket_id = ?"
+                    " ORDER BY id",
+                    (row["id"],),
+                )
+                messages = await fetchall(
+                    conn,
+                    f"SELECT {rows.MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id = ?"
+                    " ORDER BY id",
+                    (row["id"],),
+                )
+                ticket["events"] = [
+                    _without_foreign_ids(rows.as_dict(rows.event(e)), user_id, "actor_id")
+                    for e in events
+                ]
+                ticket["messages"] = [
+                    _without_foreign_ids(rows.as_dict(rows.message(m)), user_id, "author_id")
+                    for m in messages
+                ]
+                exported_tickets.append(ticket)
+            outbox = await fetchall(
+                conn,
+                f"SELECT {rows.OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
+                f" AND (ticket_id IN ({_USER_TICKETS}) OR chat_id = ?) ORDER BY id",
+                (user_id, user_id),
+            )
+            questions = await fetchall(
+                conn,
+                f"SELECT {rows.QUESTION_COLUMNS} FROM question_log WHERE user_id = ? ORDER BY id",
+                (user_id,),
+            )
+        log.info("data export for a user: %d tickets", len(exported_tickets))
+        return {
+            "user_id": user_id,
+            "drafts": [rows.as_dict(rows.draft(r)) for r in drafts],
+            "tickets": exported_tickets,
+            "pending_notifications": [rows.as_dict(rows.outbox_item(r)) for r in outbox],
+            "questions": [rows.as_dict(rows.logged_question(r)) for r in questions],
+        }
+
+    async def delete_user(self, user_id: int, now: dt.datetime) -> list[Ticket]:
+        """Delete all of the user's data in one transaction; tickets become tombstones.
+
+        Deletes drafts, logged questions, messages, history and all outbox rows of the user's
+        tickets or addressed to the user's chats (their payloads hold personal data, sent or not).
+        Returns the affected tickets as they were before, so the caller can redact team cards.
+        """
+        async with self.db.transaction() as conn:
+            before = await fetchall(
+                conn,
+                f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE user_id = ?"
+                " AND status != 'deleted' ORDER BY id",
+                (user_id,),
+            )
+            await conn.execute(
+                f"DELETE FROM outbox WHERE ticket_id IN ({_USER_TICKETS}) OR chat_id = ?"
+                " OR chat_id IN (SELECT chat_id FROM tickets WHERE user_id = ?)"
+                " OR chat_id IN (SELECT chat_id FROM drafts WHERE user_id = ?)",
+                (user_id, user_id, user_id, user_id),
+            )
+            await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
+            await conn.execute(
+                f"DELETE FROM ticket_events WHERE ticket_id IN ({_USER_TICKETS})", (user_id,)
+            )
+            await conn.execute(
+                f"DELETE FROM ticket_messages WHERE ticket_id IN ({_USER_TICKETS})", (user_id,)
+            )
+            # Card links stay: a reply to a redacted card should still find its tombstone.
+            await conn.execute(
+                f"DELETE FROM message_links WHERE role != 'card'"
+                f" AND ticket_id IN ({_USER_TICKETS})",
+                (user_id,),
+            )
+            await conn.execute(
+                "UPDATE tickets SET user_id = NULL, chat_id = NULL, data = '{}',"
+                " status = 'deleted', assignee_id = NULL, assignee_name = NULL, updated_at = ?,"
+                " closed_at = ?, notice_version = NULL, notice_shown_at = NULL,"
+                " requester_blocked = 0 WHERE user_id = ? AND status != 'deleted'",
+                (ts(now), ts(now), user_id),
+            )
+            for row in before:
+                await insert_event(conn, row["id"], "deleted", now, new_status="deleted")
+        tickets = [rows.ticket(row) for row in before]
+        log.info("user data deleted: %d tickets became tombstones", len(tickets))
+        return tickets
+
+    async def tombstones(self) -> list[Ticket]:
+        found = await self.db.fetchall(
+            f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE status = 'deleted' ORDER BY id"
+        )
+        return [rows.ticket(row) for row in found]
+
+    async def delete_closed_before(self, cutoff: dt.datetime) -> int:
+        """Retention: delete done tickets closed before cutoff, with history, messages, outbox."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM tickets WHERE status = 'done' AND closed_at < ?", (ts(cutoff),)
+            )
+            count = cursor.rowcount
+        if count:
+            log.info("retention: %d closed tickets deleted", count)
+        return count
