@@ -58,10 +58,19 @@ def test_typed_text_matching_a_button_counts_as_that_choice(engine: DialogueEngi
     assert outcome.state.step == "need"
 
 
+def test_turn_advances_on_progress_not_on_errors(engine: DialogueEngine) -> None:
+    """An invalid answer keeps the turn (old buttons stay valid); a real step advances it."""
+    start = engine.start()
+    failed = engine.on_text(start, "keine Ahnung", no_answer).state
+    assert failed is not None and failed.progressed_from(start).turn == start.turn
+    moved = engine.on_op(start, "pick", "workshop").state
+    assert moved is not None and moved.progressed_from(start).turn == start.turn + 1
+
+
 def test_progress_counts_steps_of_the_chosen_kind(engine: DialogueEngine) -> None:
     """The prompt shows 'Schritt N von M' with M the length of the chosen kind's flow."""
     state = walk(engine, engine.start(), "op:pick:workshop")
-    reply = engine.prompt(state, draft_id=1, rev=2)
+    reply = engine.prompt(state, draft_id=1)
     assert f"Schritt 2 von {len(FLOWS['workshop'])}" in reply.text
 
 
@@ -70,7 +79,7 @@ def test_every_step_offers_back_and_cancel_and_optional_steps_skip(engine: Dialo
     state = walk(engine, engine.start(), "op:pick:workshop", "Wir brauchen mehr Ehrenamtliche",
                  "Amt Nord", "Max Muster, Leitung", "0431 123456")
     assert state.step == "time"
-    labels = [b.label for row in engine.prompt(state, 1, 1).buttons for b in row]
+    labels = [b.label for row in engine.prompt(state, 1).buttons for b in row]
     assert "« Zurück" in labels and "Abbrechen" in labels and "Überspringen" in labels
 
 
@@ -84,15 +93,17 @@ def test_back_returns_to_previous_step_keeping_answers(engine: DialogueEngine) -
 def test_contact_validation_escalates_and_offers_a_way_out(engine: DialogueEngine) -> None:
     """Three invalid contacts give three different, more helpful messages, then a way out."""
     state = walk(engine, engine.start(), "op:pick:sonstiges", "Anliegen", "Org", "Name Funktion")
-    notes = []
+    notes, prompts = [], []
     for _ in range(3):
         outcome = engine.on_text(state, "weiß ich nicht", no_answer)
         assert outcome.state is not None
         state = outcome.state
         notes.append(outcome.notes[0])
+        prompts.append(outcome.show_prompt)
+    assert prompts == [False, False, True]  # the prompt is repeated only with the way out
     assert len(set(notes)) == 3
     assert "name@gemeinde.de" in notes[0]
-    labels = [b.label for row in engine.prompt(state, 1, 1).buttons for b in row]
+    labels = [b.label for row in engine.prompt(state, 1).buttons for b in row]
     assert "Nur hier im Chat kontaktieren" in labels
     outcome = engine.on_op(state, "tgonly", None)
     assert outcome.state is not None and outcome.state.step == "time"
@@ -157,11 +168,11 @@ def test_summary_escapes_user_text_and_has_change_buttons(engine: DialogueEngine
     """User input in the summary is escaped; every field has its change button."""
     state = walk(engine, engine.start(), "op:pick:workshop", "<b>Bedarf</b> & mehr", "Org",
                  "Name", "a@b.de", "op:sum")
-    reply = engine.summary(state, 5, 9)
+    reply = engine.summary(state, 5)
     assert "&lt;b&gt;Bedarf&lt;/b&gt; &amp; mehr" in reply.text
     data = [b.data for row in reply.buttons for b in row]
-    assert callbacks.dialogue(5, 9, "edit", "need") in data
-    assert callbacks.dialogue(5, 9, "send") in data
+    assert callbacks.dialogue(5, state.turn, "edit", "need") in data
+    assert callbacks.dialogue(5, state.turn, "send") in data
 
 
 def test_too_long_answer_is_rejected_with_limit(engine: DialogueEngine) -> None:

@@ -80,7 +80,7 @@ class DialogueEngine:
                 return interruption
             problem = self._length_problem(step, text)
             if problem:
-                return Outcome(state, notes=(problem,))
+                return Outcome(state, notes=(problem,), show_prompt=False)
             own = state.with_answer("topic_text", text)
             return self._advance(own.with_answer("topics", list(state.answers.get("topics") or [])))
         if step.type == "contact":
@@ -99,7 +99,7 @@ class DialogueEngine:
                     return interruption
             problem = self._length_problem(step, text)
             if problem:
-                return Outcome(state, notes=(problem,))
+                return Outcome(state, notes=(problem,), show_prompt=False)
             return self._advance(state.with_answer(step.id, text))
         # Free text (need, concern, organisation, person).
         interruption = self._maybe_question(state, text, answer_question)
@@ -107,7 +107,7 @@ class DialogueEngine:
             return interruption
         problem = self._length_problem(step, text)
         if problem:
-            return Outcome(state.with_error(), notes=(problem,))
+            return Outcome(state.with_error(), notes=(problem,), show_prompt=False)
         return self._advance(state.with_answer(step.id, text))
 
     def on_shared_contact(self, state: DialogueState, phone: str, own: bool) -> Outcome:
@@ -177,7 +177,8 @@ class DialogueEngine:
 
     def _next_from_multi(self, state: DialogueState) -> Outcome:
         if not state.answers.get("topics") and not state.answers.get("topic_text"):
-            return Outcome(state, notes=(self.texts.render("req_topics_need_one"),))
+            return Outcome(state, notes=(self.texts.render("req_topics_need_one"),),
+                           show_prompt=False)
         answers = dict(state.answers)
         answers.setdefault("topics", [])
         return self._advance(replace(state, answers=answers))
@@ -212,9 +213,13 @@ class DialogueEngine:
         return Outcome(state, notes=(reply.text,), interrupted=True)
 
     def _error(self, state: DialogueState, keys: tuple[str, ...]) -> Outcome:
+        """Name the problem; each further failure explains more. The prompt is not repeated
+        word for word, except when the last level adds a way out to its buttons."""
         new = state.with_error()
         level = min(new.errors[state.step], len(keys)) - 1
-        return Outcome(new, notes=(self.texts.render(keys[level]),), extras={"level": str(level)})
+        way_out = state.step == "contact" and new.errors[state.step] >= MAX_ERRORS_SHOWN
+        return Outcome(new, notes=(self.texts.render(keys[level]),), show_prompt=way_out,
+                       extras={"level": str(level)})
 
     def _length_problem(self, step: Step, text: str) -> str | None:
         if len(text) < MIN_TEXT and step.type != "optional":
@@ -237,11 +242,12 @@ class DialogueEngine:
         hint = f"{lengths[0]}–{lengths[-1]}" if len(lengths) > 1 else str(lengths[0])
         return self.texts.render("req_intro", steps_hint=hint, ttl_days=ttl_days)
 
-    def prompt(self, state: DialogueState, draft_id: int, rev: int, *,
+    def prompt(self, state: DialogueState, draft_id: int, *,
                lead_key: str = "req_progress") -> Reply:
         """The current step's question (or the summary) with its buttons."""
+        rev = state.turn
         if state.step == SUMMARY:
-            return self.summary(state, draft_id, rev)
+            return self.summary(state, draft_id)
         step = STEPS[state.step]
         number, total = self.position(state)
 
@@ -294,7 +300,8 @@ class DialogueEngine:
             return self.texts.plain(step.option_key(value))
         return str(value)
 
-    def summary(self, state: DialogueState, draft_id: int, rev: int) -> Reply:
+    def summary(self, state: DialogueState, draft_id: int) -> Reply:
+        rev = state.turn
         lines = [self.texts.render("req_summary_title")]
         rows: list[tuple[Button, ...]] = []
         pair: list[Button] = []

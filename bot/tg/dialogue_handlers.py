@@ -62,7 +62,7 @@ async def _save(services: Services, draft: Draft, state: DialogueState) -> Draft
 async def _show_prompt(message: Message, services: Services, draft: Draft,
                        lead_key: str = "req_progress") -> None:
     state = _state(draft)
-    await send_reply(message, services.dialogue.prompt(state, draft.id, draft.rev, lead_key=lead_key))
+    await send_reply(message, services.dialogue.prompt(state, draft.id, lead_key=lead_key))
 
 
 async def start(message: Message, user: User, services: Services) -> None:
@@ -152,7 +152,7 @@ async def on_button(query: CallbackQuery, parsed: Callback, services: Services) 
             await query.answer(services.texts.plain("stale_button"))
         await _drop_keyboard(message)
         return
-    if draft.rev != parsed.rev:
+    if _state(draft).turn != parsed.rev:
         await query.answer(services.texts.plain("stale_button"))
         await _drop_keyboard(message)
         await _show_prompt(message, services, draft, lead_key="req_progress")
@@ -197,18 +197,20 @@ async def _apply(message: Message, services: Services, draft: Draft, outcome: Ou
             await _drop_keyboard(pressed)
         await submit(message, services, draft, outcome.state)
         return
-    state = outcome.state
+    state = outcome.state.progressed_from(_state(draft))
     notice_needed = services.dialogue.needs_notice(state)
     if notice_needed:
         state = services.dialogue.mark_notice(state, services.clock().isoformat())
-    saved = await _save(services, draft, state)
+    # Nothing to write for a question in between; an error only records its count. Neither
+    # advances the turn, so the buttons of the prompt above stay valid.
+    saved = await _save(services, draft, state) if state != _state(draft) else draft
     if saved is None:  # a concurrent update won; show what is current now
         current = await active_draft(services, draft.user_id)
         if current is not None:
             await _show_prompt(message, services, current)
         return
     if pressed is not None and outcome.edit_in_place:
-        reply = services.dialogue.prompt(state, saved.id, saved.rev)
+        reply = services.dialogue.prompt(state, saved.id)
         try:
             await pressed.edit_text(reply.text, parse_mode=ParseMode.HTML,
                                     reply_markup=keyboard(reply.buttons))

@@ -1,0 +1,229 @@
+"""``python -m bot chat``: the offline terminal chat.
+
+It drives the real Application (the same handlers as on Telegram) through ``process_update`` with
+a local request object instead of the network. The bot's messages are printed, buttons are listed
+with numbers, typing a number presses that button. The team group is simulated too: its messages
+are printed marked as team, and lines starting with ``@team`` are written by a team member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from telegram import Update
+
+from bot.cli.run import configure_logging
+from bot.config import Settings, load_settings
+from bot.offline import FakeBotApi, UpdateFactory, user
+from bot.offline.local_request import LocalRequest
+from bot.tg.app import build_application
+
+OFFLINE_TEAM_CHAT = -100100
+OFFLINE_DB = Path("data/chat.sqlite")
+USER = user(4242, first_name="Erika", last_name="Muster")
+TEAM_MEMBER = user(777, first_name="Tina", last_name="Team")
+SETTLE_SECONDS = 0.15
+MAX_WAIT_SECONDS = 5.0
+
+HELP = """\
+Offline-Chat mit dem Engagement-Assistenten (kein Telegram, keine Daten verlassen diesen Rechner).
+  Text            als Nutzer*in schreiben          Zahl        Schaltfläche mit dieser Nummer drücken
+  ^ Text          auf die letzte Bot-Nachricht antworten (z. B. auf „Nachricht vom Team“)
+  @team Text      als Teammitglied in der Team-Gruppe schreiben (z. B. @team /offen)
+  @team ^A-2026-0001 Text   als Team auf die Karte dieser Anfrage antworten
+  /quit           beenden
+"""
+
+
+def to_terminal(text: str) -> str:
+    """Telegram HTML as readable plain text."""
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = re.sub(r"</?(b|strong)>", "*", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text)
+
+
+@dataclass
+class Shown:
+    text: str
+    markup: Any
+
+
+class ChatSession:
+    def __init__(self, app: Any, api: FakeBotApi, out: TextIO, team_chat_id: int) -> None:
+        self.app = app
+        self.api = api
+        self.out = out
+        self.team_chat_id = team_chat_id
+        self.factory = UpdateFactory(api)
+        self.user_chat = int(USER["id"])
+        self.shown: dict[tuple[int, int], Shown] = {}
+        self.buttons: dict[int, tuple[int, int, str]] = {}
+        self.next_number = 1
+        self.answers_seen = 0
+        self.team_chat = self.factory.group_chat(team_chat_id, "Team Engagement (offline)")
+
+    # -- input -------------------------------------------------------------------------------
+
+    async def handle(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.isdigit():
+            await self._press(int(line))
+        elif line.startswith("@team"):
+            await self._team(line[len("@team"):].strip())
+        elif line.startswith("^"):
+            await self._reply_last(self.user_chat, USER, line[1:].strip())
+        else:
+            await self._process(self.factory.message(USER, line))
+        await self.flush()
+
+    async def _process(self, update: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def _press(self, number: int) -> None:
+        target = self.buttons.get(number)
+        if target is None:
+            self.out.write(f"(Keine Schaltfläche mit der Nummer {number}.)\n")
+            return
+        chat_id, message_id, data = target
+        message = self.api.message(chat_id, message_id)
+        if message is None:
+            return
+        who = TEAM_MEMBER if chat_id == self.team_chat_id else USER
+        await self._process(self.factory.callback(who, message, data, strict=False))
+
+    async def _team(self, text: str) -> None:
+        if text.startswith("^"):
+            ref, _, reply = text[1:].partition(" ")
+            card = self._card_of(ref.strip())
+            if card is None:
+                self.out.write(f"(Keine Karte zu {ref} gefunden.)\n")
+                return
+            await self._process(self.factory.message(TEAM_MEMBER, reply.strip(), self.team_chat,
+                                                     reply_to_message_id=card))
+            return
+        await self._process(self.factory.message(TEAM_MEMBER, text, self.team_chat))
+
+    def _card_of(self, ref: str) -> int | None:
+        for message in reversed(self.api.sent_to(self.team_chat_id)):
+            if ref.upper() in (message.get("text") or "").upper():
+                return int(message["message_id"])
+        return None
+
+    async def _reply_last(self, chat_id: int, who: dict[str, Any], text: str) -> None:
+        last = self.api.last_message(chat_id)
+        if last is None:
+            await self._process(self.factory.message(who, text))
+            return
+        await self._process(self.factory.message(who, text,
+                                                 reply_to_message_id=int(last["message_id"])))
+
+    # -- output ------------------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        """Wait until the bot (and its background delivery) is quiet, then print what changed."""
+        waited, quiet, seen = 0.0, 0.0, len(self.api.calls)
+        while waited < MAX_WAIT_SECONDS and quiet < SETTLE_SECONDS:
+            await asyncio.sleep(0.03)
+            waited += 0.03
+            if len(self.api.calls) == seen:
+                quiet += 0.03
+            else:
+                seen, quiet = len(self.api.calls), 0.0
+        self._print_chat(self.user_chat, "Bot")
+        self._print_chat(self.team_chat_id, "[Team-Gruppe] Bot")
+        self._print_callback_answers()
+
+    def _print_callback_answers(self) -> None:
+        answers = list(self.api.callback_answers.values())
+        for answer in answers[self.answers_seen:]:
+            if answer.get("text"):
+                self.out.write(f"  (Hinweis: {answer['text']})\n")
+        self.answers_seen = len(answers)
+
+    def _print_chat(self, chat_id: int, who: str) -> None:
+        for message in self.api.sent_to(chat_id):
+            key = (chat_id, int(message["message_id"]))
+            text = message.get("text") or message.get("caption") or ""
+            markup = message.get("reply_markup")
+            before = self.shown.get(key)
+            if before is not None and before.text == text and before.markup == markup:
+                continue
+            self.shown[key] = Shown(text, markup)
+            label = who if before is None else f"{who} (geändert)"
+            body = to_terminal(text)
+            if "document" in message:
+                body = f"[Datei: {message['document'].get('file_name')}] {body}".strip()
+            self.out.write(f"{label}: {body}\n")
+            for row in (markup or {}).get("inline_keyboard", []):
+                cells = []
+                for button in row:
+                    number = self.next_number
+                    self.next_number += 1
+                    self.buttons[number] = (chat_id, key[1], button.get("callback_data", ""))
+                    cells.append(f"[{number}] {button.get('text')}")
+                self.out.write("    " + "   ".join(cells) + "\n")
+        self.out.flush()
+
+
+def chat_settings(config_path: Path | None) -> Settings:
+    settings = load_settings(config_path)
+    if settings.team.chat_id is None:
+        settings.team.chat_id = OFFLINE_TEAM_CHAT
+    if config_path is None and not os.environ.get("BOT_CONFIG") and not os.environ.get("DATABASE_PATH"):
+        # The offline chat never writes into the real bot's database by default.
+        settings.database.path = OFFLINE_DB
+    settings.telegram.token = None
+    settings.telegram.webhook = None
+    return settings
+
+
+async def chat_loop(settings: Settings, stdin: TextIO, out: TextIO) -> None:
+    api = FakeBotApi(strict_chats=False)
+    app = build_application(settings, request=LocalRequest(api), rate_limit=False)
+    team_chat_id = settings.team.chat_id or OFFLINE_TEAM_CHAT
+    session = ChatSession(app, api, out, team_chat_id)
+    api.set_member(team_chat_id, int(TEAM_MEMBER["id"]), "member")
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    interactive = stdin.isatty()
+    out.write(HELP)
+    try:
+        await session.handle("/start")
+        while True:
+            if interactive:
+                out.write("Sie> ")
+                out.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            if line.strip() in ("/quit", "/exit"):
+                break
+            if not interactive:
+                out.write(f"Sie> {line.rstrip()}\n")
+            await session.handle(line)
+    finally:
+        await app.stop()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+        await app.shutdown()
+
+
+def run_chat(config_path: Path | None, stdin: TextIO, out: TextIO) -> int:
+    settings = chat_settings(config_path)
+    configure_logging(settings)
+    import logging
+
+    logging.getLogger().setLevel(logging.WARNING)  # the terminal is for the conversation
+    asyncio.run(chat_loop(settings, stdin, out))
+    return 0
