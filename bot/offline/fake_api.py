@@ -225,8 +225,18 @@ class FakeBotApi:
                 return False
             return offset <= 0 or int(self._updates[-1]["update_id"]) >= offset
 
+    def confirm_updates(self, offset: int) -> None:
+        """Forget updates below ``offset``: Telegram confirms them when a request arrives with
+        that offset, before the long poll waits (so a bot killed mid-poll gets no replays)."""
+        if offset <= 0:
+            return
+        with self._lock:
+            while self._updates and int(self._updates[0]["update_id"]) < offset:
+                self._updates.popleft()
+
     def wait_for_updates(self, offset: int, timeout: float) -> bool:
         """Long-poll helper for transports: wait for updates, or until interrupt_waiters()."""
+        self.confirm_updates(offset)
         with self._lock:
             generation = self._interrupts
             return self.wait_until(
@@ -345,6 +355,11 @@ class FakeBotApi:
             self._faults.append(
                 Fault(method.lower() if method else None, chat_id, times, None, after_effect)
             )
+
+    def clear_faults(self) -> None:
+        """End every injected failure (an outage is over)."""
+        with self._lock:
+            self._faults.clear()
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to their private chat answer 403."""

@@ -74,6 +74,7 @@ class LocalRequest(BaseRequest):
             offset, timeout = int(params.get("offset", 0)), float(params.get("timeout", 0))
         except (TypeError, ValueError):
             return  # the api answers the malformed request with an error
+        self.api.confirm_updates(offset)
         if timeout <= 0:
             return
         loop = asyncio.get_running_loop()

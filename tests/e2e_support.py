@@ -1,0 +1,102 @@
+"""Run the real bot (``python -m bot run``) as a process against the fake Bot API server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.offline import BOT_ID, user
+from tests.fake_server import FakeTelegramServer
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAM = -1001234567
+REQUESTER = user(4242, "Erika", "Muster")
+MEMBER = user(777, "Tina", "Team")
+WAIT = 20.0
+
+
+class BotProcess:
+    """The bot in its own process, polling the fake server via TELEGRAM_BASE_URL."""
+
+    def __init__(self, server: FakeTelegramServer, tmp_path: Path) -> None:
+        self.server = server
+        self.db = tmp_path / "bot.sqlite"
+        self.log = tmp_path / "bot.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "BOT_CONFIG"}
+        env.update({
+            "BOT_TOKEN": "123456:E2E",
+            "TELEGRAM_BASE_URL": self.server.base_url,
+            "TEAM_CHAT_ID": str(TEAM),
+            "DATABASE_PATH": str(self.db),
+        })
+        polls = len(self.server.api.calls_of("getUpdates"))
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                                         stdout=log, stderr=subprocess.STDOUT)
+        ok = self.server.wait_for(lambda: len(self.server.api.calls_of("getUpdates")) > polls, WAIT)
+        assert ok, f"bot did not start polling:\n{self.log.read_text(errors='replace')[-3000:]}"
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flushing: what a crash or power cut does."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=WAIT)
+        self.proc = None
+
+    def stop(self) -> int:
+        if self.proc is None:
+            return 0
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return -9
+        finally:
+            self.proc = None
+
+
+def prepare_team_chat(server: FakeTelegramServer) -> None:
+    api = server.api
+    api.add_chat({"id": TEAM, "type": "supergroup", "title": "Team Engagement"})
+    api.set_member(TEAM, BOT_ID, "administrator")
+    api.add_user(MEMBER)
+    api.set_member(TEAM, int(MEMBER["id"]), "member")
+
+
+def buttons(message: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+def texts(server: FakeTelegramServer, chat_id: int) -> list[str]:
+    return [m.get("text", "") for m in server.api.sent_to(chat_id)]
+
+
+def press(server: FakeTelegramServer, who: Mapping[str, Any], chat_id: int, label: str) -> None:
+    """Press the newest button whose label contains ``label`` in that chat."""
+    for message in reversed(server.api.sent_to(chat_id)):
+        for text, data in buttons(message):
+            if label in text:
+                server.factory.callback(who, message, data)
+                return
+    raise AssertionError(f"no button {label!r} in chat {chat_id}: {texts(server, chat_id)[-3:]}")
+
+
+def say(server: FakeTelegramServer, text: str, who: Mapping[str, Any] = REQUESTER) -> None:
+    server.factory.message(who, text)
+
+
+def wait_text(server: FakeTelegramServer, chat_id: int, fragment: str, count: int = 1) -> None:
+    """Wait until ``count`` bot messages in the chat contain ``fragment``."""
+    ok = server.wait_for(lambda: sum(fragment in t for t in texts(server, chat_id)) >= count, WAIT)
+    assert ok, f"{fragment!r} not seen in chat {chat_id}; last: {texts(server, chat_id)[-4:]}"
