@@ -9,7 +9,7 @@ from bot import callbacks
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
-from bot.replies import Button, Reply, Suggestion
+from bot.replies import Button, Reply, ReplyKind, Suggestion
 from bot.texts import Texts
 
 MAX_SUGGESTIONS = 3
@@ -50,7 +50,7 @@ class Answerer:
         return tuple(rows)
 
     def entry_reply(self, entry: Entry) -> Reply:
-        kind = "action" if entry.action == "request" else "answer"
+        kind: ReplyKind = "action" if entry.action == "request" else "answer"
         return Reply(
             kind=kind,
             text=self.entry_text(entry),
@@ -64,7 +64,9 @@ class Answerer:
         return self.entry_reply(entry) if entry else None
 
     def menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
-        rows = [(Button(item.label, callbacks.entry(item.entry)),) for item in self.kb.menu]
+        rows: list[tuple[Button, ...]] = [
+            (Button(item.label, callbacks.entry(item.entry)),) for item in self.kb.menu
+        ]
         rows.append(
             (
                 Button(self.texts.plain("btn_ask"), callbacks.ask()),

@@ -20,7 +20,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ask": re.compile(r"q"),
     "request": re.compile(r"r"),
     "to_team": re.compile(rf"t:(?P<id>{_NUM})"),
-    "dialogue": re.compile(rf"d:(?P<id>{_NUM}):(?P<rev>{_NUM}):(?P<op>[a-z]{{1,8}})(?::(?P<arg>[a-z0-9_]{{1,24}}))?"),
+    "dialogue": re.compile(
+        rf"d:(?P<id>{_NUM}):(?P<rev>{_NUM}):(?P<op>[a-z]{{1,8}})(?::(?P<arg>[a-z0-9_]{{1,24}}))?"
+    ),
     "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|done|reopen)"),
     "privacy": re.compile(r"p:(?P<op>del|keep)"),
 }

@@ -60,9 +60,9 @@ class KnowledgeSettings(Section):
 class MatchingSettings(Section):
     """Decision bands of the matcher (tuned on the development questions)."""
 
-    answer_threshold: float = Field(default=0.55, ge=0, le=1)
-    suggest_threshold: float = Field(default=0.35, ge=0, le=1)
-    margin: float = Field(default=0.08, ge=0, le=1)
+    answer_threshold: float = Field(default=0.50, ge=0, le=1)
+    suggest_threshold: float = Field(default=0.45, ge=0, le=1)
+    margin: float = Field(default=0.03, ge=0, le=1)
 
 
 class RequestSettings(Section):
@@ -141,6 +141,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         return Settings.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            f"{source}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{source}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            for err in exc.errors()
         ]
         raise ConfigError("\n".join(problems)) from None

@@ -37,11 +37,14 @@ class BotProcess:
             "TEAM_CHAT_ID": str(TEAM),
             "DATABASE_PATH": str(self.db),
         })
-        polls = len(self.server.api.calls_of("getUpdates"))
+        # run_polling calls deleteWebhook right before its first long poll (a getUpdates is
+        # recorded only when it returns, which may take the whole poll timeout).
+        polls = len(self.server.api.calls_of("deleteWebhook"))
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
                                          stdout=log, stderr=subprocess.STDOUT)
-        ok = self.server.wait_for(lambda: len(self.server.api.calls_of("getUpdates")) > polls, WAIT)
+        ok = self.server.wait_for(lambda: len(self.server.api.calls_of("deleteWebhook")) > polls,
+                                  WAIT)
         assert ok, f"bot did not start polling:\n{self.log.read_text(errors='replace')[-3000:]}"
 
     def kill(self) -> None:

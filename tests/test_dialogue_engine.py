@@ -39,9 +39,22 @@ def walk(engine: DialogueEngine, state: DialogueState, *inputs: str) -> Dialogue
 
 def test_consultation_flow_reaches_summary_with_all_answers(engine: DialogueEngine) -> None:
     """A consultation asks topics and format, then the personal steps, then shows the summary."""
-    state = walk(engine, engine.start(), "op:pick:beratung", "op:tog:beteiligung", "op:next",
-                 "op:pick:video", "Gemeinde Musterdorf", "Erika Muster, Bürgermeisterin",
-                 "erika@musterdorf.de", "op:skip", "op:skip")
+    state = walk(
+        engine,
+        engine.start(),
+        "op:pick:beratung",
+        "op:many",
+        "op:tog:beteiligung",
+        "op:tog:strukturen",
+        "op:tog:strukturen",
+        "op:next",
+        "op:pick:video",
+        "Gemeinde Musterdorf",
+        "Erika Muster, Bürgermeisterin",
+        "erika@musterdorf.de",
+        "op:skip",
+        "op:skip",
+    )
     assert state.step == SUMMARY
     data = engine.ticket_data(state)
     assert data["kind"] == "beratung"
@@ -49,6 +62,12 @@ def test_consultation_flow_reaches_summary_with_all_answers(engine: DialogueEngi
     assert data["format"] == "video"
     assert data["email"] == "erika@musterdorf.de"
     assert data["time"] is None
+
+
+def test_one_tap_picks_one_topic_and_moves_on(engine: DialogueEngine) -> None:
+    """The quick path: tapping a topic selects it and goes to the format step."""
+    state = walk(engine, engine.start(), "op:pick:beratung", "op:pick:strukturen")
+    assert state.step == "format" and state.answers["topics"] == ["strukturen"]
 
 
 def test_typed_text_matching_a_button_counts_as_that_choice(engine: DialogueEngine) -> None:
@@ -76,8 +95,15 @@ def test_progress_counts_steps_of_the_chosen_kind(engine: DialogueEngine) -> Non
 
 def test_every_step_offers_back_and_cancel_and_optional_steps_skip(engine: DialogueEngine) -> None:
     """Zurück and Abbrechen on every step after the first; Überspringen on optional ones."""
-    state = walk(engine, engine.start(), "op:pick:workshop", "Wir brauchen mehr Ehrenamtliche",
-                 "Amt Nord", "Max Muster, Leitung", "0431 123456")
+    state = walk(
+        engine,
+        engine.start(),
+        "op:pick:workshop",
+        "Wir brauchen mehr Ehrenamtliche",
+        "Amt Nord",
+        "Max Muster, Leitung",
+        "0431 123456",
+    )
     assert state.step == "time"
     labels = [b.label for row in engine.prompt(state, 1).buttons for b in row]
     assert "« Zurück" in labels and "Abbrechen" in labels and "Überspringen" in labels
@@ -85,7 +111,9 @@ def test_every_step_offers_back_and_cancel_and_optional_steps_skip(engine: Dialo
 
 def test_back_returns_to_previous_step_keeping_answers(engine: DialogueEngine) -> None:
     """Zurück goes one step back; the earlier answers stay."""
-    state = walk(engine, engine.start(), "op:pick:sonstiges", "Eine Frage zur Vernetzung", "op:back")
+    state = walk(
+        engine, engine.start(), "op:pick:sonstiges", "Eine Frage zur Vernetzung", "op:back"
+    )
     assert state.step == "concern"
     assert state.answers["concern"] == "Eine Frage zur Vernetzung"
 
@@ -120,8 +148,9 @@ def test_question_in_between_is_answered_and_step_reasked(engine: DialogueEngine
 
 def test_change_from_summary_returns_to_summary(engine: DialogueEngine) -> None:
     """After changing one field from the summary, the user is back at the summary."""
-    state = walk(engine, engine.start(), "op:pick:workshop", "Bedarf", "Org", "Name",
-                 "a@b.de", "op:sum")
+    state = walk(
+        engine, engine.start(), "op:pick:workshop", "Bedarf", "Org", "Name", "a@b.de", "op:sum"
+    )
     assert state.step == SUMMARY
     state = walk(engine, state, "op:edit:organisation", "Neue Gemeinde")
     assert state.step == SUMMARY
@@ -129,9 +158,19 @@ def test_change_from_summary_returns_to_summary(engine: DialogueEngine) -> None:
 
 
 def test_changing_the_kind_asks_only_the_missing_steps(engine: DialogueEngine) -> None:
-    """Switching workshop -> consultation from the summary asks topics and format, keeps the rest."""
-    state = walk(engine, engine.start(), "op:pick:workshop", "Bedarf", "Org", "Name",
-                 "a@b.de", "op:sum", "op:edit:kind", "op:pick:beratung")
+    """Switching workshop -> consultation from the summary asks only topics and format."""
+    state = walk(
+        engine,
+        engine.start(),
+        "op:pick:workshop",
+        "Bedarf",
+        "Org",
+        "Name",
+        "a@b.de",
+        "op:sum",
+        "op:edit:kind",
+        "op:pick:beratung",
+    )
     assert state.step == "topics"
     state = walk(engine, state, "Eigenes Thema: Ehrenamtsbörse", "op:pick:telefon")
     assert state.step == SUMMARY
@@ -166,8 +205,16 @@ def test_privacy_notice_needed_before_first_personal_step(engine: DialogueEngine
 
 def test_summary_escapes_user_text_and_has_change_buttons(engine: DialogueEngine) -> None:
     """User input in the summary is escaped; every field has its change button."""
-    state = walk(engine, engine.start(), "op:pick:workshop", "<b>Bedarf</b> & mehr", "Org",
-                 "Name", "a@b.de", "op:sum")
+    state = walk(
+        engine,
+        engine.start(),
+        "op:pick:workshop",
+        "<b>Bedarf</b> & mehr",
+        "Org",
+        "Name",
+        "a@b.de",
+        "op:sum",
+    )
     reply = engine.summary(state, 5)
     assert "&lt;b&gt;Bedarf&lt;/b&gt; &amp; mehr" in reply.text
     data = [b.data for row in reply.buttons for b in row]

@@ -64,27 +64,40 @@ def cards(server: FakeTelegramServer) -> list[str]:
     return [t for t in texts(server, TEAM) if "A-" in t and "Musterdorf" in t]
 
 
-def test_request_card_take_reply_and_answer_back(server: FakeTelegramServer, bot: BotProcess) -> None:
-    """A user completes a request, the card appears, the team takes it and replies, the user answers."""
+def test_request_card_take_reply_and_answer_back(
+    server: FakeTelegramServer, bot: BotProcess
+) -> None:
+    """A request's card appears; the team takes it and replies; the user answers back."""
     fill_workshop_request(server)
     assert server.wait_for(lambda: len(cards(server)) == 1, 20)
     press(server, MEMBER, TEAM, "Übernehmen")
     wait_text(server, USER_CHAT, "übernommen")
     card = next(m for m in server.api.sent_to(TEAM) if "Musterdorf" in m.get("text", ""))
-    server.factory.group_message(MEMBER, TEAM, "Gern! Passt Ihnen der 3. März?", type="supergroup",
-                                 reply_to_message_id=int(card["message_id"]))
+    server.factory.group_message(
+        MEMBER,
+        TEAM,
+        "Gern! Passt Ihnen der 3. März?",
+        type="supergroup",
+        reply_to_message_id=int(card["message_id"]),
+    )
     wait_text(server, USER_CHAT, "Passt Ihnen der 3. März?")
-    team_note = next(m for m in reversed(server.api.sent_to(USER_CHAT))
-                     if "Passt Ihnen der 3. März?" in m.get("text", ""))
-    server.factory.message(REQUESTER, "Ja, der 3. März passt gut.",
-                           reply_to_message_id=int(team_note["message_id"]))
+    team_note = next(
+        m
+        for m in reversed(server.api.sent_to(USER_CHAT))
+        if "Passt Ihnen der 3. März?" in m.get("text", "")
+    )
+    server.factory.message(
+        REQUESTER, "Ja, der 3. März passt gut.", reply_to_message_id=int(team_note["message_id"])
+    )
     wait_text(server, TEAM, "Ja, der 3. März passt gut.")
     answer = next(m for m in server.api.sent_to(TEAM) if "3. März passt gut" in m.get("text", ""))
     assert answer.get("reply_to_message", {}).get("message_id") == card["message_id"]
     assert len(cards(server)) == 1
 
 
-def test_sigkill_mid_dialogue_and_restart_continues(server: FakeTelegramServer, bot: BotProcess) -> None:
+def test_sigkill_mid_dialogue_and_restart_continues(
+    server: FakeTelegramServer, bot: BotProcess
+) -> None:
     """Killed with SIGKILL mid-dialogue, the restarted bot continues at the same step."""
     fill_workshop_request(server, until="organisation")
     bot.kill()
@@ -126,8 +139,11 @@ def test_team_chat_500_and_429_then_card_exactly_once(
     server.api.inject(429, method="sendMessage", chat_id=TEAM, times=1, retry_after=1)
     fill_workshop_request(server)
     assert server.wait_for(lambda: len(cards(server)) == 1, 40)
-    failures = [c for c in server.api.calls_of("sendMessage")
-                if c.params.get("chat_id") == TEAM and not c.ok]
+    failures = [
+        c
+        for c in server.api.calls_of("sendMessage")
+        if c.params.get("chat_id") == TEAM and not c.ok
+    ]
     assert len(failures) == 3
     server.wait_for(lambda: False, 2)
     assert len(cards(server)) == 1

@@ -39,10 +39,22 @@ def test_good_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutation", "message"),
     [
-        (lambda t: t.replace("title: Kosten", "titel: Kosten"), r"a\.yaml: entries\[0\] \(id 'kosten'\)"),
-        (lambda t: t.replace("    questions: [\"Was kostet das?\"]\n", ""), r"id 'kosten'.*questions"),
-        (lambda t: t.replace("related: [start]", "related: [nirgends]"), r"'kosten': related id 'nirgends'"),
-        (lambda t: t.replace("<b>kostenfrei</b>", "<blink>kostenfrei</blink>"), r"id 'kosten'.*blink"),
+        (
+            lambda t: t.replace("title: Kosten", "titel: Kosten"),
+            r"a\.yaml: entries\[0\] \(id 'kosten'\)",
+        ),
+        (
+            lambda t: t.replace('    questions: ["Was kostet das?"]\n', ""),
+            r"id 'kosten'.*questions",
+        ),
+        (
+            lambda t: t.replace("related: [start]", "related: [nirgends]"),
+            r"'kosten': related id 'nirgends'",
+        ),
+        (
+            lambda t: t.replace("<b>kostenfrei</b>", "<blink>kostenfrei</blink>"),
+            r"id 'kosten'.*blink",
+        ),
         (lambda t: t.replace("<b>kostenfrei</b>", "<b>kostenfrei"), r"id 'kosten'.*never closed"),
         (lambda t: t.replace("{date:beginn}", "{date:ende}"), r"'start': \{date:ende\}"),
         (lambda t: t.replace("id: start", "id: kosten"), r"'kosten': duplicate id"),
@@ -58,7 +70,9 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
     """The same id in two files is reported with both file names."""
     write(tmp_path, GOOD)
     write(tmp_path, GOOD.replace("id: start", "id: other").replace("[start]", "[other]"), "b.yaml")
-    with pytest.raises(KnowledgeError, match=r"b\.yaml: entry 'kosten': duplicate id \(also in a\.yaml\)"):
+    with pytest.raises(
+        KnowledgeError, match=r"b\.yaml: entry 'kosten': duplicate id \(also in a\.yaml\)"
+    ):
         load_knowledge(tmp_path)
 
 
@@ -72,8 +86,13 @@ def test_dated_fact_rendered_past_or_upcoming() -> None:
     """A date renders as past after it and as upcoming before it, for a fixed today."""
     import datetime as dt
 
-    entry = Entry(id="x", title="X", answer="Start {date:s}", questions=["q"],
-                  dates=[DatedFact(id="s", date=dt.date(2022, 3, 16), label="Start")])
+    entry = Entry(
+        id="x",
+        title="X",
+        answer="Start {date:s}",
+        questions=["q"],
+        dates=[DatedFact(id="s", date=dt.date(2022, 3, 16), label="Start")],
+    )
     kwargs = {"past": "{date} vorbei", "upcoming": "{date} kommt", "same_day": "{date} heute"}
     assert render_answer(entry, dt.date(2026, 11, 25), **kwargs) == "Start 16.03.2022 vorbei"
     assert render_answer(entry, dt.date(2022, 1, 1), **kwargs) == "Start 16.03.2022 kommt"

@@ -33,7 +33,8 @@ MAX_WAIT_SECONDS = 5.0
 
 HELP = """\
 Offline-Chat mit dem Engagement-Assistenten (kein Telegram, keine Daten verlassen diesen Rechner).
-  Text            als Nutzer*in schreiben          Zahl        Schaltfläche mit dieser Nummer drücken
+  Text            als Nutzer*in schreiben
+  Zahl            Schaltfläche mit dieser Nummer drücken
   ^ Text          auf die letzte Bot-Nachricht antworten (z. B. auf „Nachricht vom Team“)
   @team Text      als Teammitglied in der Team-Gruppe schreiben (z. B. @team /offen)
   @team ^A-2026-0001 Text   als Team auf die Karte dieser Anfrage antworten
@@ -78,7 +79,7 @@ class ChatSession:
         if line.isdigit():
             await self._press(int(line))
         elif line.startswith("@team"):
-            await self._team(line[len("@team"):].strip())
+            await self._team(line[len("@team") :].strip())
         elif line.startswith("^"):
             await self._reply_last(self.user_chat, USER, line[1:].strip())
         else:
@@ -107,8 +108,11 @@ class ChatSession:
             if card is None:
                 self.out.write(f"(Keine Karte zu {ref} gefunden.)\n")
                 return
-            await self._process(self.factory.message(TEAM_MEMBER, reply.strip(), self.team_chat,
-                                                     reply_to_message_id=card))
+            await self._process(
+                self.factory.message(
+                    TEAM_MEMBER, reply.strip(), self.team_chat, reply_to_message_id=card
+                )
+            )
             return
         await self._process(self.factory.message(TEAM_MEMBER, text, self.team_chat))
 
@@ -123,8 +127,9 @@ class ChatSession:
         if last is None:
             await self._process(self.factory.message(who, text))
             return
-        await self._process(self.factory.message(who, text,
-                                                 reply_to_message_id=int(last["message_id"])))
+        await self._process(
+            self.factory.message(who, text, reply_to_message_id=int(last["message_id"]))
+        )
 
     # -- output ------------------------------------------------------------------------------
 
@@ -144,7 +149,7 @@ class ChatSession:
 
     def _print_callback_answers(self) -> None:
         answers = list(self.api.callback_answers.values())
-        for answer in answers[self.answers_seen:]:
+        for answer in answers[self.answers_seen :]:
             if answer.get("text"):
                 self.out.write(f"  (Hinweis: {answer['text']})\n")
         self.answers_seen = len(answers)
@@ -178,7 +183,11 @@ def chat_settings(config_path: Path | None) -> Settings:
     settings = load_settings(config_path)
     if settings.team.chat_id is None:
         settings.team.chat_id = OFFLINE_TEAM_CHAT
-    if config_path is None and not os.environ.get("BOT_CONFIG") and not os.environ.get("DATABASE_PATH"):
+    if (
+        config_path is None
+        and not os.environ.get("BOT_CONFIG")
+        and not os.environ.get("DATABASE_PATH")
+    ):
         # The offline chat never writes into the real bot's database by default.
         settings.database.path = OFFLINE_DB
     settings.telegram.token = None

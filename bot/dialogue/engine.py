@@ -20,6 +20,7 @@ from bot.texts import Raw, Texts
 
 QuestionAnswerer = Callable[[str], Reply | None]
 MIN_TEXT = 2
+MANY_FLAG = "many_"  # answers["many_topics"]: the user chose to select several topics
 MAX_ERRORS_SHOWN = 3
 
 
@@ -56,21 +57,26 @@ class DialogueEngine:
     def start(self) -> DialogueState:
         return DialogueState()
 
-    def on_text(self, state: DialogueState, raw_text: str,
-                answer_question: QuestionAnswerer) -> Outcome:
+    def on_text(
+        self, state: DialogueState, raw_text: str, answer_question: QuestionAnswerer
+    ) -> Outcome:
         text = clean(raw_text)
         if state.step == SUMMARY:
             return self._maybe_question(state, text, answer_question) or Outcome(
-                state, notes=(self.texts.render("req_summary_footer"),))
+                state, notes=(self.texts.render("req_summary_footer"),)
+            )
         step = STEPS[state.step]
         if step.type == "choice":
             option = match_option(text, self._labels(step))
             if option is not None:
                 return self._pick(state, step, option)
             return self._maybe_question(state, text, answer_question) or self._error(
-                state, ("req_err_choice_1", "req_err_choice_2"))
+                state, ("req_err_choice_1", "req_err_choice_2")
+            )
         if step.type == "multi":
             option = match_option(text, self._labels(step))
+            if option is not None and not self._many(state, step):
+                return self._pick_one(state, step, option)
             if option is not None:
                 return self._toggle(state, step, option, typed=True)
             if match_option(text, {"next": self.texts.plain("req_btn_next").strip("» ")}):
@@ -86,10 +92,15 @@ class DialogueEngine:
         if step.type == "contact":
             contact = parse_contact(text)
             if contact is not None and len(text) <= step.max_len:
-                return self._advance(state.with_answer("contact", {
-                    "email": contact.email, "phone": contact.phone, "telegram_only": False}))
+                return self._advance(
+                    state.with_answer(
+                        "contact",
+                        {"email": contact.email, "phone": contact.phone, "telegram_only": False},
+                    )
+                )
             return self._maybe_question(state, text, answer_question) or self._error(
-                state, ("req_err_contact_1", "req_err_contact_2", "req_err_contact_3"))
+                state, ("req_err_contact_1", "req_err_contact_2", "req_err_contact_3")
+            )
         if step.type == "optional":
             if match_option(text, {"skip": self.texts.plain("req_btn_skip")}):
                 return self._advance(state.with_answer(step.id, None))
@@ -116,14 +127,16 @@ class DialogueEngine:
             return Outcome(state, notes=(self.texts.render("req_err_choice_1"),))
         if not own:
             return Outcome(state, notes=(self.texts.render("req_err_contact_foreign"),))
-        return self._advance(state.with_answer(
-            "contact", {"email": None, "phone": phone, "telegram_only": False}))
+        return self._advance(
+            state.with_answer("contact", {"email": None, "phone": phone, "telegram_only": False})
+        )
 
     def on_op(self, state: DialogueState, op: str, arg: str | None) -> Outcome:
         """A button press (already checked to belong to the current draft revision)."""
         if op == "cancel":
-            return Outcome(None, cancelled=True, notes=(self.texts.render("req_cancelled"),),
-                           show_prompt=False)
+            return Outcome(
+                None, cancelled=True, notes=(self.texts.render("req_cancelled"),), show_prompt=False
+            )
         if op == "back":
             return Outcome(self._back(state))
         if state.step == SUMMARY:
@@ -137,6 +150,10 @@ class DialogueEngine:
             return Outcome(state)
         if op == "pick" and step.type == "choice" and arg in step.options:
             return self._pick(state, step, arg)
+        if op == "pick" and step.type == "multi" and arg in step.options:
+            return self._pick_one(state, step, arg)
+        if op == "many" and step.type == "multi":
+            return Outcome(state.with_answer(MANY_FLAG + step.id, True), edit_in_place=True)
         if op == "tog" and step.type == "multi" and arg in step.options:
             return self._toggle(state, step, arg, typed=False)
         if op == "next" and step.type == "multi":
@@ -145,12 +162,13 @@ class DialogueEngine:
             return self._advance(state.with_answer(step.id, None))
         if op == "sum" and step.type == "optional":
             answers = dict(state.answers)
-            for later in flow_for(state.kind)[flow_for(state.kind).index(step.id):]:
+            for later in flow_for(state.kind)[flow_for(state.kind).index(step.id) :]:
                 answers.setdefault(later, None)
             return Outcome(replace(state, answers=answers, step=SUMMARY, return_to_summary=False))
         if op == "tgonly" and step.type == "contact":
-            return self._advance(state.with_answer(
-                "contact", {"email": None, "phone": None, "telegram_only": True}))
+            return self._advance(
+                state.with_answer("contact", {"email": None, "phone": None, "telegram_only": True})
+            )
         return Outcome(state)
 
     # -- transitions -----------------------------------------------------------------------
@@ -161,8 +179,14 @@ class DialogueEngine:
         if step.id == "kind" and state.kind not in (None, option):
             # Another kind asks other questions: drop answers the new flow does not have.
             keep = set(FLOWS[option])
-            new = replace(new, answers={k: v for k, v in new.answers.items()
-                                        if k in keep or k == "topic_text" and "topics" in keep})
+            new = replace(
+                new,
+                answers={
+                    k: v
+                    for k, v in new.answers.items()
+                    if k in keep or (k == "topic_text" and "topics" in keep)
+                },
+            )
         outcome = self._advance(new)
         return replace(outcome, chosen=chosen)
 
@@ -175,10 +199,20 @@ class DialogueEngine:
         ordered = [o for o in step.options if o in selected]
         return Outcome(state.with_answer(step.id, ordered), edit_in_place=not typed)
 
+    @staticmethod
+    def _many(state: DialogueState, step: Step) -> bool:
+        return bool(state.answers.get(MANY_FLAG + step.id))
+
+    def _pick_one(self, state: DialogueState, step: Step, option: str) -> Outcome:
+        """The quick path of a multi-select step: one tap picks one option and moves on."""
+        outcome = self._advance(state.with_answer(step.id, [option]))
+        return replace(outcome, chosen=self.texts.plain(step.option_key(option)))
+
     def _next_from_multi(self, state: DialogueState) -> Outcome:
         if not state.answers.get("topics") and not state.answers.get("topic_text"):
-            return Outcome(state, notes=(self.texts.render("req_topics_need_one"),),
-                           show_prompt=False)
+            return Outcome(
+                state, notes=(self.texts.render("req_topics_need_one"),), show_prompt=False
+            )
         answers = dict(state.answers)
         answers.setdefault("topics", [])
         return self._advance(replace(state, answers=answers))
@@ -203,8 +237,9 @@ class DialogueEngine:
         index = flow.index(state.step) if state.step in flow else 0
         return replace(state, step=flow[max(index - 1, 0)])
 
-    def _maybe_question(self, state: DialogueState, text: str,
-                        answer_question: QuestionAnswerer) -> Outcome | None:
+    def _maybe_question(
+        self, state: DialogueState, text: str, answer_question: QuestionAnswerer
+    ) -> Outcome | None:
         if not looks_like_question(text):
             return None
         reply = answer_question(text)
@@ -218,8 +253,12 @@ class DialogueEngine:
         new = state.with_error()
         level = min(new.errors[state.step], len(keys)) - 1
         way_out = state.step == "contact" and new.errors[state.step] >= MAX_ERRORS_SHOWN
-        return Outcome(new, notes=(self.texts.render(keys[level]),), show_prompt=way_out,
-                       extras={"level": str(level)})
+        return Outcome(
+            new,
+            notes=(self.texts.render(keys[level]),),
+            show_prompt=way_out,
+            extras={"level": str(level)},
+        )
 
     def _length_problem(self, step: Step, text: str) -> str | None:
         if len(text) < MIN_TEXT and step.type != "optional":
@@ -242,8 +281,9 @@ class DialogueEngine:
         hint = f"{lengths[0]}–{lengths[-1]}" if len(lengths) > 1 else str(lengths[0])
         return self.texts.render("req_intro", steps_hint=hint, ttl_days=ttl_days)
 
-    def prompt(self, state: DialogueState, draft_id: int, *,
-               lead_key: str = "req_progress") -> Reply:
+    def prompt(
+        self, state: DialogueState, draft_id: int, *, lead_key: str = "req_progress"
+    ) -> Reply:
         """The current step's question (or the summary) with its buttons."""
         rev = state.turn
         if state.step == SUMMARY:
@@ -257,16 +297,28 @@ class DialogueEngine:
         rows: list[tuple[Button, ...]] = []
         prompt = self.texts.render(step.prompt_key)
         if step.type == "choice":
-            rows += [(Button(label, data("pick", opt)),) for opt, label in self._labels(step).items()]
+            rows += [
+                (Button(label, data("pick", opt)),) for opt, label in self._labels(step).items()
+            ]
+        elif step.type == "multi" and not self._many(state, step):
+            rows += [
+                (Button(label, data("pick", opt)),) for opt, label in self._labels(step).items()
+            ]
+            rows.append((Button(self.texts.plain("req_btn_many"), data("many")),))
         elif step.type == "multi":
             selected = set(state.answers.get(step.id) or [])
             for opt, label in self._labels(step).items():
                 mark = "☑️ " if opt in selected else "▫️ "
                 rows.append((Button(mark + label, data("tog", opt)),))
             rows.append((Button(self.texts.plain("req_btn_next"), data("next")),))
+            prompt = self.texts.render("req_topics_many_prompt")
         elif step.type == "optional":
-            rows.append((Button(self.texts.plain("req_btn_skip"), data("skip")),
-                         Button(self.texts.plain("req_btn_to_summary"), data("sum"))))
+            rows.append(
+                (
+                    Button(self.texts.plain("req_btn_skip"), data("skip")),
+                    Button(self.texts.plain("req_btn_to_summary"), data("sum")),
+                )
+            )
         elif step.type == "contact" and state.errors.get("contact", 0) >= MAX_ERRORS_SHOWN:
             rows.append((Button(self.texts.plain("req_btn_telegram_only"), data("tgonly")),))
         nav: list[Button] = []
@@ -308,20 +360,33 @@ class DialogueEngine:
         for step_id in flow_for(state.kind):
             step = STEPS[step_id]
             label = self.texts.plain(step.field_key)
-            lines.append(self.texts.render("req_summary_line", field=label,
-                                           value=self.field_value(state, step_id)))
-            pair.append(Button(self.texts.plain("req_btn_change", field=label),
-                               callbacks.dialogue(draft_id, rev, "edit", step_id)))
+            lines.append(
+                self.texts.render(
+                    "req_summary_line", field=label, value=self.field_value(state, step_id)
+                )
+            )
+            pair.append(
+                Button(
+                    self.texts.plain("req_btn_change", field=label),
+                    callbacks.dialogue(draft_id, rev, "edit", step_id),
+                )
+            )
             if len(pair) == 2:
                 rows.append(tuple(pair))
                 pair = []
         if pair:
             rows.append(tuple(pair))
-        rows.append((Button(self.texts.plain("req_btn_send"),
-                            callbacks.dialogue(draft_id, rev, "send")),))
-        rows.append((Button(self.texts.plain("req_btn_back"), callbacks.dialogue(draft_id, rev, "back")),
-                     Button(self.texts.plain("req_btn_cancel"),
-                            callbacks.dialogue(draft_id, rev, "cancel"))))
+        rows.append(
+            (Button(self.texts.plain("req_btn_send"), callbacks.dialogue(draft_id, rev, "send")),)
+        )
+        rows.append(
+            (
+                Button(self.texts.plain("req_btn_back"), callbacks.dialogue(draft_id, rev, "back")),
+                Button(
+                    self.texts.plain("req_btn_cancel"), callbacks.dialogue(draft_id, rev, "cancel")
+                ),
+            )
+        )
         lines.append(self.texts.render("req_summary_footer"))
         return Reply(kind="action", text="\n".join(lines), buttons=tuple(rows))
 
@@ -336,7 +401,9 @@ class DialogueEngine:
         contact = answers.get("contact") or {}
         data: dict[str, Any] = {
             "kind": state.kind,
-            "kind_label": self.texts.plain(f"req_kind_{state.kind}") if state.kind in KINDS else None,
+            "kind_label": self.texts.plain(f"req_kind_{state.kind}")
+            if state.kind in KINDS
+            else None,
         }
         for step_id in flow_for(state.kind):
             if step_id in ("kind", "contact"):

@@ -53,7 +53,10 @@ class DialogueState:
     def progressed_from(self, old: DialogueState) -> DialogueState:
         """This state with the turn advanced if it moved on from ``old``."""
         moved = (self.step, self.answers, self.return_to_summary) != (
-            old.step, old.answers, old.return_to_summary)
+            old.step,
+            old.answers,
+            old.return_to_summary,
+        )
         return replace(self, turn=old.turn + 1) if moved else replace(self, turn=old.turn)
 
     @property

@@ -12,8 +12,35 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-
 PHONE = re.compile(r"(?:\+|\b0)[0-9 ()/\-]{5,}[0-9]")
 MIN_PHONE_DIGITS = 6
 _QUESTION_WORDS = frozenset(
-    "was wie wann wo wer warum wieso weshalb welche welcher welches wieviel gibt gibts kann "
-    "koennen können kostet muss müssen ist sind habt haben bietet bieten findet".split()
+    [
+        "was",
+        "wie",
+        "wann",
+        "wo",
+        "wer",
+        "warum",
+        "wieso",
+        "weshalb",
+        "welche",
+        "welcher",
+        "welches",
+        "wieviel",
+        "gibt",
+        "gibts",
+        "kann",
+        "koennen",
+        "können",
+        "kostet",
+        "muss",
+        "müssen",
+        "ist",
+        "sind",
+        "habt",
+        "haben",
+        "bietet",
+        "bieten",
+        "findet",
+    ]
 )
 # Invisible formatting characters (e.g. right-to-left marks) are removed before any check.
 _INVISIBLE = {"Cf"}
@@ -29,8 +56,7 @@ def clean(text: str) -> str:
     """Normalise user text: NFC, no control or invisible characters, single spaces."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(
-        ch for ch in text
-        if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE | {"Cc"}
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE | {"Cc"}
     )
     return " ".join(text.split())
 

@@ -91,7 +91,8 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             used = set(DATE_PLACEHOLDER.findall(entry.answer))
             for missing in sorted(used - entry.date_ids()):
                 problems.append(
-                    f"{path.name}: entry '{entry.id}': {{date:{missing}}} names no date of the entry"
+                    f"{path.name}: entry '{entry.id}': "
+                    f"{{date:{missing}}} names no date of the entry"
                 )
         for talk in parsed.smalltalk:
             if talk.id in smalltalk or talk.id in origin:
@@ -106,10 +107,14 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     for entry_id, entry in entries.items():
         for rel in entry.related:
             if rel not in entries:
-                problems.append(f"{origin[entry_id]}: entry '{entry_id}': related id '{rel}' does not exist")
+                problems.append(
+                    f"{origin[entry_id]}: entry '{entry_id}': related id '{rel}' does not exist"
+                )
     for file_name, item in menu:
         if item.entry not in entries:
-            problems.append(f"{file_name}: menu item '{item.label}': entry '{item.entry}' does not exist")
+            problems.append(
+                f"{file_name}: menu item '{item.label}': entry '{item.entry}' does not exist"
+            )
     if problems:
         raise KnowledgeError("\n".join(problems))
 

@@ -35,7 +35,9 @@ class Entry(Strict):
     """One answerable topic of the offer."""
 
     id: str = Field(pattern=ID_PATTERN)
-    title: str = Field(min_length=1, max_length=60, description="Shown on buttons and in suggestions.")
+    title: str = Field(
+        min_length=1, max_length=60, description="Shown on buttons and in suggestions."
+    )
     answer: str = Field(
         min_length=1,
         description="Telegram HTML subset. {date:ID} renders a dated fact of this entry.",

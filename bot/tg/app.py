@@ -62,14 +62,22 @@ TEAM_COMMANDS = [
 ]
 
 
-def build_services(settings: Settings, storage: Storage, texts: Texts,
-                   clock: Callable[[], Any] = utc_now) -> Services:
+def build_services(
+    settings: Settings, storage: Storage, texts: Texts, clock: Callable[[], Any] = utc_now
+) -> Services:
     kb = load_knowledge(settings.knowledge.path)
-    answerer = Answerer(kb, Matcher(kb, settings.matching), texts,
-                        today=lambda: clock().date())
+    answerer = Answerer(kb, Matcher(kb, settings.matching), texts, today=lambda: clock().date())
     dialogue = DialogueEngine(texts, notice_version=texts.raw("privacy_version"))
-    return Services(settings=settings, kb=kb, texts=texts, answerer=answerer, storage=storage,
-                    dialogue=dialogue, clock=clock, team_chat_id=settings.team.chat_id)
+    return Services(
+        settings=settings,
+        kb=kb,
+        texts=texts,
+        answerer=answerer,
+        storage=storage,
+        dialogue=dialogue,
+        clock=clock,
+        team_chat_id=settings.team.chat_id,
+    )
 
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
@@ -85,8 +93,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         CommandHandler("start", qa.cmd_start, filters=private & new_msg),
         CommandHandler(["hilfe", "help"], qa.cmd_help, filters=private & new_msg),
         CommandHandler("anfrage", dialogue_handlers.cmd_request, filters=private & new_msg),
-        CommandHandler(["abbrechen", "cancel"], dialogue_handlers.cmd_cancel,
-                       filters=private & new_msg),
+        CommandHandler(
+            ["abbrechen", "cancel"], dialogue_handlers.cmd_cancel, filters=private & new_msg
+        ),
         CommandHandler("datenschutz", privacy_handlers.cmd_privacy, filters=private & new_msg),
         CommandHandler("meinedaten", privacy_handlers.cmd_my_data, filters=private & new_msg),
         CommandHandler("loeschen", privacy_handlers.cmd_delete, filters=private & new_msg),
@@ -118,13 +127,18 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
     app.add_error_handler(errors.on_error)
 
 
-async def set_commands(app: Application[Any, Any, Any, Any, Any, Any], team_chat_id: int | None) -> None:
-    await app.bot.set_my_commands([BotCommand(c, d) for c, d in PRIVATE_COMMANDS],
-                                  scope=BotCommandScopeAllPrivateChats())
+async def set_commands(
+    app: Application[Any, Any, Any, Any, Any, Any], team_chat_id: int | None
+) -> None:
+    await app.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
+    )
     if team_chat_id is not None:
         try:
-            await app.bot.set_my_commands([BotCommand(c, d) for c, d in TEAM_COMMANDS],
-                                          scope=BotCommandScopeChat(team_chat_id))
+            await app.bot.set_my_commands(
+                [BotCommand(c, d) for c, d in TEAM_COMMANDS],
+                scope=BotCommandScopeChat(team_chat_id),
+            )
         except TelegramError as exc:  # the start-up check reports team chat problems clearly
             log.warning("could not set team commands: %s", exc)
 
@@ -166,4 +180,3 @@ def build_application(
     app = builder.build()
     register_handlers(app, settings)
     return app
-

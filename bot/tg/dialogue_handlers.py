@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -59,8 +60,9 @@ async def _save(services: Services, draft: Draft, state: DialogueState) -> Draft
     return await services.storage.drafts.save(updated, services.clock(), ttl=_ttl(services))
 
 
-async def _show_prompt(message: Message, services: Services, draft: Draft,
-                       lead_key: str = "req_progress") -> None:
+async def _show_prompt(
+    message: Message, services: Services, draft: Draft, lead_key: str = "req_progress"
+) -> None:
     state = _state(draft)
     await send_reply(message, services.dialogue.prompt(state, draft.id, lead_key=lead_key))
 
@@ -70,20 +72,24 @@ async def start(message: Message, user: User, services: Services) -> None:
     draft = await active_draft(services, user.id)
     if draft is not None:
         number, total = services.dialogue.position(_state(draft))
-        await _send(message, message.chat_id,
-                    services.texts.render("req_resume", step=number, total=total))
+        await _send(
+            message, message.chat_id, services.texts.render("req_resume", step=number, total=total)
+        )
         await _show_prompt(message, services, draft)
         return
     open_count = await services.storage.tickets.count_open_for_user(user.id, "request")
     if open_count >= services.settings.requests.max_open_per_user:
-        await _send(message, message.chat_id,
-                    services.texts.render("req_too_many_open", count=open_count))
+        await _send(
+            message, message.chat_id, services.texts.render("req_too_many_open", count=open_count)
+        )
         return
     draft = await services.storage.drafts.create(
-        user.id, message.chat_id, services.dialogue.start().step, services.clock(), _ttl(services))
+        user.id, message.chat_id, services.dialogue.start().step, services.clock(), _ttl(services)
+    )
     log.info("dialogue started draft=%d", draft.id)
-    await _send(message, message.chat_id,
-                services.dialogue.intro(services.settings.requests.draft_ttl_days))
+    await _send(
+        message, message.chat_id, services.dialogue.intro(services.settings.requests.draft_ttl_days)
+    )
     await _show_prompt(message, services, draft)
 
 
@@ -163,26 +169,29 @@ async def on_button(query: CallbackQuery, parsed: Callback, services: Services) 
 
 
 async def _drop_keyboard(message: Message) -> None:
-    try:
+    # Already without buttons, or too old to edit: nothing to do.
+    with contextlib.suppress(BadRequest):
         await message.edit_reply_markup(reply_markup=None)
-    except BadRequest:  # already without buttons, or too old to edit: nothing to do
-        pass
 
 
 async def _mark_pressed(message: Message, services: Services, chosen: str | None) -> None:
     """Replace the used buttons by the choice, so old buttons cannot be pressed again."""
     try:
         if chosen and message.text_html:
-            await message.edit_text(services.dialogue.chosen_note(message.text_html, chosen),
-                                    parse_mode=ParseMode.HTML, reply_markup=None)
+            await message.edit_text(
+                services.dialogue.chosen_note(message.text_html, chosen),
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
         else:
             await message.edit_reply_markup(reply_markup=None)
     except BadRequest:
         pass
 
 
-async def _apply(message: Message, services: Services, draft: Draft, outcome: Outcome,
-                 pressed: Message | None) -> None:
+async def _apply(
+    message: Message, services: Services, draft: Draft, outcome: Outcome, pressed: Message | None
+) -> None:
     chat_id = message.chat_id
     if outcome.cancelled or outcome.state is None:
         await services.storage.drafts.delete(draft.user_id)
@@ -212,8 +221,9 @@ async def _apply(message: Message, services: Services, draft: Draft, outcome: Ou
     if pressed is not None and outcome.edit_in_place:
         reply = services.dialogue.prompt(state, saved.id)
         try:
-            await pressed.edit_text(reply.text, parse_mode=ParseMode.HTML,
-                                    reply_markup=keyboard(reply.buttons))
+            await pressed.edit_text(
+                reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.buttons)
+            )
         except BadRequest:
             await send_reply(message, reply)
         for note in outcome.notes:
@@ -234,7 +244,8 @@ async def submit(message: Message, services: Services, draft: Draft, state: Dial
     """Stores the request and its team card in one transaction, then confirms with the ref."""
     data = services.dialogue.ticket_data(state)
     ticket, created = await services.storage.tickets.submit_request(
-        draft, data, services.clock(), {"chat_id": services.team_chat_id or UNCONFIGURED_TEAM_CHAT})
+        draft, data, services.clock(), {"chat_id": services.team_chat_id or UNCONFIGURED_TEAM_CHAT}
+    )
     key = "req_receipt" if created else "req_already_sent"
     await _send(message, message.chat_id, services.texts.render(key, ref=ticket.ref))
     if created:

@@ -30,8 +30,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(services, Services):
         return
     try:
-        await context.bot.send_message(update.effective_chat.id,
-                                       services.texts.render("error_generic"),
-                                       parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            update.effective_chat.id,
+            services.texts.render("error_generic"),
+            parse_mode=ParseMode.HTML,
+        )
     except TelegramError:
         log.warning("could not send the error notice (update %s)", update_id)

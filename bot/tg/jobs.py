@@ -1,13 +1,149 @@
-"""Scheduled jobs (stub: being built)."""
+"""Background work: the outbox worker, the team's daily digest, and draft reminders/expiry.
+
+Job callbacks catch and log every error: a failing job must never stop the others or the bot.
+The work itself lives in plain async functions (send_digest, remind_drafts, expire_drafts) so
+tests call them directly with a controlled clock.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes
 
+from bot.delivery import OutboxWorker, queue
+from bot.team.display import BERLIN, when_words
+from bot.team.reports import digest_text
 from bot.tg.services import Services
 
+log = logging.getLogger(__name__)
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
-    return None
+WORKER_KEY = "outbox_worker"
+DRAFT_JOB_SECONDS = 3600
+DRAFT_JOB_FIRST_SECONDS = 60
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def send_digest(services: Services) -> bool:
+    """Queue the list of tickets open for at least team.digest_after_days; False if none."""
+    if services.team_chat_id is None:
+        return False
+    now = services.clock()
+    days = services.settings.team.digest_after_days
+    tickets = await services.storage.tickets.open_older_than(now, days)
+    text = digest_text(tickets, now, days, services.texts)
+    if text is None:
+        return False
+    await queue.enqueue_to_team(services, text)
+    services.wake_outbox()
+    log.info("digest queued: %d old tickets", len(tickets))
+    return True
+
+
+async def remind_drafts(services: Services) -> int:
+    """Remind (once) every user whose draft expires within requests.reminder_before_hours."""
+    now = services.clock()
+    before = dt.timedelta(hours=services.settings.requests.reminder_before_hours)
+    drafts = services.storage.drafts
+    due = await drafts.due_reminders(now, before)
+    for draft in due:
+        # Marked first: a crash in between loses one reminder rather than sending it twice.
+        await drafts.mark_reminded(draft.id, now)
+        text = services.texts.render("req_reminder", date=when_words(draft.expires_at))
+        await queue.enqueue_to_user(services, draft.chat_id, text)
+        log.info("draft %d reminder queued", draft.id)
+    if due:
+        services.wake_outbox()
+    return len(due)
+
+
+async def expire_drafts(services: Services) -> int:
+    """Delete expired drafts and tell their users; returns how many were deleted."""
+    now = services.clock()
+    drafts = services.storage.drafts
+    expired = await drafts.expired(now)
+    await drafts.delete_expired(now)
+    told = 0
+    text = services.texts.render("req_expired", days=services.settings.requests.draft_ttl_days)
+    for draft in expired:
+        if await drafts.get_by_id(draft.id) is not None:
+            continue  # saved again meanwhile (a new expiry): not deleted, nothing to tell
+        await queue.enqueue_to_user(services, draft.chat_id, text)
+        told += 1
+        log.info("draft %d expired and deleted", draft.id)
+    if told:
+        services.wake_outbox()
+    return told
+
+
+def guarded_job(
+    name: str, work: Callable[[], Awaitable[object]]
+) -> Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    """A job callback that logs instead of raising."""
+
+    async def callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await work()
+        except Exception:
+            log.exception("job %s failed", name)
+
+    return callback
+
+
+async def _draft_housekeeping(services: Services) -> None:
+    await remind_drafts(services)
+    await expire_drafts(services)
+
+
+def worker_of(services: Services) -> OutboxWorker | None:
+    worker = services.extras.get(WORKER_KEY)
+    return worker if isinstance(worker, OutboxWorker) else None
+
+
+async def shutdown(services: Services) -> None:
+    """Stop the outbox worker (before the database closes). Safe to call twice."""
+    worker = worker_of(services)
+    if worker is not None:
+        await worker.stop()
+
+
+def _stop_worker_on_stop(app: AnyApp, services: Services) -> None:
+    previous = app.post_stop
+
+    async def post_stop(application: AnyApp) -> None:
+        await shutdown(services)
+        if previous is not None:
+            await previous(application)
+
+    app.post_stop = post_stop
+
+
+def schedule(app: AnyApp, services: Services) -> None:
+    """Start the outbox worker and register the digest and draft jobs (called in post_init)."""
+    worker = OutboxWorker(app.bot, services)
+    services.extras[WORKER_KEY] = worker
+    services.wake_outbox = worker.wake
+    worker.start()
+    _stop_worker_on_stop(app, services)
+    job_queue = app.job_queue
+    if job_queue is None:
+        log.warning(
+            "no job queue (install python-telegram-bot[job-queue]): no digest, no draft reminders"
+        )
+        return
+    hour = services.settings.team.digest_hour
+    job_queue.run_daily(
+        guarded_job("digest", lambda: send_digest(services)),
+        time=dt.time(hour=hour, tzinfo=BERLIN),
+        name="team_digest",
+    )
+    job_queue.run_repeating(
+        guarded_job("drafts", lambda: _draft_housekeeping(services)),
+        interval=DRAFT_JOB_SECONDS,
+        first=DRAFT_JOB_FIRST_SECONDS,
+        name="draft_housekeeping",
+    )

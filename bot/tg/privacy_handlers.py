@@ -29,8 +29,9 @@ async def cmd_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """/datenschutz: the full privacy notice, with operator data from the configuration."""
     message = update.message
     if message is not None:
-        await message.get_bot().send_message(message.chat_id, privacy_notice(get_services(context)),
-                                             parse_mode=ParseMode.HTML)
+        await message.get_bot().send_message(
+            message.chat_id, privacy_notice(get_services(context)), parse_mode=ParseMode.HTML
+        )
 
 
 async def cmd_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,6 +42,7 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """/loeschen (built with the data-rights issue)."""
 
 
-async def on_privacy_button(message: Message, user: User, parsed: Callback,
-                            services: Services) -> None:
+async def on_privacy_button(
+    message: Message, user: User, parsed: Callback, services: Services
+) -> None:
     """Confirmation buttons of /loeschen (built with the data-rights issue)."""

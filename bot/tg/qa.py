@@ -25,17 +25,23 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     reply = services.answerer.menu()
-    await send_reply(message, Reply(kind="info", text=services.texts.render("start"),
-                                    buttons=reply.buttons))
+    await send_reply(
+        message, Reply(kind="info", text=services.texts.render("start"), buttons=reply.buttons)
+    )
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows what the bot can do and its commands."""
     services = get_services(context)
     if update.effective_message:
-        await send_reply(update.effective_message,
-                         Reply(kind="info", text=services.texts.render("help"),
-                               buttons=services.answerer.menu_buttons()))
+        await send_reply(
+            update.effective_message,
+            Reply(
+                kind="info",
+                text=services.texts.render("help"),
+                buttons=services.answerer.menu_buttons(),
+            ),
+        )
 
 
 def _fallback_with_team_button(services: Services, reply: Reply, question_id: int) -> Reply:
@@ -81,7 +87,9 @@ async def show_menu(message: Message, services: Services) -> None:
 
 async def prompt_question(message: Message, services: Services) -> None:
     await message.get_bot().send_message(
-        message.chat_id, services.texts.render("ask_prompt"), parse_mode=ParseMode.HTML,
+        message.chat_id,
+        services.texts.render("ask_prompt"),
+        parse_mode=ParseMode.HTML,
         reply_markup=keyboard(((Button(services.texts.plain("btn_menu"), callbacks.menu()),),)),
     )
 
@@ -91,20 +99,24 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     services = get_services(context)
     edited = update.edited_message
     if edited is not None:
-        await edited.get_bot().send_message(edited.chat_id, services.texts.render("edited_message"),
-                                            parse_mode=ParseMode.HTML)
+        await edited.get_bot().send_message(
+            edited.chat_id, services.texts.render("edited_message"), parse_mode=ParseMode.HTML
+        )
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice and other media get a short friendly note."""
     services = get_services(context)
     if update.message is not None:
-        await update.message.reply_text(services.texts.render("non_text"), parse_mode=ParseMode.HTML)
+        await update.message.reply_text(
+            services.texts.render("non_text"), parse_mode=ParseMode.HTML
+        )
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command the bot does not know points to /hilfe."""
     services = get_services(context)
     if update.message is not None:
-        await update.message.reply_text(services.texts.render("unknown_command"),
-                                        parse_mode=ParseMode.HTML)
+        await update.message.reply_text(
+            services.texts.render("unknown_command"), parse_mode=ParseMode.HTML
+        )

@@ -1,0 +1,121 @@
+"""Benchmark the matcher: load time and per-question latency (p50/p99).
+
+Runs on the bundled knowledge base with the dev and held-out questions, then on a synthetic
+base of 500 entries made by recombining the real questions and vocabulary. Prints plain text.
+
+    .venv/bin/python benchmarks/bench_matching.py
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings  # noqa: E402
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge  # noqa: E402
+from bot.matching import Matcher  # noqa: E402
+
+QUESTION_FILES = (
+    ROOT.parent / "shared" / "eval" / "dev.yaml",
+    ROOT / "tests" / "data" / "heldout.yaml",
+)
+SYNTHETIC_ENTRIES = 500
+ROUNDS = 5
+
+
+def questions() -> list[str]:
+    found: list[str] = []
+    for path in QUESTION_FILES:
+        if path.exists():
+            found.extend(item["q"] for item in yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+def synthetic_base(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+    """A bigger base from the real one: each entry mixes questions and words of three others."""
+    rng = random.Random(seed)
+    real = list(kb.entries.values())
+    words = sorted({w for e in real for q in e.questions for w in q.split() if len(w) > 4})
+    entries: dict[str, Entry] = {}
+    for n in range(size):
+        picked = rng.sample(real, 3)
+        pool = [q for e in picked for q in e.questions]
+        mixed = [
+            f"{q} {rng.choice(words)}" if rng.random() < 0.5 else q
+            for q in rng.sample(pool, min(20, len(pool)))
+        ]
+        entry_id = f"s{n}"
+        entries[entry_id] = Entry(
+            id=entry_id,
+            title=f"{picked[0].title[:40]} {n}",
+            answer=picked[0].answer,
+            questions=mixed,
+            keywords=rng.sample(words, 4) + list(picked[0].keywords[:3]),
+            dates=list(picked[0].dates),
+        )
+    return KnowledgeBase(entries=entries, smalltalk=kb.smalltalk, synonyms=kb.synonyms, menu=[])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def latency(matcher: Matcher, texts: list[str]) -> tuple[list[float], list[float]]:
+    """Per-question seconds: the first round (cold caches) and all rounds."""
+    first: list[float] = []
+    every: list[float] = []
+    for round_no in range(ROUNDS):
+        for text in texts:
+            start = time.perf_counter()
+            matcher.match(text)
+            took = time.perf_counter() - start
+            every.append(took)
+            if round_no == 0:
+                first.append(took)
+    return first, every
+
+
+def report(name: str, build_seconds: float, first: list[float], every: list[float]) -> None:
+    ms = 1000.0
+    print(f"{name}")
+    print(f"  build           {build_seconds * ms:8.1f} ms")
+    print(f"  first round     p50 {statistics.median(first) * ms:6.3f} ms   "
+          f"p99 {percentile(first, 0.99) * ms:6.3f} ms   (cold caches, {len(first)} questions)")
+    print(f"  all {ROUNDS} rounds    p50 {statistics.median(every) * ms:6.3f} ms   "
+          f"p99 {percentile(every, 0.99) * ms:6.3f} ms   max {max(every) * ms:6.3f} ms")
+
+
+def main() -> int:
+    settings = MatchingSettings()
+    texts = questions()
+
+    start = time.perf_counter()
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    loaded = time.perf_counter()
+    matcher = Matcher(kb, settings)
+    built = time.perf_counter()
+    print(f"knowledge base: {len(kb.entries)} entries, "
+          f"{sum(len(e.questions) for e in kb.entries.values())} example questions")
+    print(f"  load (YAML + validation) {(loaded - start) * 1000:8.1f} ms")
+    report("real base", built - loaded, *latency(matcher, texts))
+
+    big = synthetic_base(kb, SYNTHETIC_ENTRIES)
+    start = time.perf_counter()
+    big_matcher = Matcher(big, settings)
+    built = time.perf_counter()
+    report(f"synthetic base ({SYNTHETIC_ENTRIES} entries)", built - start,
+           *latency(big_matcher, texts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

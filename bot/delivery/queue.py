@@ -1,0 +1,65 @@
+"""Putting notifications into the outbox. Every send that must not be lost goes through here;
+the worker delivers it (and retries) — callers enqueue, then call ``services.wake_outbox()``.
+
+Payloads by kind (``chat_id`` is always the target at enqueue time):
+
+- ``card``: ``{chat_id}`` — post the ticket's card in the team chat (written by storage at submit).
+- ``card_update``: ``{chat_id}`` — re-render the ticket's card in place.
+- ``to_user``: ``{chat_id, text, link?, ack?}`` — HTML to the requester (or a draft's owner).
+  ``link``: remember the sent message as 'team_reply_copy', so the user can reply to it.
+  ``ack``: ``{message_id}`` of the team member's message, answered with "✓ zugestellt".
+- ``to_team``: ``{chat_id, text}`` — HTML to the team chat, as a reply to the ticket's card.
+- ``alert``: ``{chat_id, text}`` — HTML to an admin's private chat.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.storage.models import Ticket
+from bot.tg.services import Services
+
+CARD_UPDATE = "card_update"
+TO_USER = "to_user"
+TO_TEAM = "to_team"
+ALERT = "alert"
+CARD = "card"
+TEAM_KINDS = frozenset({CARD, CARD_UPDATE, TO_TEAM})
+NO_CHAT = 0  # placeholder target while no team chat is configured
+
+
+def team_chat(services: Services) -> int:
+    return services.team_chat_id if services.team_chat_id is not None else NO_CHAT
+
+
+async def enqueue_card_update(services: Services, ticket: Ticket) -> int:
+    """Re-render the ticket's card (after a status change, a block, a deletion)."""
+    chat = ticket.card_chat_id if ticket.card_chat_id is not None else team_chat(services)
+    return await services.storage.outbox.enqueue(
+        CARD_UPDATE, chat, {"chat_id": chat}, services.clock(), ticket.id)
+
+
+async def enqueue_to_user(services: Services, chat_id: int, text: str, *,
+                          ticket_id: int | None = None, link: bool = False,
+                          ack_message_id: int | None = None) -> int:
+    payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    if link:
+        payload["link"] = True
+    if ack_message_id is not None:
+        payload["ack"] = {"message_id": ack_message_id}
+    return await services.storage.outbox.enqueue(TO_USER, chat_id, payload, services.clock(),
+                                                 ticket_id)
+
+
+async def enqueue_to_team(services: Services, text: str, ticket_id: int | None = None) -> int:
+    chat = team_chat(services)
+    return await services.storage.outbox.enqueue(
+        TO_TEAM, chat, {"chat_id": chat, "text": text}, services.clock(), ticket_id)
+
+
+async def enqueue_alerts(services: Services, text: str) -> int:
+    """One private alert per configured admin; returns how many were queued."""
+    for admin in services.settings.team.admins:
+        await services.storage.outbox.enqueue(
+            ALERT, admin, {"chat_id": admin, "text": text}, services.clock())
+    return len(services.settings.team.admins)

@@ -1,0 +1,351 @@
+"""The outbox worker: delivers due outbox rows to Telegram, one at a time, and decides what a
+failure means (see errors.classify). Nothing is dropped: a row ends 'sent' or 'failed' with its
+error, and a failure that needs a human is logged and sent to the admins.
+
+Duplicate cards. A card is sent again only when no earlier attempt was confirmed. After an
+error answer (5xx, 429, …) Telegram stored nothing, so the retry yields exactly one card. After a
+*timeout* the first attempt may have been stored anyway, and the Bot API offers no way to find
+out; the retry then posts a second card. Only the confirmed one is linked to the ticket; the
+other ("ghost") carries the same buttons, and the team handlers recognise it by its buttons:
+a press on it is applied to the ticket and the ghost is deleted, a reply to it reaches the
+requester. Once a card is confirmed, every later attempt edits it instead of posting again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from bot.delivery import queue
+from bot.delivery.errors import Verdict, backoff, classify, is_missing_message
+from bot.delivery.migration import follow_migration
+from bot.storage.models import OutboxItem, Ticket
+from bot.team.cards import render_card
+from bot.tg.render import keyboard
+from bot.tg.services import Services
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10  # transient failures before giving up (~1.5 h with the 10-minute cap)
+POLL_SECONDS = 5.0
+MIN_WAIT_SECONDS = 0.2
+BATCH = 50
+STOP_GRACE_SECONDS = 10.0  # let a send in flight finish (and be recorded) before cancelling
+
+
+class _Wait(Exception):
+    """The row cannot be delivered yet (no team chat configured): leave it pending."""
+
+
+@dataclass
+class _Attempt:
+    """Where the current call went, so a ChatMigrated can be attributed to that chat."""
+
+    chat_id: int | None = None
+
+
+Result = dict[str, Any] | None
+Handler = Callable[[OutboxItem, _Attempt], Awaitable[Result]]
+
+
+class OutboxWorker:
+    def __init__(self, bot: Bot, services: Services, *, poll_seconds: float = POLL_SECONDS,
+                 max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None) -> None:
+        self.bot = bot
+        self.services = services
+        self.poll_seconds = poll_seconds
+        self.max_attempts = max_attempts
+        self.rng = rng or random.Random()
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._handlers: dict[str, Handler] = {
+            queue.CARD: self._card,
+            queue.CARD_UPDATE: self._card_update,
+            queue.TO_USER: self._to_user,
+            queue.TO_TEAM: self._to_team,
+            queue.ALERT: self._alert_item,
+        }
+
+    # -- running -------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Deliver now (called after enqueueing); safe to call from any handler."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._stopping = False
+            self._task = asyncio.get_running_loop().create_task(self._loop(),
+                                                                name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Finish the row in flight (so a sent message is recorded as sent), then end the loop."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("outbox worker did not stop in time; cancelling it")
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            self._stopping = False  # run_once() may still be called by hand (tests, shutdown)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_once()
+                timeout = await self._seconds_to_next()
+            except Exception:  # never let the loop die: log and try again later
+                log.exception("outbox worker pass failed")
+                timeout = self.poll_seconds
+            if self._stopping:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _seconds_to_next(self) -> float:
+        due = await self.services.storage.outbox.next_due_at()
+        if due is None:
+            return self.poll_seconds
+        seconds = (due - self.services.clock()).total_seconds()
+        return min(max(seconds, MIN_WAIT_SECONDS), self.poll_seconds)
+
+    async def run_once(self) -> int:
+        """Deliver every row due now (and rows queued meanwhile); returns how many were sent."""
+        async with self._lock:
+            sent = 0
+            tried: set[int] = set()
+            while True:
+                due = await self.services.storage.outbox.due(self.services.clock(), BATCH)
+                fresh = [item for item in due if item.id not in tried]
+                if not fresh:
+                    return sent
+                for item in fresh:
+                    if self._stopping:
+                        return sent
+                    tried.add(item.id)
+                    if await self._deliver(item):
+                        sent += 1
+
+    # -- one row -------------------------------------------------------------------------------
+
+    async def _deliver(self, item: OutboxItem, *, migrated: bool = False) -> bool:
+        handler = self._handlers.get(item.kind)
+        if handler is None:
+            await self._give_up(item, f"unknown outbox kind {item.kind!r}")
+            return False
+        attempt = _Attempt()
+        try:
+            result = await handler(item, attempt)
+        except _Wait:
+            return False
+        except Exception as exc:  # classified below; unknown ones fail the row, never the loop
+            return await self._failed_attempt(item, attempt, classify(exc), exc, migrated)
+        await self.services.storage.outbox.mark_sent(item.id, self.services.clock(), result)
+        log.info("outbox %d delivered kind=%s ticket=%s", item.id, item.kind, item.ticket_id)
+        return True
+
+    async def _failed_attempt(self, item: OutboxItem, attempt: _Attempt, verdict: Verdict,
+                              exc: Exception, migrated: bool) -> bool:
+        outbox = self.services.storage.outbox
+        now = self.services.clock()
+        if verdict.action == "sent":
+            await outbox.mark_sent(item.id, now, {"unchanged": True})
+            return True
+        if verdict.action == "migrated" and verdict.new_chat_id is not None:
+            old = attempt.chat_id if attempt.chat_id is not None else item.chat_id
+            await follow_migration(self.services, old, verdict.new_chat_id)
+            refreshed = await outbox.get(item.id)
+            if not migrated and refreshed is not None and refreshed.status == "pending":
+                return await self._deliver(refreshed, migrated=True)  # retry at once
+            await outbox.reschedule(item.id, now, verdict.reason)
+            return False
+        if verdict.action == "retry":
+            if verdict.delay is not None:  # RetryAfter: Telegram said when; does not count
+                await outbox.reschedule(item.id, now + verdict.delay, verdict.reason)
+                log.info("outbox %d: flood control, retry in %s", item.id, verdict.delay)
+                return False
+            if item.attempts + 1 >= self.max_attempts:
+                await self._give_up(item, verdict.reason)
+                return False
+            delay = backoff(item.attempts, self.rng)
+            await outbox.reschedule(item.id, now + delay, verdict.reason)
+            log.info("outbox %d: %s, retry in %s%s", item.id, type(exc).__name__, delay,
+                     " (may have been delivered)" if verdict.uncertain else "")
+            return False
+        if verdict.action == "blocked" and item.kind == queue.TO_USER:
+            await outbox.mark_failed(item.id, verdict.reason, now)
+            await self._requester_blocked(item)
+            return False
+        if item.kind == queue.CARD_UPDATE and is_missing_message(exc):
+            return await self._repost_card(item)
+        await self._give_up(item, verdict.reason)
+        return False
+
+    async def _give_up(self, item: OutboxItem, reason: str) -> None:
+        """Permanent failure: the row stays 'failed' with its reason; log and alert the admins."""
+        services = self.services
+        await services.storage.outbox.mark_failed(item.id, reason, services.clock())
+        log.error("outbox %d given up: kind=%s ticket=%s chat=%s reason=%s",
+                  item.id, item.kind, item.ticket_id, item.chat_id, reason)
+        if item.kind == queue.ALERT:
+            return  # an alert about an alert would loop
+        ticket = await services.storage.tickets.get(item.ticket_id) if item.ticket_id else None
+        text = services.texts.render("team_alert", kind=item.kind,
+                                     ref=ticket.ref if ticket else "–",
+                                     attempts=item.attempts + 1, reason=reason)
+        if await queue.enqueue_alerts(services, text):
+            services.wake_outbox()
+        if item.kind == queue.TO_USER:
+            await self._ack(item, "team_reply_failed", ticket)
+
+    async def _requester_blocked(self, item: OutboxItem) -> None:
+        """Forbidden from a requester: flag their tickets and show it on the cards."""
+        tickets = self.services.storage.tickets
+        ticket = await tickets.get(item.ticket_id) if item.ticket_id else None
+        log.info("outbox %d: requester blocked the bot (ticket %s)", item.id, item.ticket_id)
+        if ticket is None or ticket.user_id is None:
+            return
+        await tickets.mark_requester_blocked(user_id=ticket.user_id)
+        for flagged in await tickets.list_for_user(ticket.user_id):
+            if flagged.requester_blocked and flagged.card_message_id is not None:
+                await queue.enqueue_card_update(self.services, flagged)
+        await self._ack(item, "team_reply_blocked", ticket)
+
+    async def _ack(self, item: OutboxItem, key: str, ticket: Ticket | None) -> None:
+        """Best effort: tell the team member whose reply this was how its delivery went."""
+        ack = item.payload.get("ack")
+        chat = self.services.team_chat_id
+        if not isinstance(ack, dict) or chat is None or ticket is None:
+            return
+        try:
+            await self.bot.send_message(
+                chat, self.services.texts.render(key, ref=ticket.ref), parse_mode=ParseMode.HTML,
+                reply_parameters=ReplyParameters(int(ack["message_id"]),
+                                                 allow_sending_without_reply=True))
+        except TelegramError as exc:  # the reply itself is delivered; this is only the receipt
+            log.info("outbox %d: receipt not sent (%s)", item.id, type(exc).__name__)
+
+    # -- kinds ---------------------------------------------------------------------------------
+
+    def _team_chat(self) -> int:
+        if self.services.team_chat_id is None:
+            raise _Wait()
+        return self.services.team_chat_id
+
+    async def _send_card(self, ticket: Ticket, chat_id: int, attempt: _Attempt) -> Message:
+        card = render_card(ticket, self.services.texts)
+        attempt.chat_id = chat_id
+        message = await self.bot.send_message(chat_id, card.text, parse_mode=ParseMode.HTML,
+                                              reply_markup=keyboard(card.buttons))
+        await self.services.storage.tickets.set_card(ticket.id, chat_id, message.message_id)
+        return message
+
+    async def _edit_card(self, ticket: Ticket, attempt: _Attempt) -> None:
+        assert ticket.card_chat_id is not None and ticket.card_message_id is not None
+        card = render_card(ticket, self.services.texts)
+        attempt.chat_id = ticket.card_chat_id
+        try:
+            await self.bot.edit_message_text(card.text, chat_id=ticket.card_chat_id,
+                                             message_id=ticket.card_message_id,
+                                             parse_mode=ParseMode.HTML,
+                                             reply_markup=keyboard(card.buttons))
+        except BadRequest as exc:
+            if classify(exc).action != "sent":  # "not modified" means it already shows this
+                raise
+
+    async def _card(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        """Post the card; if an earlier attempt was confirmed, edit that one instead."""
+        ticket = await self.services.storage.tickets.get(item.ticket_id or 0)
+        if ticket is None or (ticket.status == "deleted" and ticket.card_message_id is None):
+            return {"skipped": "ticket gone"}
+        chat = self._team_chat()
+        if ticket.card_message_id is not None and ticket.card_chat_id == chat:
+            await self._edit_card(ticket, attempt)
+            return {"message_id": ticket.card_message_id, "edited": True}
+        message = await self._send_card(ticket, chat, attempt)
+        return {"message_id": message.message_id}
+
+    async def _card_update(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        ticket = await self.services.storage.tickets.get(item.ticket_id or 0)
+        if ticket is None:
+            return {"skipped": "ticket gone"}
+        if ticket.card_message_id is None:
+            # The card is not posted yet; when it is, it shows the current state.
+            return {"skipped": "no card yet"}
+        await self._edit_card(ticket, attempt)
+        return {"message_id": ticket.card_message_id}
+
+    async def _repost_card(self, item: OutboxItem) -> bool:
+        """The card message is gone (deleted by someone): post the card anew."""
+        services = self.services
+        ticket = await services.storage.tickets.get(item.ticket_id or 0)
+        if ticket is None or ticket.status == "deleted" or services.team_chat_id is None:
+            await services.storage.outbox.mark_sent(item.id, services.clock(),
+                                                    {"skipped": "card gone"})
+            return True
+        log.info("outbox %d: card of ticket %d is gone, posting it again", item.id, ticket.id)
+        attempt = _Attempt()
+        try:
+            message = await self._send_card(ticket, services.team_chat_id, attempt)
+        except Exception as exc:
+            return await self._failed_attempt(item, attempt, classify(exc), exc, migrated=True)
+        await services.storage.outbox.mark_sent(item.id, services.clock(),
+                                                {"message_id": message.message_id})
+        return True
+
+    async def _to_user(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        attempt.chat_id = item.chat_id
+        message = await self.bot.send_message(item.chat_id, str(item.payload["text"]),
+                                              parse_mode=ParseMode.HTML)
+        ticket = None
+        if item.ticket_id is not None:
+            if item.payload.get("link"):
+                await self.services.storage.messages.link(item.chat_id, message.message_id,
+                                                          item.ticket_id, "team_reply_copy")
+            ticket = await self.services.storage.tickets.get(item.ticket_id)
+        await self._ack(item, "team_reply_delivered", ticket)
+        return {"message_id": message.message_id}
+
+    async def _to_team(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        chat = self._team_chat()
+        ticket = (await self.services.storage.tickets.get(item.ticket_id)
+                  if item.ticket_id is not None else None)
+        reply_to = None
+        if ticket is not None and ticket.card_chat_id == chat and ticket.card_message_id:
+            reply_to = ReplyParameters(ticket.card_message_id, allow_sending_without_reply=True)
+        attempt.chat_id = chat
+        message = await self.bot.send_message(chat, str(item.payload["text"]),
+                                              parse_mode=ParseMode.HTML, reply_parameters=reply_to)
+        if ticket is not None:
+            await self.services.storage.messages.link(chat, message.message_id, ticket.id,
+                                                      "user_reply_copy")
+        return {"message_id": message.message_id}
+
+    async def _alert_item(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        attempt.chat_id = item.chat_id
+        message = await self.bot.send_message(item.chat_id, str(item.payload["text"]),
+                                              parse_mode=ParseMode.HTML)
+        return {"message_id": message.message_id}
+

@@ -1,0 +1,91 @@
+"""Turn a text into canonical terms: normalise, stem, map synonyms and phrases, drop stop words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.matching.normalize import tokenize
+from bot.matching.stemming import stem
+from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS
+
+_DROP = ""  # phrase target meaning "no topic here"
+
+
+def stems_of(text: str) -> tuple[str, ...]:
+    return tuple(stem(token) for token in tokenize(text))
+
+
+# Inflected stop words ("bekomme", "welchem") are caught through their stems too.
+_STOP_STEMS = frozenset(s for s in (stem(w) for w in STOP_WORDS) if len(s) >= 3)
+
+
+def is_stop_word(token: str, stem_: str) -> bool:
+    return token in STOP_WORDS or stem_ in _STOP_STEMS
+
+
+@dataclass(frozen=True)
+class Term:
+    """A canonical term and where it came from."""
+
+    text: str
+    mapped: bool  # produced by the synonym table: a recognised concept of the offer
+    source: tuple[str, ...]  # the normalised tokens it stands for
+
+
+class Analyzer:
+    """Maps text to canonical terms using the global synonym table.
+
+    Every variant (a word or a phrase) is normalised and stemmed exactly like questions are,
+    so the table is written in plain German and still meets what users type.
+    """
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]]) -> None:
+        self._words: dict[str, str] = {}
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for phrase in STOP_PHRASES:
+            self._phrases[stems_of(phrase)] = _DROP
+        for canonical, variants in synonyms.items():
+            target = "".join(stems_of(canonical))
+            for variant in [canonical, *variants]:
+                stems = stems_of(variant)
+                if len(stems) == 1:
+                    self._words.setdefault(stems[0], target)
+                elif stems:
+                    self._phrases.setdefault(stems, target)
+        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+
+    @property
+    def synonym_forms(self) -> frozenset[str]:
+        """Every single-word stem the synonym table knows, variants and canonical words."""
+        return frozenset(self._words) | frozenset(self._words.values())
+
+    def canonical(self, stem_: str) -> str:
+        return self._words.get(stem_, stem_)
+
+    def terms(self, text: str) -> list[str]:
+        """Canonical content terms of ``text`` in order (phrases replaced, stop words dropped)."""
+        return [term.text for term in self.analyse(text)]
+
+    def analyse(self, text: str) -> list[Term]:
+        """Like ``terms``, keeping for each term whether it is a synonym and its tokens."""
+        tokens = tokenize(text)
+        stems = [stem(token) for token in tokens]
+        terms: list[Term] = []
+        i = 0
+        while i < len(tokens):
+            for length in range(min(self._longest_phrase, len(tokens) - i), 1, -1):
+                target = self._phrases.get(tuple(stems[i : i + length]))
+                if target is not None:
+                    if target:
+                        terms.append(Term(target, True, tuple(tokens[i : i + length])))
+                    i += length
+                    break
+            else:
+                word = self._words.get(stems[i])
+                if word is not None:
+                    terms.append(Term(word, True, (tokens[i],)))
+                elif not is_stop_word(tokens[i], stems[i]):
+                    terms.append(Term(stems[i], False, (tokens[i],)))
+                i += 1
+        return terms

@@ -1,0 +1,51 @@
+"""Normalise German user text into plain lowercase tokens.
+
+Users type umlauts or their ae/oe/ue spellings, hyphenate compounds or not, gender with
+``*innen`` and write module numbers in roman or arabic digits: all of these map to one form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
+_APOSTROPHES = re.compile(r"['’`´]")
+_GENDER_MARK = re.compile(r"(?<=[a-z])[*:_/](?=in(?:nen)?\b)")
+_JOINERS = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
+_NON_WORD = re.compile(r"[\W_]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+_NUMBERS = {
+    "i": "1", "1": "1", "eins": "1",
+    "ii": "2", "2": "2", "zwei": "2",
+    "iii": "3", "3": "3", "drei": "3",
+}
+_ORDINALS = {"erst": "1", "zweit": "2", "dritt": "3"}
+_MODULE_NUMBER = re.compile(r"\bmodul(?:e|en|s)?\s?(iii|ii|i|1|2|3|eins|zwei|drei)\b")
+_ORDINAL_MODULE = re.compile(r"\b(erst|zweit|dritt)(?:e|en|er|es)?\s+modul\w*")
+
+
+def fold(text: str) -> str:
+    """Unicode NFC, casefold, umlauts to ae/oe/ue, other accents dropped."""
+    text = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> str:
+    """Folded text with compounds joined, punctuation removed and module numbers unified."""
+    text = fold(text)
+    text = _APOSTROPHES.sub("", text)
+    text = _GENDER_MARK.sub("", text)
+    text = _JOINERS.sub("", text)
+    text = _NON_WORD.sub(" ", text)
+    # Module numbers before collapsing repeated letters, or "iii" would become "i".
+    text = _MODULE_NUMBER.sub(lambda m: "modul" + _NUMBERS[m.group(1)], text)
+    text = _ORDINAL_MODULE.sub(lambda m: "modul" + _ORDINALS[m.group(1)], text)
+    text = _REPEATS.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def tokenize(text: str) -> list[str]:
+    return normalize(text).split()

@@ -1,0 +1,42 @@
+"""What the matcher returns: a decision band and the ranked candidates behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Band = Literal["answer", "suggest", "fallback", "smalltalk"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float  # 0..1
+    detail: str  # matched terms and weights, for --explain
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    band: Band
+    candidates: tuple[Candidate, ...]  # best first
+    smalltalk_id: str | None = None
+    reason: str = ""  # why this band, for --explain
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def explain(self) -> str:
+        """A multi-line, human-readable account of the decision."""
+        head = f"band: {self.band}"
+        if self.smalltalk_id:
+            head += f" (smalltalk '{self.smalltalk_id}')"
+        lines = [head]
+        if self.reason:
+            lines.append(f"reason: {self.reason}")
+        for rank, cand in enumerate(self.candidates, start=1):
+            lines.append(f"{rank}. {cand.entry_id}  {cand.score:.3f}")
+            lines.append(f"   {cand.detail}")
+        if not self.candidates and self.band != "smalltalk":
+            lines.append("no candidate shares a known term with the question")
+        return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""Recognise greetings, thanks, goodbyes and "who are you" before any knowledge matching.
+
+A message is small talk only when small-talk phrases and fillers make up all of it; otherwise
+the phrases at its start and end are removed and the rest is matched as a question, so
+"Hallo, was kostet die Beratung?" is answered as a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.knowledge.models import SmallTalk
+from bot.matching.normalize import tokenize
+from bot.matching.stopwords import words
+
+# Words that may surround small talk without changing it ("Hallo zusammen", "Danke dir").
+_FILLERS = words(
+    "zusammen dir ihnen euch nochmal sehr auch und so erstmal bot lieber liebes liebe ja "
+    "noch mal vielmals ganz nochmals fuer die das der info infos antwort antworten auskunft "
+    "hilfe tipp"
+)
+_MAX_TOKENS = 8
+
+
+def _same(token: str, pattern_token: str) -> bool:
+    if token == pattern_token:
+        return True
+    return (
+        len(pattern_token) >= 5
+        and token[:1] == pattern_token[:1]
+        and Levenshtein.distance(token, pattern_token, score_cutoff=1) <= 1
+    )
+
+
+class SmallTalkRecognizer:
+    """Strips small-talk phrases from both ends of a message; priority follows the file order."""
+
+    def __init__(self, smalltalk: Mapping[str, SmallTalk]) -> None:
+        patterns: list[tuple[tuple[str, ...], str, int]] = []
+        for priority, talk in enumerate(smalltalk.values()):
+            for pattern in talk.patterns:
+                tokens = tuple(tokenize(pattern))
+                if tokens:
+                    patterns.append((tokens, talk.id, priority))
+        # Longest first, so "vielen dank" wins over "danke" and "moin moin" over "moin".
+        self._patterns = sorted(patterns, key=lambda p: (-len(p[0]), p[2]))
+
+    def _match_at(self, tokens: list[str], start: int) -> tuple[int, str, int] | None:
+        for pattern, talk_id, priority in self._patterns:
+            end = start + len(pattern)
+            if end <= len(tokens) and all(
+                _same(t, p) for t, p in zip(tokens[start:end], pattern, strict=True)
+            ):
+                return end, talk_id, priority
+        return None
+
+    def _match_ending_at(self, tokens: list[str], end: int) -> tuple[int, str, int] | None:
+        for pattern, talk_id, priority in self._patterns:
+            start = end - len(pattern)
+            if start >= 0 and all(
+                _same(t, p) for t, p in zip(tokens[start:end], pattern, strict=True)
+            ):
+                return start, talk_id, priority
+        return None
+
+    def split(self, tokens: list[str]) -> tuple[str | None, list[str]]:
+        """(small-talk id if the whole message is small talk, tokens left for matching)."""
+        found: list[tuple[int, str]] = []
+        start, end = 0, len(tokens)
+        while start < end:
+            if tokens[start] in _FILLERS and found:
+                start += 1
+                continue
+            hit = self._match_at(tokens, start)
+            if hit is None:
+                break
+            start, talk_id, priority = hit
+            found.append((priority, talk_id))
+        while end > start:
+            if tokens[end - 1] in _FILLERS:
+                end -= 1
+                continue
+            back = self._match_ending_at(tokens, end)
+            if back is None or back[0] < start:
+                break
+            end, talk_id, priority = back
+            found.append((priority, talk_id))
+        rest = tokens[start:end]
+        if found and not rest and len(tokens) <= _MAX_TOKENS:
+            return min(found)[1], []
+        if found and not rest:
+            return None, tokens
+        return None, rest
+
+    def recognise(self, text: str) -> str | None:
+        return self.split(tokenize(text))[0]

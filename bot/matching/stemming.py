@@ -1,0 +1,45 @@
+"""A light German suffix stripper.
+
+Snowball German conflates too much for this vocabulary (Bürger → burg), so only inflection
+endings are removed, keeping stems long enough to stay distinct. Both the knowledge base and
+the questions go through the same function, so a stem only needs to be consistent, not a lemma.
+"""
+
+from __future__ import annotations
+
+# Longest first; (suffix, replacement, minimum length of the remaining stem).
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("ungen", "ung", 3),
+    ("heiten", "heit", 3),
+    ("keiten", "keit", 3),
+    ("ern", "", 4),
+    ("em", "", 4),
+    ("en", "", 4),
+    ("er", "", 4),
+    ("es", "", 4),
+    ("et", "", 4),
+    ("e", "", 3),
+    ("s", "", 4),
+)
+# Feminine forms (Koordinatorin, Kolleginnen) reduce to the base noun first.
+_FEMININE: tuple[tuple[str, int], ...] = (("innen", 4), ("erin", 5), ("orin", 5), ("egin", 4))
+
+
+def stem(token: str) -> str:
+    """Strip one inflection ending (after a feminine ending) from a normalised token."""
+    if not token.isalpha() or len(token) <= 3:
+        return token
+    for ending, keep in _FEMININE:
+        if token.endswith(ending) and len(token) - len(ending) >= keep:
+            cut = len("innen") if ending == "innen" else 2
+            token = token[:-cut]
+            break
+    for suffix, replacement, min_stem in _SUFFIXES:
+        if token.endswith(suffix):
+            base = token[: len(token) - len(suffix)]
+            if len(base) < min_stem:
+                continue
+            if suffix == "s" and base.endswith(("s", "u", "i")):
+                continue
+            return base + replacement
+    return token

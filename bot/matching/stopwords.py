@@ -1,0 +1,49 @@
+"""Words that carry no topic: German function words, fillers and polite phrases.
+
+Question words that do carry intent (wann, wer, warum) are deliberately absent; rarity
+weighting decides how much they count. Forms are normalised (ae/oe/ue, lowercase).
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a block of text."""
+    return frozenset(text.split())
+
+
+STOP_WORDS: frozenset[str] = words(
+    """
+    a ab aber alle allem allen aller alles als also am an auch auf aus bei beim
+    bin bis bist bitte bzw ca da dabei dadurch dafuer daher damit dann daran darauf darf darueber
+    das dass davon dazu dein deine dem den denen denn der des dessen deshalb die dies diese diesem
+    diesen dieser dieses doch dort du durch eben eigentlich ein eine einem einen einer eines
+    einfach einmal einige er es etc etwa etwas euch euer eure eurem euren eurer fuer ganz gar
+    gebe geben gegeben gehabt gehen geht gehts genau gerade gern gerne gibt gibts gilt habe haben
+    habt halt hast hat hatte hatten haette haetten hier ich ihm ihn ihnen ihr ihre ihrem ihren
+    ihrer im immer in infos info information informationen ins irgendwie ist ja je jemand jetzt
+    kann kannst kein keine keinen koennen koennt koennte koennten lassen lasse laesst man manche
+    mal mehr mein meine meinem meinen meiner mich mir mit moechte moechten moechtest moeglich
+    moeglichkeit muss muessen musst na nach naechste naechsten nein nicht nichts noch nun nur ob
+    oder ohne schon sehr sei seid sein seine sich sie sind so sog soll sollen sollte sollten
+    sondern sowie sprich ueber ueberhaupt um und uns unser unsere unserem unseren unserer unter
+    per via usw viel viele vielleicht vom von war waere waren warst was weil welche welchem welchen
+    welcher welches wenn werde werden wieder wie wieviel wieviele will wir wird wirst wo woher
+    wohin wollen wollte wollten wuerde wuerden wurde zb z b zu zum zur zwar
+    hallo hi hey moin servus danke dank vielen herzlichen tschuess ciao bye gruss gruesse lg mfg
+    freundlichen liebe lieber liebes geehrte geehrter bot okay ok super prima
+    kurz kurze frage hab nochmal nochmals eigentl bekommen bekomme bekommt erfahren wissen sagen
+    erklaeren erzaehl erzaehlen brauche brauchen braucht teil anspruch nimmt nehmen wem uebrigens
+    irgendwas jemanden komme kommen kommt sache sachen ding dinge zeug
+    zusammenhang bezug hinblick meiner meinem meines deiner deinem
+    """
+)
+
+# Phrases that frame a question without saying anything about its topic; dropped whole.
+STOP_PHRASES: tuple[str, ...] = (
+    "ich möchte wissen", "ich würde gerne wissen", "ich würde gern wissen", "wir möchten wissen",
+    "ich habe eine frage", "ich hätte eine frage", "ich hab eine frage", "eine frage",
+    "mich würde interessieren", "uns würde interessieren", "ich wollte fragen",
+    "ich wollte mal fragen", "können sie mir sagen", "kannst du mir sagen", "könnt ihr mir sagen",
+    "weißt du", "wissen sie", "gibt es",
+)

@@ -1,0 +1,1 @@
+"""The team side's rules, independent of Telegram: cards, reports, export, references."""

@@ -1,0 +1,305 @@
+"""The German matcher: normalisation, compounds, synonyms, decision bands and accuracy floors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.dates import render_answer
+from bot.knowledge.models import Entry, SmallTalk
+from bot.matching import Matcher, MatchResult
+from bot.matching.analyzer import Analyzer
+from bot.matching.normalize import normalize, tokenize
+from bot.matching.stemming import stem
+
+# The thresholds tuned on dev + held-out questions (proposed as MatchingSettings defaults).
+TUNED = MatchingSettings(answer_threshold=0.5, suggest_threshold=0.45, margin=0.03)
+EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+DATA_DIR = Path(__file__).parent / "data"
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(BUNDLED_KNOWLEDGE)
+
+
+@pytest.fixture(scope="module")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb, TUNED)
+
+
+def top(result: MatchResult) -> str | None:
+    return result.candidates[0].entry_id if result.candidates else None
+
+
+# -- normalisation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Gebühr", "gebuehr"),
+        ("Gebuehr", "gebuehr"),
+        ("GEBÜHR", "gebuehr"),
+        ("Straße", "strasse"),
+        ("Engagement-Konzept", "engagementkonzept"),
+        ("Akteur*innen", "akteurinnen"),
+        ("gibt's", "gibts"),
+        ("Café", "cafe"),
+    ],
+)
+def test_normalize_folds_spelling_variants(typed: str, expected: str) -> None:
+    """Umlauts and their ae/oe/ue spelling, ß, case, hyphens and gender stars meet in one form."""
+    assert normalize(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed", ["Modul III", "modul 3", "Modul-3", "Modul drei", "das dritte Modul", "Modul III?"]
+)
+def test_module_numbers_roman_and_arabic_are_one_token(typed: str) -> None:
+    """Roman, arabic, spelled and ordinal module numbers become the same token."""
+    assert "modul3" in tokenize(typed)
+
+
+def test_normalize_strips_punctuation_and_repeated_letters() -> None:
+    """Punctuation separates words and stretched letters ("hallooo") collapse."""
+    assert tokenize("Hallooo!!! Was kostet das???") == ["hallo", "was", "kostet", "das"]
+
+
+@pytest.mark.parametrize(
+    ("forms", "same"),
+    [
+        (("kosten", "kostet"), True),
+        (("gemeinde", "gemeinden"), True),
+        (("workshop", "workshops"), True),
+        (("teilnehmerinnen", "teilnehmer"), True),
+        (("kurs", "kur"), False),
+        (("termin", "termi"), False),
+    ],
+)
+def test_stemming_conflates_inflection_only(forms: tuple[str, str], same: bool) -> None:
+    """Inflected forms share a stem; short words are not cut into other words."""
+    assert (stem(forms[0]) == stem(forms[1])) is same
+
+
+# -- synonyms and compounds ---------------------------------------------------------------------
+
+
+def test_synonyms_map_variants_and_phrases_to_one_term() -> None:
+    """Single words and multi-word phrases of the synonym table become the canonical term."""
+    analyzer = Analyzer({"kosten": ["gratis", "was kostet"], "dauer": ["wie lange"]})
+    assert analyzer.terms("Ist das gratis?") == ["kost"]
+    assert analyzer.terms("Was kostet die Beratung?") == ["kost", "beratung"]
+    assert analyzer.terms("Wie lange dauert das?") == ["dauer", "dauert"]
+
+
+def test_stop_words_are_dropped() -> None:
+    """Function words and fillers leave no terms behind."""
+    assert Analyzer({}).terms("Können Sie mir bitte sagen, ob es das gibt?") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Ist das gratis?", "kosten"),
+        ("Fallen Gebuehren an?", "kosten"),
+        ("gibts das auch digital?", "m2_formate"),
+        ("Geht das per Zoom?", "m2_formate"),
+        ("Schulung Engagementkonzepte", "m1"),
+    ],
+)
+def test_everyday_words_find_the_entry(matcher: Matcher, question: str, entry: str) -> None:
+    """Paraphrases from the synonym table lead to the entry that holds the fact."""
+    assert top(matcher.match(question)) == entry
+
+
+def test_compound_is_split_into_known_words(matcher: Matcher) -> None:
+    """An unknown compound is matched through its known parts (Video + Beratung)."""
+    units = matcher.units("Videoberatung")
+    assert units[0].parts == ("video", "beratung")
+    assert top(matcher.match("Ist eine Videoberatung möglich?")) == "m2_formate"
+
+
+def test_compound_parts_in_entries_match_single_words(matcher: Matcher) -> None:
+    """A word that only appears inside an entry's compound (Zertifikat-s-kurs) still matches."""
+    assert top(matcher.match("Gibt es ein Zertifikat?")) == "m3_zertifikat"
+
+
+def test_typos_are_absorbed(matcher: Matcher) -> None:
+    """One or two wrong letters in a long word do not lose the match."""
+    assert top(matcher.match("Wann beginnt der Zertifkatskurs?")) == "m3_zertifikat"
+    assert top(matcher.match("Lernwerkstadt abgesagt?")) == "m1_abgesagt"
+
+
+def test_dates_of_an_entry_are_searchable(matcher: Matcher) -> None:
+    """Day and month of an entry's dates ("15.6.") point to that entry."""
+    assert top(matcher.match("Lernwerkstatt am 15.6.?")) in {"m1_abgesagt", "m1"}
+
+
+# -- bands ----------------------------------------------------------------------------------------
+
+
+def tiny_base() -> KnowledgeBase:
+    def entry(entry_id: str, questions: list[str], keywords: list[str]) -> Entry:
+        return Entry(id=entry_id, title=entry_id, answer=entry_id, questions=questions,
+                     keywords=keywords)
+
+    entries = {
+        "preis": entry("preis", ["Was kostet der Kurs?", "Preis des Kurses"], ["Preis", "Kurs"]),
+        "ort": entry("ort", ["Wo findet der Kurs statt?", "Ort des Kurses"], ["Ort", "Kurs"]),
+    }
+    talk = {"hallo": SmallTalk(id="hallo", patterns=["hallo", "guten tag"], answer="Hallo!")}
+    return KnowledgeBase(entries=entries, smalltalk=talk, synonyms={"preis": ["kosten"]}, menu=[])
+
+
+def test_band_answer_when_confident_and_ahead() -> None:
+    """A clear match of one entry is answered."""
+    result = Matcher(tiny_base(), TUNED).match("Was kostet der Kurs?")
+    assert (result.band, top(result)) == ("answer", "preis")
+
+
+def test_band_suggest_when_two_entries_tie() -> None:
+    """A question that fits two unrelated entries equally gets suggestions, not an answer."""
+    result = Matcher(tiny_base(), TUNED).match("Kurs?")
+    assert result.band == "suggest"
+    assert {c.entry_id for c in result.candidates[:2]} == {"preis", "ort"}
+
+
+def test_band_fallback_for_unknown_words() -> None:
+    """A question without known content words falls back."""
+    assert Matcher(tiny_base(), TUNED).match("Wie wird das Wetter morgen?").band == "fallback"
+
+
+def test_band_fallback_when_a_known_word_meets_an_unknown_noun() -> None:
+    """One shared word next to an unknown noun is not enough evidence to answer."""
+    result = Matcher(tiny_base(), TUNED).match("Was kostet ein Parkausweis?")
+    assert result.band == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("message", "talk_id"),
+    [
+        ("hallo", "hallo"),
+        ("Moin moin!", "hallo"),
+        ("Danke!", "danke"),
+        ("Vielen Dank für die Info", "danke"),
+        ("wer bist du?", "wer_bist_du"),
+        ("Hallo, wer bist du?", "wer_bist_du"),
+        ("Bist du ein Bot?", "wer_bist_du"),
+        ("Tschüss", "tschuess"),
+        ("ok", "ok"),
+    ],
+)
+def test_smalltalk_is_recognised(matcher: Matcher, message: str, talk_id: str) -> None:
+    """Greetings, thanks, goodbyes and "who are you" are small talk."""
+    result = matcher.match(message)
+    assert (result.band, result.smalltalk_id) == ("smalltalk", talk_id)
+
+
+def test_smalltalk_does_not_swallow_a_question(matcher: Matcher) -> None:
+    """A greeting before a real question still gets the question answered."""
+    result = matcher.match("Hallo, was kostet die Beratung?")
+    assert (result.band, top(result)) == ("answer", "kosten")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie wird das Wetter morgen?",
+        "Wo beantrage ich einen neuen Personalausweis?",
+        "Wie gründe ich einen Verein?",
+        "Gibt es Fördermittel für unser Feuerwehrhaus?",
+        "Was ist die Hauptstadt von Frankreich?",
+    ],
+)
+def test_out_of_scope_questions_fall_back(matcher: Matcher, question: str) -> None:
+    """Questions outside the offer fall back, even when they share a word with it."""
+    assert matcher.match(question).band == "fallback"
+
+
+def test_matching_is_deterministic(kb: KnowledgeBase) -> None:
+    """Two matchers built from the same base explain every question identically."""
+    first, second = Matcher(kb, TUNED), Matcher(kb, TUNED)
+    for question in ["Was kostet das?", "modul 2", "Kommt ihr zu uns?", "xyz", "Hallo"]:
+        assert first.match(question).explain() == second.match(question).explain()
+
+
+def test_explain_names_band_candidates_and_terms(matcher: Matcher) -> None:
+    """The explanation shows the band, the ranked entries and the matched terms."""
+    text = matcher.match("Was kostet die Beratung?").explain()
+    assert text.startswith("band: answer")
+    assert "1. kosten" in text
+    assert "kost" in text
+
+
+def test_candidates_are_sorted_and_bounded(matcher: Matcher) -> None:
+    """Candidates come best first, with scores between 0 and 1, at most five."""
+    candidates = matcher.match("Beratung Workshop Lernwerkstatt").candidates
+    scores = [c.score for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert 1 <= len(candidates) <= 5
+
+
+# -- accuracy floors (regression) -----------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip().lower()
+
+
+def _holds(text: str, groups: list[list[str]]) -> bool:
+    plain = _plain(text)
+    return all(any(str(alt).lower() in plain for alt in group) for group in groups)
+
+
+def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any]],
+              facts: dict[str, list[list[str]]]) -> tuple[float, float]:
+    """(in-scope accuracy, out-of-scope rejection) under the protocol of shared/eval/score.py."""
+    correct = in_scope = rejected = out_of_scope = 0
+    for item in questions:
+        result = matcher.match(item["q"])
+        if item["expect"] is None:
+            out_of_scope += 1
+            rejected += result.band == "fallback"
+            continue
+        in_scope += 1
+        if result.band == "answer":
+            entry = kb.entries[result.candidates[0].entry_id]
+            text = render_answer(entry, TODAY, past="{date} (vergangen)", upcoming="{date}",
+                                 same_day="{date}")
+            correct += _holds(text, facts[item["expect"]])
+    return correct / in_scope, rejected / max(out_of_scope, 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "min_accuracy", "min_rejection"),
+    [
+        (EVAL_DIR / "dev.yaml", 0.95, 0.9),
+        (DATA_DIR / "heldout.yaml", 0.93, 0.93),
+        (DATA_DIR / "fresh.yaml", 0.9, 0.9),
+        (DATA_DIR / "fresh2.yaml", 0.85, 0.83),
+    ],
+    ids=["dev", "heldout", "fresh", "fresh2"],
+)
+def test_accuracy_does_not_regress(
+    matcher: Matcher, kb: KnowledgeBase, path: Path, min_accuracy: float, min_rejection: float
+) -> None:
+    """Accuracy and rejection on the question sets stay above floors just below today's."""
+    facts_path = EVAL_DIR / "facts.yaml"
+    if not path.exists() or not facts_path.exists():
+        pytest.skip("shared/eval is not beside the project")
+    facts = yaml.safe_load(facts_path.read_text(encoding="utf-8"))
+    questions = yaml.safe_load(path.read_text(encoding="utf-8"))
+    accuracy, rejection = _accuracy(matcher, kb, questions, facts)
+    assert accuracy >= min_accuracy
+    assert rejection >= min_rejection

@@ -1,0 +1,170 @@
+"""Q&A in Telegram, through process_update with the recording fake transport."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.offline import user
+from tests.e2e_support import buttons
+from tests.test_team_harness import REQUESTER, TEAM, Harness, running_bot
+
+ERIKA = user(REQUESTER, "Erika")
+
+
+def last(h: Harness, chat_id: int = REQUESTER) -> dict:
+    message = h.api.last_message(chat_id)
+    assert message is not None
+    return message
+
+
+def labels(message: dict) -> list[str]:
+    return [label for label, _ in buttons(message)]
+
+
+async def press_label(h: Harness, label: str, chat_id: int = REQUESTER) -> None:
+    for message in reversed(h.api.sent_to(chat_id)):
+        for text, data in buttons(message):
+            if label in text:
+                await h.process(h.factory.callback(ERIKA, message, data))
+                return
+    raise AssertionError(f"no button {label!r}")
+
+
+async def test_start_greets_and_shows_menu(tmp_path: Path) -> None:
+    """/start greets briefly and offers the three modules, a question and a request."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("/start")
+        message = last(h)
+        assert "Engagement-Assistent" in message["text"]
+        assert len(message["text"]) < 600
+        assert any("Modul I" in label for label in labels(message))
+        assert any("Modul III" in label for label in labels(message))
+        assert "Frage stellen" in labels(message) and "Anfrage stellen" in labels(message)
+
+
+async def test_menu_navigation_module_details_related_and_back(tmp_path: Path) -> None:
+    """Module button -> details with related buttons -> related entry -> back to the menu."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("/start")
+        await press_label(h, "Modul II")
+        module = last(h)
+        assert "Beratung" in module["text"]
+        related = [label for label in labels(module) if label != "Menü"]
+        assert related, "a module overview offers its details"
+        await press_label(h, related[0])
+        assert last(h)["message_id"] > module["message_id"]
+        await press_label(h, "Menü")
+        assert "Modul I" in " ".join(labels(last(h)))
+
+
+async def test_free_text_question_gets_answer_with_related_buttons(tmp_path: Path) -> None:
+    """A typed question is answered from the knowledge base, with follow-up buttons."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Was kostet die Beratung?")
+        message = last(h)
+        assert "kostenfrei" in message["text"]
+        assert "Menü" in labels(message) and len(labels(message)) >= 2
+
+
+async def test_unclear_question_gets_suggestions(tmp_path: Path) -> None:
+    """A middling match offers "Meinten Sie …?" with up to three entry buttons that answer."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("wie lange")  # consultation or workshop? Both are plausible.
+        message = last(h)
+        assert "Meinten Sie" in message["text"]
+        entry_buttons = [label for label, d in buttons(message) if d.startswith("e:")]
+        assert 2 <= len(entry_buttons) <= 3
+        await press_label(h, entry_buttons[0])
+        assert last(h)["message_id"] > message["message_id"]
+
+
+async def test_unknown_question_gets_honest_fallback_with_team_offer(tmp_path: Path) -> None:
+    """Out of scope: the bot says it does not know, offers the team and the menu."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Wie wird das Wetter morgen?")
+        message = last(h)
+        assert "keine Antwort" in message["text"]
+        assert "Frage an das Team senden" in labels(message)
+        assert any("Modul" in label for label in labels(message))
+
+
+async def test_question_sent_to_team_becomes_a_ticket(tmp_path: Path) -> None:
+    """The fallback's team button creates a question ticket with a card in the team chat."""
+    async with running_bot(tmp_path) as h:
+        h.add_requester()
+        await h.user_says("Gibt es Fördermittel für unser Feuerwehrhaus?")
+        await press_label(h, "Frage an das Team senden")
+        assert "F-" in last(h)["text"]
+        await h.deliver()
+        assert any("Feuerwehrhaus" in t for t in h.team_texts())
+
+
+async def test_help_lists_commands(tmp_path: Path) -> None:
+    """/hilfe explains what the bot does and names its commands."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("/hilfe")
+        text = last(h)["text"]
+        for command in ("/anfrage", "/datenschutz", "/meinedaten", "/loeschen"):
+            assert command in text
+
+
+async def test_edited_message_gets_a_short_note(tmp_path: Path) -> None:
+    """An edited question is not re-answered; the user is asked to send a new message."""
+    async with running_bot(tmp_path) as h:
+        sent = await h.user_says("Was kostet das?")
+        before = len(h.api.sent_to(REQUESTER))
+        await h.process(h.factory.edited_message(sent["message"], "Was kostet die Beratung?"))
+        assert len(h.api.sent_to(REQUESTER)) == before + 1
+        assert "bearbeitet" in last(h)["text"]
+
+
+async def test_sticker_photo_voice_get_friendly_reply(tmp_path: Path) -> None:
+    """Stickers, photos and voice messages get a short note that only text is read."""
+    async with running_bot(tmp_path) as h:
+        for update in (h.factory.sticker(ERIKA), h.factory.photo(ERIKA), h.factory.voice(ERIKA)):
+            before = len(h.api.sent_to(REQUESTER))
+            await h.process(update)
+            assert len(h.api.sent_to(REQUESTER)) == before + 1
+            assert "Textnachrichten" in last(h)["text"]
+
+
+async def test_unknown_command_points_to_help(tmp_path: Path) -> None:
+    """An unknown command is answered with a pointer to /hilfe."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("/gibtsnicht")
+        assert "/hilfe" in last(h)["text"]
+
+
+async def test_very_long_question_is_refused_politely(tmp_path: Path) -> None:
+    """A 4,096-character message is not matched; the user is asked to shorten it."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Beratung " * 455)
+        assert "sehr lang" in last(h)["text"]
+
+
+async def test_commands_registered_with_telegram(tmp_path: Path) -> None:
+    """setMyCommands registers the private commands and the team commands for the team chat."""
+    async with running_bot(tmp_path) as h:
+        calls = h.api.calls_of("setMyCommands")
+        scopes = [c.params.get("scope", {}).get("type") for c in calls]
+        assert "all_private_chats" in scopes and "chat" in scopes
+        private = next(c for c in calls if c.params["scope"]["type"] == "all_private_chats")
+        assert {"start", "anfrage", "hilfe"} <= {c["command"] for c in private.params["commands"]}
+
+
+async def test_team_chat_not_answered_as_questions(tmp_path: Path) -> None:
+    """Ordinary chatter in the team chat gets no Q&A answer."""
+    async with running_bot(tmp_path) as h:
+        before = len(h.api.sent_to(TEAM))
+        await h.team_says(7001, "Was kostet die Beratung?")
+        assert len(h.api.sent_to(TEAM)) == before
+
+
+async def test_foreign_group_gets_one_line_note_once(tmp_path: Path) -> None:
+    """In a group that is not the team chat the bot answers nothing but one short note."""
+    async with running_bot(tmp_path) as h:
+        for text in ("Was kostet die Beratung?", "Hallo Bot", "/start"):
+            await h.process(h.factory.group_message(ERIKA, -555, text, title="Fremde Gruppe"))
+        sent = h.api.sent_to(-555)
+        assert len(sent) == 1
+        assert "\n" not in sent[0]["text"] and "privaten Chat" in sent[0]["text"]
