@@ -71,6 +71,13 @@ class RequestSettings(Section):
     max_open_per_user: int = Field(default=5, ge=1)
 
 
+class LimitSettings(Section):
+    """Abuse protection: per-user rate limit in private chats."""
+
+    burst: int = Field(default=10, ge=1, description="Updates a user may send at once.")
+    per_minute: float = Field(default=30, gt=0, description="Refill rate of that allowance.")
+
+
 class OperatorSettings(Section):
     """Who runs the bot: shown in the privacy notice and the help text."""
 
@@ -99,6 +106,7 @@ class Settings(Section):
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     requests: RequestSettings = Field(default_factory=RequestSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
     operator: OperatorSettings = Field(default_factory=OperatorSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)

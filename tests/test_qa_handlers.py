@@ -160,11 +160,29 @@ async def test_team_chat_not_answered_as_questions(tmp_path: Path) -> None:
         assert len(h.api.sent_to(TEAM)) == before
 
 
-async def test_foreign_group_gets_one_line_note_once(tmp_path: Path) -> None:
-    """In a group that is not the team chat the bot answers nothing but one short note."""
+async def test_foreign_group_message_makes_the_bot_leave_silently(tmp_path: Path) -> None:
+    """In a group that is not the team chat the bot shows nothing and leaves."""
     async with running_bot(tmp_path) as h:
-        for text in ("Was kostet die Beratung?", "Hallo Bot", "/start"):
-            await h.process(h.factory.group_message(ERIKA, -555, text, title="Fremde Gruppe"))
-        sent = h.api.sent_to(-555)
-        assert len(sent) == 1
-        assert "\n" not in sent[0]["text"] and "privaten Chat" in sent[0]["text"]
+        await h.process(h.factory.group_message(ERIKA, -555, "Was kostet die Beratung?"))
+        assert h.api.sent_to(-555) == []
+        assert [c.params["chat_id"] for c in h.api.calls_of("leaveChat")] == [-555]
+
+
+async def test_added_to_foreign_group_leaves_at_once(tmp_path: Path) -> None:
+    """my_chat_member: added to a foreign group, the bot leaves before anyone writes."""
+    async with running_bot(tmp_path) as h:
+        chat = h.factory.group_chat(-777, "Irgendeine Gruppe")
+        await h.process(h.factory.my_chat_member(chat, "member", ERIKA, old_status="left"))
+        assert h.api.sent_to(-777) == []
+        assert [c.params["chat_id"] for c in h.api.calls_of("leaveChat")] == [-777]
+
+
+async def test_rate_limit_gives_one_notice_then_silence(tmp_path: Path) -> None:
+    """A flood of messages: the burst is answered, then one notice, then nothing."""
+    async with running_bot(tmp_path) as h:
+        burst = h.services.settings.limits.burst
+        for _ in range(burst + 5):
+            await h.user_says("Hallo")
+        texts = [m["text"] for m in h.api.sent_to(REQUESTER)]
+        assert len(texts) == burst + 1
+        assert "sehr schnell" in texts[-1]

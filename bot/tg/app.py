@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -16,6 +16,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -25,12 +26,14 @@ from bot.config import Settings
 from bot.dialogue import DialogueEngine
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
+from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
 from bot.texts import Texts, load_texts
 from bot.tg import (
     dialogue_handlers,
     errors,
     group_handlers,
+    guard,
     jobs,
     privacy_handlers,
     qa,
@@ -77,6 +80,7 @@ def build_services(
         dialogue=dialogue,
         clock=clock,
         team_chat_id=settings.team.chat_id,
+        rate_limiter=UserRateLimiter(settings.limits.burst, settings.limits.per_minute),
     )
 
 
@@ -119,9 +123,13 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         MessageHandler(private & new_msg & filters.COMMAND, qa.on_unknown_command),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, qa.on_edited_message),
         MessageHandler(private & new_msg, qa.on_non_text),
-        # Groups other than the team chat.
-        MessageHandler(filters.ChatType.GROUPS & new_msg, group_handlers.on_foreign_group_message),
+        # Groups and channels other than the team chat: the bot leaves them.
+        MessageHandler(
+            (filters.ChatType.GROUPS | filters.ChatType.CHANNEL) & ~filters.StatusUpdate.ALL,
+            group_handlers.on_foreign_chat_message,
+        ),
     ]
+    app.add_handler(TypeHandler(Update, guard.rate_guard), group=-1)
     for handler in handlers:
         app.add_handler(handler)
     app.add_error_handler(errors.on_error)

@@ -1,39 +1,50 @@
-"""Groups and channels other than the team chat."""
+"""Groups and channels other than the team chat: the bot leaves them and shows nothing there.
+
+Requests carry personal data and the bot's answers are meant for one person, so it does not
+serve foreign groups at all. Only the configured team chat is home.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.constants import ParseMode
+from telegram import Chat, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.tg.services import get_services
+from bot.tg.services import Services, get_services
 
 log = logging.getLogger(__name__)
 
-NOTED_KEY = "groups_noted"
+MEMBER_STATUSES = frozenset({"member", "administrator", "creator", "restricted"})
 
 
-async def on_foreign_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a foreign group the bot says once, in one line, that it only talks in private."""
-    message = update.message
-    services = get_services(context)
-    if message is None or message.chat_id == services.team_chat_id:
-        return
-    noted: set[int] = context.bot_data.setdefault(NOTED_KEY, set())
-    if message.chat_id in noted:
-        return
-    noted.add(message.chat_id)
-    await message.get_bot().send_message(
-        message.chat_id,
-        services.texts.render("group_note", username=services.bot_username),
-        parse_mode=ParseMode.HTML,
-    )
+def is_foreign(chat: Chat, services: Services) -> bool:
+    return chat.type != Chat.PRIVATE and chat.id != services.team_chat_id
+
+
+async def leave(chat: Chat, context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        await context.bot.leave_chat(chat.id)
+        log.info("left foreign chat %s (%s)", chat.id, chat.type)
+    except TelegramError as exc:  # already gone, or never really in it
+        log.info("could not leave chat %s: %s", chat.id, exc)
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The bot's membership changed somewhere (full handling: leaving foreign groups)."""
+    """Added to a group or channel that is not the team chat: leave at once, say nothing."""
     change = update.my_chat_member
-    if change is not None:
-        log.info("membership in chat %s is now %s", change.chat.id, change.new_chat_member.status)
+    if change is None:
+        return
+    services = get_services(context)
+    status = change.new_chat_member.status
+    log.info("membership in chat %s is now %s", change.chat.id, status)
+    if status in MEMBER_STATUSES and is_foreign(change.chat, services):
+        await leave(change.chat, context)
+
+
+async def on_foreign_chat_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message from a foreign group or channel (e.g. joined before this rule): leave."""
+    chat = update.effective_chat
+    if chat is not None and is_foreign(chat, get_services(context)):
+        await leave(chat, context)

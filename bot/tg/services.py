@@ -13,6 +13,7 @@ from bot.answering import Answerer
 from bot.config import Settings
 from bot.dialogue import DialogueEngine
 from bot.knowledge import KnowledgeBase
+from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
 from bot.texts import Texts
 
@@ -34,6 +35,7 @@ class Services:
     clock: Callable[[], dt.datetime] = utc_now
     bot_username: str = ""
     team_chat_id: int | None = None
+    rate_limiter: UserRateLimiter = field(default_factory=lambda: UserRateLimiter(10, 30))
     wake_outbox: Callable[[], None] = lambda: None  # set by the delivery worker
     extras: dict[str, Any] = field(default_factory=dict)
 
