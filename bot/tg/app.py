@@ -23,6 +23,7 @@ from telegram.request import BaseRequest
 
 from bot.answering import Answerer
 from bot.config import Settings
+from bot.delivery.migration import TEAM_FILTER_KEY
 from bot.dialogue import DialogueEngine
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
@@ -123,12 +124,16 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         MessageHandler(private & new_msg & filters.COMMAND, qa.on_unknown_command),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, qa.on_edited_message),
         MessageHandler(private & new_msg, qa.on_non_text),
+        # The team group became a supergroup: follow the new id.
+        MessageHandler(filters.StatusUpdate.MIGRATE, team_handlers.on_chat_migrated),
         # Groups and channels other than the team chat: the bot leaves them.
         MessageHandler(
             (filters.ChatType.GROUPS | filters.ChatType.CHANNEL) & ~filters.StatusUpdate.ALL,
             group_handlers.on_foreign_chat_message,
         ),
     ]
+    if team_chat is not None:
+        app.bot_data[TEAM_FILTER_KEY] = team_chat  # extended when the group migrates
     app.add_handler(TypeHandler(Update, guard.rate_guard), group=-1)
     for handler in handlers:
         app.add_handler(handler)
@@ -173,6 +178,7 @@ def build_application(
         storage = await Storage.open(settings.database.path)
         services = build_services(settings, storage, texts, clock)
         services.bot_username = app.bot.username or ""
+        services.extras[TEAM_FILTER_KEY] = app.bot_data.get(TEAM_FILTER_KEY)
         app.bot_data[SERVICES_KEY] = services
         if check_team_chat:
             await team_handlers.verify_team_chat(app.bot, services)
@@ -182,6 +188,7 @@ def build_application(
     async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         services = app.bot_data.pop(SERVICES_KEY, None)
         if isinstance(services, Services):
+            await jobs.shutdown(services)  # the worker must stop before the database closes
             await services.storage.close()
 
     builder.post_init(post_init).post_shutdown(post_shutdown)

@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
+from bot.delivery import queue
 from bot.dialogue import DialogueState, Outcome
 from bot.replies import Reply
 from bot.storage.models import Draft
@@ -20,10 +21,6 @@ from bot.tg.render import keyboard, send_reply
 from bot.tg.services import Services, get_services
 
 log = logging.getLogger(__name__)
-
-# Without a configured team chat the request is stored all the same; its card waits in the
-# outbox under this placeholder until a team chat is configured.
-UNCONFIGURED_TEAM_CHAT = 0
 
 
 def _ttl(services: Services) -> dt.timedelta:
@@ -244,7 +241,7 @@ async def submit(message: Message, services: Services, draft: Draft, state: Dial
     """Stores the request and its team card in one transaction, then confirms with the ref."""
     data = services.dialogue.ticket_data(state)
     ticket, created = await services.storage.tickets.submit_request(
-        draft, data, services.clock(), {"chat_id": services.team_chat_id or UNCONFIGURED_TEAM_CHAT}
+        draft, data, services.clock(), {"chat_id": queue.team_chat(services)}
     )
     key = "req_receipt" if created else "req_already_sent"
     await _send(message, message.chat_id, services.texts.render(key, ref=ticket.ref))

@@ -1,4 +1,5 @@
-"""Background work: the outbox worker, the team's daily digest, and draft reminders/expiry.
+"""Background work: the outbox worker, the team's daily digest, draft reminders/expiry and the
+daily retention job.
 
 Job callbacks catch and log every error: a failing job must never stop the others or the bot.
 The work itself lives in plain async functions (send_digest, remind_drafts, expire_drafts) so
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 WORKER_KEY = "outbox_worker"
 DRAFT_JOB_SECONDS = 3600
 DRAFT_JOB_FIRST_SECONDS = 60
+RETENTION_HOUR = 3  # at night, Europe/Berlin
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -94,6 +96,26 @@ def guarded_job(
     return callback
 
 
+async def apply_retention(services: Services) -> dict[str, int]:
+    """Delete what the privacy notice promises to delete (settings.retention); returns counts."""
+    now = services.clock()
+    retention = services.settings.retention
+    storage = services.storage
+    counts = {
+        "closed_tickets": await storage.privacy.delete_closed_before(
+            now - dt.timedelta(days=retention.closed_requests_days)),
+        "expired_drafts": await storage.drafts.delete_expired(now),
+        "outbox_rows": await storage.outbox.delete_delivered_before(
+            now - dt.timedelta(days=retention.delivered_outbox_days)),
+        "questions": await storage.questions.delete_before(
+            now - dt.timedelta(days=retention.question_log_days)),
+    }
+    if any(counts.values()):
+        await storage.db.checkpoint_and_vacuum()
+    log.info("retention: %s", counts)
+    return counts
+
+
 async def _draft_housekeeping(services: Services) -> None:
     await remind_drafts(services)
     await expire_drafts(services)
@@ -140,6 +162,11 @@ def schedule(app: AnyApp, services: Services) -> None:
         guarded_job("digest", lambda: send_digest(services)),
         time=dt.time(hour=hour, tzinfo=BERLIN),
         name="team_digest",
+    )
+    job_queue.run_daily(
+        guarded_job("retention", lambda: apply_retention(services)),
+        time=dt.time(hour=RETENTION_HOUR, tzinfo=BERLIN),
+        name="retention",
     )
     job_queue.run_repeating(
         guarded_job("drafts", lambda: _draft_housekeeping(services)),
