@@ -67,6 +67,11 @@ class SmallTalkRecognizer:
 
     def split(self, tokens: list[str]) -> tuple[str | None, list[str]]:
         """(small-talk id if the whole message is small talk, tokens left for matching)."""
+        talk_id, start, end = self.span(tokens)
+        return talk_id, tokens[start:end]
+
+    def span(self, tokens: list[str]) -> tuple[str | None, int, int]:
+        """(small-talk id if the whole message is small talk, start and end of the rest)."""
         found: list[tuple[int, str]] = []
         start, end = 0, len(tokens)
         while start < end:
@@ -87,12 +92,11 @@ class SmallTalkRecognizer:
                 break
             end, talk_id, priority = back
             found.append((priority, talk_id))
-        rest = tokens[start:end]
-        if found and not rest and len(tokens) <= _MAX_TOKENS:
-            return min(found)[1], []
-        if found and not rest:
-            return None, tokens
-        return None, rest
+        if found and start >= end and len(tokens) <= _MAX_TOKENS:
+            return min(found)[1], 0, 0
+        if found and start >= end:
+            return None, 0, len(tokens)
+        return None, start, end
 
     def recognise(self, text: str) -> str | None:
         return self.split(tokenize(text))[0]

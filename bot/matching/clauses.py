@@ -1,0 +1,65 @@
+"""Split a message into sentences and tell the question apart from the context around it.
+
+Users often explain their situation before they ask ("Wir sind eine kleine Gemeinde mit
+knappem Haushalt. Können wir uns die Beratung leisten?"). The statement sets the scene, the
+question says what they want to know: the matcher weighs words of such statements less.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? ; or a spaced dash, unless the dot closes a number ("15.6."), a single
+# letter ("z.B.") or a common abbreviation.
+_BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s)")
+_ABBREVIATIONS = frozenset(
+    "bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs".split()
+)
+_QUESTION_WORDS = frozenset(
+    "was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches "
+    "welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen koennt kannst darf "
+    "duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht "
+    "kommt".split()
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One sentence of a message and how it ended ("?", ".", "!", "-" for a dash, "" at the end)."""
+
+    text: str
+    end: str
+
+    @property
+    def asks(self) -> bool:
+        """Ends with a question mark or opens like a question (wh-word or verb first)."""
+        if self.end == "?":
+            return True
+        first = self.text.split()[0].casefold() if self.text.split() else ""
+        first = first.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+        return first in _QUESTION_WORDS
+
+
+def _closes_abbreviation(before: str) -> bool:
+    word = re.split(r"[\s(]", before.rstrip("."))[-1].casefold().replace(".", "")
+    return len(word) <= 1 or word.isdigit() or word in _ABBREVIATIONS
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """The sentences of ``text`` in order, each with the punctuation that closed it."""
+    clauses: list[Clause] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        mark = match.group(0).strip()
+        if mark.startswith(".") and mark == "." and _closes_abbreviation(text[: match.start()]):
+            continue
+        piece = text[start : match.start()].strip()
+        if piece:
+            end = "?" if "?" in mark else ("-" if mark in "–—-" else mark[:1])
+            clauses.append(Clause(piece, end))
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        clauses.append(Clause(rest, ""))
+    return clauses
