@@ -15,6 +15,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--explain", action="store_true", help="human-readable scores instead of JSON")
     sub.add_parser("chat", help="offline terminal chat with the real handlers")
     sub.add_parser("check", help="validate configuration, texts and knowledge files")
+    backup = sub.add_parser("backup", help="consistent copy of the database, also while running")
+    backup.add_argument("target", type=Path, help="file to write the backup to")
     run = sub.add_parser("run", help="run the Telegram bot (long polling or webhook)")
     run.add_argument("--config", dest="run_config", type=Path, help="YAML settings file")
     return parser
@@ -31,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli.check import run_check
 
         return run_check(config_path, sys.stdout, sys.stderr)
+    if args.command == "backup":
+        from bot.cli.backup import run_backup
+
+        return run_backup(config_path, args.target, sys.stdout, sys.stderr)
     if args.command == "chat":
         from bot.cli.chat import run_chat
 

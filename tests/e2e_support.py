@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,10 @@ WAIT = 20.0
 class BotProcess:
     """The bot in its own process, polling the fake server via TELEGRAM_BASE_URL."""
 
-    def __init__(self, server: FakeTelegramServer, tmp_path: Path) -> None:
+    def __init__(self, server: FakeTelegramServer, tmp_path: Path,
+                 config: Path | None = None) -> None:
         self.server = server
+        self.config = config
         self.db = tmp_path / "bot.sqlite"
         self.log = tmp_path / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -37,14 +40,18 @@ class BotProcess:
             "TEAM_CHAT_ID": str(TEAM),
             "DATABASE_PATH": str(self.db),
         })
+        if self.config is not None:
+            env["BOT_CONFIG"] = str(self.config)
         # run_polling calls deleteWebhook right before its first long poll (a getUpdates is
         # recorded only when it returns, which may take the whole poll timeout).
         polls = len(self.server.api.calls_of("deleteWebhook"))
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
                                          stdout=log, stderr=subprocess.STDOUT)
-        ok = self.server.wait_for(lambda: len(self.server.api.calls_of("deleteWebhook")) > polls,
-                                  WAIT)
+        proc = self.proc
+        started = poll_until(lambda: len(self.server.api.calls_of("deleteWebhook")) > polls
+                             or proc.poll() is not None)
+        ok = started and proc.poll() is None
         assert ok, f"bot did not start polling:\n{self.log.read_text(errors='replace')[-3000:]}"
 
     def kill(self) -> None:
@@ -53,6 +60,13 @@ class BotProcess:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=WAIT)
         self.proc = None
+
+    def signal(self, signum: int) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signum)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
 
     def stop(self) -> int:
         if self.proc is None:
@@ -66,6 +80,17 @@ class BotProcess:
             return -9
         finally:
             self.proc = None
+
+
+def poll_until(predicate: Callable[[], object], timeout: float = WAIT) -> bool:
+    """Wait for a condition outside the fake api (a log line, a file): server.wait_for only
+    wakes on api changes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return bool(predicate())
 
 
 def prepare_team_chat(server: FakeTelegramServer) -> None:

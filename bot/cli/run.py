@@ -39,7 +39,7 @@ def run_bot(config_path: Path | None) -> int:
         )
         return 2
     try:
-        app = build_application(settings)
+        app = build_application(settings, reload_on_sighup=True)
     except (KnowledgeError, TextsError) as exc:
         print(f"cannot start:\n{exc}", file=sys.stderr)
         return 2

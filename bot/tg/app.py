@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -156,6 +159,16 @@ async def set_commands(
             log.warning("could not set team commands: %s", exc)
 
 
+def install_reload_signal(services: Services) -> None:
+    """SIGHUP reloads the knowledge files (validated first; errors keep the old ones)."""
+
+    def reload() -> None:
+        team_handlers.reload_knowledge(services)  # logs success or failure itself
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -164,6 +177,7 @@ def build_application(
     clock: Callable[[], Any] = utc_now,
     rate_limit: bool = True,
     check_team_chat: bool = True,
+    reload_on_sighup: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the bot. ``request`` replaces the network (offline chat, tests)."""
     texts = load_texts()
@@ -184,6 +198,8 @@ def build_application(
             await team_handlers.verify_team_chat(app.bot, services)
         await set_commands(app, services.team_chat_id)
         jobs.schedule(app, services)
+        if reload_on_sighup:
+            install_reload_signal(services)
 
     async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         services = app.bot_data.pop(SERVICES_KEY, None)
