@@ -61,11 +61,13 @@ class DialogueEngine:
         self, state: DialogueState, raw_text: str, answer_question: QuestionAnswerer
     ) -> Outcome:
         text = clean(raw_text)
-        if state.step == SUMMARY:
+        step = STEPS.get(state.step)
+        nav = self._typed_navigation(text, state, step)
+        if nav is not None:
+            return self.on_op(state, nav, None)
+        if step is None:  # the summary
             return self._maybe_question(state, text, answer_question) or Outcome(
-                state, notes=(self.texts.render("req_summary_footer"),)
-            )
-        step = STEPS[state.step]
+                state, notes=(self.texts.render("req_err_summary"),), show_prompt=False)
         if step.type == "choice":
             option = match_option(text, self._labels(step))
             if option is not None:
@@ -120,6 +122,20 @@ class DialogueEngine:
         if problem:
             return Outcome(state.with_error(), notes=(problem,), show_prompt=False)
         return self._advance(state.with_answer(step.id, text))
+
+    def _typed_navigation(self, text: str, state: DialogueState, step: Step | None) -> str | None:
+        """Typed "Absenden", "Zurück", "Abbrechen", "Überspringen" count as those buttons where
+        free text is not the answer (choices, optional steps, the summary)."""
+        if step is not None and step.type in ("text", "contact", "multi"):
+            return None
+        ops = {"back": "req_btn_back", "cancel": "req_btn_cancel"}
+        if step is None:
+            ops["send"] = "req_btn_send"
+        elif step.type == "optional":
+            ops["skip"] = "req_btn_skip"
+            ops["sum"] = "req_btn_to_summary"
+        labels = {op: self.texts.plain(key).strip("«»✅ ") for op, key in ops.items()}
+        return match_option(text, labels, threshold=85.0)
 
     def on_shared_contact(self, state: DialogueState, phone: str, own: bool) -> Outcome:
         """A contact shared with Telegram's button: accepted only if it is the sender's own."""
