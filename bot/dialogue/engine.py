@@ -140,9 +140,11 @@ class DialogueEngine:
     def on_shared_contact(self, state: DialogueState, phone: str, own: bool) -> Outcome:
         """A contact shared with Telegram's button: accepted only if it is the sender's own."""
         if state.step != "contact":
-            return Outcome(state, notes=(self.texts.render("req_err_choice_1"),))
+            return Outcome(state, notes=(self.texts.render("req_err_choice_1"),),
+                           show_prompt=False)
         if not own:
-            return Outcome(state, notes=(self.texts.render("req_err_contact_foreign"),))
+            return Outcome(state, notes=(self.texts.render("req_err_contact_foreign"),),
+                           show_prompt=False)
         return self._advance(
             state.with_answer("contact", {"email": None, "phone": phone, "telegram_only": False})
         )
