@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.matching.lexicon import GENERAL_WORDS
 from bot.matching.normalize import tokenize
 from bot.matching.stemming import stem
 from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS
@@ -16,12 +17,14 @@ def stems_of(text: str) -> tuple[str, ...]:
     return tuple(stem(token) for token in tokenize(text))
 
 
-# Inflected stop words ("bekomme", "welchem") are caught through their stems too.
-_STOP_STEMS = frozenset(s for s in (stem(w) for w in STOP_WORDS) if len(s) >= 3)
+# Function words and everyday words that never name a topic are dropped alike; inflected
+# forms ("bekomme", "welchem", "meinte") are caught through their stems too.
+_IGNORED = STOP_WORDS | GENERAL_WORDS
+_STOP_STEMS = frozenset(s for s in (stem(w) for w in _IGNORED) if len(s) >= 3)
 
 
 def is_stop_word(token: str, stem_: str) -> bool:
-    return token in STOP_WORDS or stem_ in _STOP_STEMS
+    return token in _IGNORED or stem_ in _STOP_STEMS
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ class Analyzer:
     def synonym_forms(self) -> frozenset[str]:
         """Every single-word stem the synonym table knows, variants and canonical words."""
         return frozenset(self._words) | frozenset(self._words.values())
+
+    def variants(self) -> dict[str, str]:
+        """Single-word variant stems and the canonical term each stands for."""
+        return dict(self._words)
+
+    def is_variant(self, stem_: str) -> bool:
+        """Whether the synonym table lists this word (so even a short one is a real word)."""
+        return stem_ in self._words
 
     def canonical(self, stem_: str) -> str:
         return self._words.get(stem_, stem_)

@@ -14,13 +14,10 @@ from dataclasses import dataclass
 # letter ("z.B.") or a common abbreviation.
 _BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s)")
 _ABBREVIATIONS = frozenset(
-    "bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs".split()
+    ["bzw", "ca", "evtl", "ggf", "usw", "etc", "nr", "max", "min", "std", "inkl", "zzgl", "vgl", "bspw", "ua", "zb", "dh", "sog", "tel", "abs"]
 )
 _QUESTION_WORDS = frozenset(
-    "was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches "
-    "welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen koennt kannst darf "
-    "duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht "
-    "kommt".split()
+    ["was", "wie", "wer", "wen", "wem", "wessen", "wann", "wo", "wohin", "woher", "warum", "wieso", "weshalb", "welche", "welcher", "welches", "welchen", "welchem", "wozu", "wofuer", "womit", "worum", "wobei", "gibt", "gibts", "kann", "koennen", "koennt", "kannst", "darf", "duerfen", "muss", "muessen", "ist", "sind", "seid", "hat", "habt", "haben", "wird", "werden", "findet", "geht", "bietet", "macht", "kommt"]
 )
 
 

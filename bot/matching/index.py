@@ -11,8 +11,9 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.stemming import stem
 
 # Linking elements between the parts of a German compound (Zertifikat-s-kurs, Freiwillige-n-...).
-_FUGEN = ("", "s", "n", "en", "es", "e")
+FUGEN = ("", "s", "n", "en", "es", "e")
 _MIN_PART = 4
+_MIN_SHORT_PART = 3
 _MIN_COMPOUND = 7
 _MONTHS = ("januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september",
            "oktober", "november", "dezember")
@@ -38,7 +39,9 @@ class CompoundSplitter:
         self._analyzer = analyzer
 
     def _part(self, piece: str) -> str | None:
-        if len(piece) < _MIN_PART:
+        # Short pieces only when the synonym table names them (Amt-s-verwaltung), or random
+        # letters would split unknown words into false parts.
+        if len(piece) < _MIN_PART and not (len(piece) >= 3 and self._analyzer.is_variant(piece)):
             return None
         for candidate in (piece, stem(piece)):
             canonical = self._analyzer.canonical(candidate)
@@ -50,14 +53,14 @@ class CompoundSplitter:
         """The parts of ``word`` as canonical terms (longest head first), or None."""
         if len(word) < _MIN_COMPOUND or depth == 0 or not word.isalpha():
             return None
-        for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+        for cut in range(len(word) - _MIN_PART, _MIN_SHORT_PART - 1, -1):
             tail = word[cut:]
             right = self._part(tail)
             right_parts = (right,) if right else self.split(tail, depth - 1)
             if not right_parts:
                 continue
             head = word[:cut]
-            for fuge in _FUGEN:
+            for fuge in FUGEN:
                 if not head.endswith(fuge):
                     continue
                 left = self._part(head[: len(head) - len(fuge)])

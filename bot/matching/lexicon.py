@@ -141,3 +141,29 @@ _FRAME_NOUNS = words(
 )
 
 GENERAL_WORDS: frozenset[str] = _PARTICLES | _VERBS | _ADJECTIVES | _FRAME_NOUNS
+
+
+# Words that name a topic the offer never covers: contact details and opening hours (they come
+# from the team, not the knowledge base), founding a club, insurance, taxes, permits, parking,
+# the weather. A question that contains one is about that topic even when it also shares words
+# with the offer ("Wie gründe ich einen Verein?" is no question about the "Gründe" for the
+# cancellation), so these words count as unknown nouns however the synonym table, the stemmer
+# or the typo search would read them.
+FOREIGN_WORDS = words(
+    """
+    adresse anschrift postanschrift telefonnummer nummer handynummer faxnummer fax email
+    emailadresse mailadresse ansprechpartner ansprechpartnerin ansprechpartnerinnen ansprechperson
+    oeffnungszeiten oeffnungszeit sprechzeiten sprechzeit uhrzeiten erreichbar erreichbarkeit
+    gruenden gruendung gegruendet gruendet neugruendung vereinsgruendung
+    versicherung versichert unfallversichert unfallversicherung haftpflicht haftpflichtversicherung
+    steuer steuern steuerlich steuererklaerung finanzamt gemeinnuetzigkeit
+    parken parkplatz parkplaetze wetter personalausweis reisepass fuehrerschein
+    juleica excel word powerpoint stellenangebot stellenangebote stellenausschreibung gehalt
+    verdient verdienen
+    """
+)
+
+# Compound heads that make a compound foreign: a Bau-antrag or Förder-antrag is no request to
+# the team, an E-Mail-adresse no fact of the offer.
+FOREIGN_HEADS = ("adresse", "anschrift", "nummer", "antrag", "antraege", "versicherung",
+                 "versichert", "zeiten", "ausweis", "gruendung")

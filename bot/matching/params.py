@@ -1,0 +1,28 @@
+"""Internal weights of the scorer; the decision thresholds live in MatchingSettings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """How much each kind of evidence counts. Tuned on the development questions."""
+
+    example_base: float = 0.5  # share of the score that coverage alone earns
+    unknown_weight: float = 1.0  # weight of an unknown word, as a share of the rarest known
+    # A word known to name a foreign topic (lexicon.FOREIGN_WORDS) is stronger evidence than a
+    # merely unknown one: "Was kostet ein Parkausweis?" must not read as a question about costs.
+    foreign_weight: float = 2.0
+    unknown_minor_weight: float = 0.35  # share for an unknown word that is probably no noun
+    known_minor_weight: float = 0.7  # share for a known word that is no noun nor a synonym
+    unknown_number_weight: float = 0.3  # numbers are often incidental ("3 Kollegen")
+    long_word: int = 8  # in all-lowercase text, unknown words this long count as nouns
+    context_weight: float = 0.25  # words of a statement around the actual question
+    non_key_factor: float = 0.65  # credit for a matched word that is not a key term of the entry
+    fuzzy_penalty: float = 0.1  # quality lost per edit of a typo
+    part_quality: float = 0.9  # a compound's parts standing in for the whole word
+    prefix_quality: float = 0.8  # a truncated word ("zertifik")
+    related_is_close: bool = True  # a related runner-up does not block a confident answer
+    shortlist: int = 8  # entries whose examples are scored in detail
+    max_candidates: int = 5

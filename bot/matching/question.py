@@ -1,0 +1,145 @@
+"""Read a question into weighted content units: which words count, and how much.
+
+A word's weight is its rarity in the knowledge base, scaled by what kind of word it probably is
+(an unknown noun is strong evidence of a foreign topic, an unknown adverb is not) and by where
+it stands (a statement that sets the scene counts less than the question itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.matching.analyzer import Analyzer, Term
+from bot.matching.clauses import Clause
+from bot.matching.lexicon import FOREIGN_HEADS, FOREIGN_WORDS
+from bot.matching.normalize import tokenize
+from bot.matching.params import ScoringParams
+from bot.matching.resolver import TermResolver, Unit
+from bot.matching.stemming import stem
+
+
+def is_foreign(token: str) -> bool:
+    """Whether a word names a topic outside the offer (see lexicon.FOREIGN_WORDS)."""
+    if token in FOREIGN_WORDS or stem(token) in _FOREIGN_STEMS:
+        return True
+    return any(token.endswith(head) and len(token) > len(head) + 2 for head in FOREIGN_HEADS)
+
+
+_FOREIGN_STEMS = frozenset(stem(w) for w in FOREIGN_WORDS if len(w) >= 6)
+
+
+class WordClassGuess:
+    """Guesses from the original spelling whether a word is a noun.
+
+    German capitalises nouns, and nouns carry the topic of a question. When the writer
+    capitalises any word that does not open a sentence, a lowercase word is taken as no noun;
+    in all-lowercase text nothing can be told from the spelling.
+    """
+
+    NOUN, OTHER, UNKNOWN = "noun", "other", "unknown"
+
+    def __init__(self, clauses: list[Clause]) -> None:
+        inner = [w for c in clauses for w in c.text.split()[1:]]
+        self._cased = any(w[:1].isupper() for w in inner)
+        self._capitalised = {
+            token
+            for c in clauses
+            for w in c.text.split()
+            if w[:1].isupper()
+            for token in tokenize(w)
+        }
+
+    def word_class(self, tokens: tuple[str, ...]) -> str:
+        if not self._cased:
+            return self.UNKNOWN
+        if any(t in self._capitalised or not t.isalpha() for t in tokens):
+            return self.NOUN
+        return self.OTHER
+
+
+@dataclass(frozen=True)
+class ClauseTokens:
+    """A clause of the question and its tokens left after small talk was stripped."""
+
+    clause: Clause
+    tokens: list[str]
+
+
+class QuestionReader:
+    def __init__(self, analyzer: Analyzer, resolver: TermResolver, params: ScoringParams) -> None:
+        self._analyzer = analyzer
+        self._resolver = resolver
+        self._params = params
+
+    def _share(self, unit: Unit, word_class: str, mapped: bool) -> float:
+        """How much a term's rarity counts, given what kind of word it probably is.
+
+        Nouns carry the topic: an unknown noun (Parkausweis, Wetter) is evidence of a question
+        outside the offer, an unknown verb or adverb (geklärt, vorbei) mostly is not.
+        """
+        p = self._params
+        if mapped or word_class == WordClassGuess.NOUN:
+            return 1.0
+        if unit.known:
+            return p.known_minor_weight if word_class == WordClassGuess.OTHER else 1.0
+        # In all-lowercase text an unknown word that is no everyday word is probably a noun.
+        if word_class == WordClassGuess.OTHER or len(unit.term) < p.long_word:
+            return p.unknown_minor_weight
+        return 1.0
+
+    def _join_compounds(self, terms: list[Term]) -> list[Term]:
+        """Neighbouring words that form a known compound, written apart ("Engagement Konzept")
+        or paraphrased ("Planung des Prozesses"), become that compound."""
+        joined: list[Term] = []
+        i = 0
+        while i < len(terms):
+            if i + 1 < len(terms) and len(terms[i].source) == len(terms[i + 1].source) == 1:
+                first, second = terms[i].source[0], terms[i + 1].source[0]
+                compound = self._resolver.joined(first, second) or self._resolver.joined(
+                    second, first
+                )
+                if compound:
+                    joined.append(Term(compound, False, (first, second)))
+                    i += 2
+                    continue
+            joined.append(terms[i])
+            i += 1
+        return joined
+
+    def _clause_units(self, text: str, spelling: WordClassGuess) -> list[Unit]:
+        result: list[Unit] = []
+        for term in self._join_compounds(self._analyzer.analyse(text)):
+            if any(is_foreign(token) for token in term.source):
+                result.append(self._resolver.foreign(term.text))
+                continue
+            unit = self._resolver.resolve(term.text)
+            share = self._share(unit, spelling.word_class(term.source), term.mapped)
+            result.append(replace(unit, weight=unit.weight * share) if share != 1.0 else unit)
+        return result
+
+    def units(self, clauses: list[ClauseTokens], spelling: WordClassGuess) -> list[Unit]:
+        """The question's content units without repeats, context statements weighed less.
+
+        A statement (not a question) counts as context only when the message also asks an
+        explicit question with known content words ("Wir liegen ländlich. Kommen Sie zu uns?");
+        "Modul I fällt aus. Stimmt das?" keeps the statement as the question's content.
+        """
+        per_clause = [self._clause_units(" ".join(c.tokens), spelling) for c in clauses]
+        asks = any(
+            c.clause.end == "?" and any(u.known for u in units)
+            for c, units in zip(clauses, per_clause, strict=True)
+        )
+        best: dict[tuple[str, ...], Unit] = {}
+        for c, units in zip(clauses, per_clause, strict=True):
+            factor = self._params.context_weight if asks and not c.clause.asks else 1.0
+            for unit in units:
+                weighted = replace(unit, weight=unit.weight * factor) if factor != 1.0 else unit
+                key = unit.terms() or (unit.term,)
+                if key not in best or weighted.weight > best[key].weight:
+                    best[key] = weighted
+        return list(best.values())
+
+    def units_of_text(self, text: str) -> list[Unit]:
+        """Units of a plain text taken as one clause (for tests and tools)."""
+        clause = Clause(text, "")
+        return self.units([ClauseTokens(clause, tokenize(text))], WordClassGuess([clause]))

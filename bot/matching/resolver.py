@@ -1,0 +1,147 @@
+"""Resolve a question's term against the vocabulary: exact, compound, typo, prefix, unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.matching.index import FUGEN, SearchIndex
+from bot.matching.params import ScoringParams
+from bot.matching.stemming import stem
+from bot.matching.stopwords import words
+
+NUMBER_WORDS = words(
+    "0 1 2 3 4 5 6 7 8 9 10 11 12 eins zwei drei vier fuenf sechs sieben acht neun zehn"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One content term of the question and what it matches in the vocabulary.
+
+    A plain unit matches any of ``options``; a compound unit (``parts``) earns credit for
+    each of its parts found, weighted by their rarity. A known compound has both: the word
+    itself and, as a second chance, its parts.
+    """
+
+    term: str
+    options: tuple[tuple[str, float], ...]
+    parts: tuple[str, ...]
+    weight: float
+    how: str  # "=" exact, "~" typo, "+" compound, ">" prefix, "?" unknown
+
+    @property
+    def known(self) -> bool:
+        return self.how != "?"
+
+    def label(self) -> str:
+        if self.how == "=":
+            return self.term
+        if self.how == "+":
+            return f"{self.term}={'+'.join(self.parts)}"
+        if self.how == "?":
+            return f"{self.term}?"
+        return f"{self.term}{self.how}{'|'.join(t for t, _ in self.options)}"
+
+    def terms(self) -> tuple[str, ...]:
+        return tuple(t for t, _ in self.options) or self.parts
+
+
+class TermResolver:
+    """Finds what a question term stands for in the vocabulary; results are cached per term."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        params: ScoringParams,
+        variants: Mapping[str, str] | None = None,
+    ) -> None:
+        self._index = index
+        self._params = params
+        # Typos are looked up among the index's terms and among the synonym table's variants
+        # ("stattdesen" is a typo of the variant "stattdessen", which stands for "alternative").
+        self._targets: dict[str, str] = {t: t for t in index.vocabulary if t.isalpha()}
+        for variant, canonical in (variants or {}).items():
+            if variant.isalpha() and canonical in index.idf:
+                self._targets.setdefault(variant, canonical)
+        self._alpha_vocab = list(self._targets)
+        self._cache: dict[str, Unit] = {}
+
+    def _idf(self, term: str) -> float:
+        return self._index.idf[term]
+
+    def _fuzzy(self, term: str) -> Unit | None:
+        if len(term) < 5 or not term.isalpha():
+            return None
+        max_edits = 1 if len(term) < 8 else 2
+        hits = process.extract(
+            term,
+            self._alpha_vocab,
+            scorer=OSA.distance,  # a swapped pair of letters is one typo
+            processor=None,
+            score_cutoff=max_edits,
+            limit=10,
+        )
+        # A typo rarely hits the first letter; demanding it keeps "posten" away from "kosten".
+        # An umlaut counts as one edit (fällt ~ fallt), so inflected forms still meet.
+        close = [(h[0], int(h[1])) for h in hits if h[0][:1] == term[:1] and len(h[0]) >= 4]
+        if not close:
+            return None
+        best = min(d for _, d in close)
+        quality = 1.0 - self._params.fuzzy_penalty * best
+        targets = sorted({self._targets[t] for t, d in close if d == best})
+        weight = max(self._idf(t) for t in targets)
+        return Unit(term, tuple((t, quality) for t in targets), (), weight, "~")
+
+    def _prefix(self, term: str) -> Unit | None:
+        if len(term) < 6:
+            return None
+        targets = sorted({self._targets[t] for t in self._alpha_vocab if t.startswith(term)})
+        if not targets or len(targets) > 3:
+            return None
+        quality = self._params.prefix_quality
+        weight = max(self._idf(t) for t in targets)
+        return Unit(term, tuple((t, quality) for t in targets), (), weight, ">")
+
+    def joined(self, head: str, tail: str) -> str | None:
+        """The known compound that two separate words form ("Zertifikats Kurs", "Planung des
+        Prozesses" → Prozessplanung), or None."""
+        if not (head.isalpha() and tail.isalpha()) or min(len(head), len(tail)) < 4:
+            return None
+        base = stem(head)
+        for fuge in FUGEN:
+            candidate = stem(base + fuge + tail)
+            if candidate in self._index.idf:
+                return candidate
+        return None
+
+    def foreign(self, term: str) -> Unit:
+        """An unknown noun of full weight: the word names a topic outside the offer."""
+        return Unit(term, (), (), self._params.foreign_weight * self._index.max_idf, "?")
+
+    def resolve(self, term: str) -> Unit:
+        cached = self._cache.get(term)
+        if cached is not None:
+            return cached
+        unit: Unit | None
+        index = self._index
+        if term in index.idf:
+            # A known compound also matches through its parts (Teilnahme-gebühr → Kosten).
+            parts = tuple(dict.fromkeys(index.parts.get(term, ())))
+            unit = Unit(term, ((term, 1.0),), parts, self._idf(term), "=")
+        else:
+            split = index.splitter.split(term)
+            if split and all(p in index.idf for p in split):
+                weight = max(self._idf(p) for p in split)
+                unit = Unit(term, (), tuple(dict.fromkeys(split)), weight, "+")
+            else:
+                unit = self._fuzzy(term) or self._prefix(term)
+        if unit is None:
+            share = self._params.unknown_number_weight if term in NUMBER_WORDS else 1.0
+            unknown = share * self._params.unknown_weight * index.max_idf
+            unit = Unit(term, (), (), unknown, "?")
+        self._cache[term] = unit
+        return unit

@@ -1,0 +1,176 @@
+"""Score every knowledge entry against a question's units.
+
+An entry's score is coverage × (base + (1 − base) × best example), where
+  * coverage: the share of the question's weighted content the entry's vocabulary explains;
+    unknown nouns count against it, so one shared generic word is not enough, and words that
+    are not among the entry's key terms (title, keywords) earn a little less;
+  * best example: the weighted F1 between the question and the closest example question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.matching.index import Example, SearchIndex
+from bot.matching.params import ScoringParams
+from bot.matching.resolver import Unit
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry_id: str
+    score: float
+    detail: str  # matched terms and weights, for --explain
+
+
+class Scorer:
+    def __init__(self, index: SearchIndex, params: ScoringParams) -> None:
+        self._index = index
+        self._params = params
+        self._order = {e: n for n, e in enumerate(index.entry_ids)}
+        p = params
+        # Per term: (entry, credit factor) for key/non-key and whole-word/compound-part.
+        self._weighted_postings: dict[str, tuple[tuple[str, float], ...]] = {
+            term: tuple(
+                (
+                    entry_id,
+                    (1.0 if term in index.key_terms[entry_id] else p.non_key_factor)
+                    * (1.0 if term in index.whole_terms[entry_id] else p.part_quality),
+                )
+                for entry_id in entries
+            )
+            for term, entries in index.postings.items()
+        }
+
+    def _idf(self, term: str) -> float:
+        return self._index.idf[term]
+
+    def credit(
+        self, unit: Unit, terms: frozenset[str], whole: frozenset[str], keys: frozenset[str]
+    ) -> float:
+        """How well ``unit`` is matched by a set of terms (0..1).
+
+        ``whole`` are the terms present as whole words; the others are only part of a compound
+        (Beteiligungs-format) and earn less than the word itself would.
+        """
+        p = self._params
+
+        def factor(term: str) -> float:
+            return (1.0 if term in keys else p.non_key_factor) * (
+                1.0 if term in whole else p.part_quality
+            )
+
+        best = 0.0
+        if unit.parts:
+            got = sum(self._idf(t) * factor(t) for t in unit.parts if t in terms)
+            best = p.part_quality * got / sum(self._idf(t) for t in unit.parts)
+        for term, quality in unit.options:
+            if term in terms:
+                best = max(best, quality * factor(term))
+        return best
+
+    def _entry_credits(self, unit: Unit) -> dict[str, float]:
+        """The credit (0..1) ``unit`` earns in every entry that contains one of its terms."""
+        postings = self._weighted_postings
+        best: dict[str, float] = {}
+        if unit.parts:
+            got: dict[str, float] = {}
+            for part in unit.parts:
+                rarity = self._idf(part)
+                for entry_id, factor in postings[part]:
+                    got[entry_id] = got.get(entry_id, 0.0) + rarity * factor
+            scale = self._params.part_quality / sum(self._idf(t) for t in unit.parts)
+            best = {e: g * scale for e, g in got.items()}
+        for term, quality in unit.options:
+            for entry_id, factor in postings[term]:
+                credit = quality * factor
+                if credit > best.get(entry_id, 0.0):
+                    best[entry_id] = credit
+        return best
+
+    def _example_f1(
+        self,
+        units: list[Unit],
+        total: float,
+        example: Example,
+        keys: frozenset[str],
+        hit: dict[str, float],
+    ) -> float:
+        """Weighted F1 of question and example; ``hit`` is the best quality per matched term."""
+        recall = sum(
+            u.weight * self.credit(u, example.expanded, example.terms, keys) for u in units
+        ) / total
+        if recall <= 0:
+            return 0.0
+        matched = 0.0
+        for term in example.terms:
+            if term in hit:
+                matched += self._idf(term) * hit[term]
+            elif term in example.parts:
+                parts = example.parts[term]
+                share = sum(hit.get(p, 0.0) for p in parts) / len(parts)
+                matched += self._idf(term) * share * self._params.part_quality
+        precision = matched / example.weight
+        if precision <= 0:
+            return 0.0
+        return 2 * precision * recall / (precision + recall)
+
+    def rank(self, units: list[Unit]) -> list[Scored]:
+        """The best entries for ``units``, best first (at most ``max_candidates``)."""
+        total = sum(u.weight for u in units)
+        if total <= 0:
+            return []
+        index = self._index
+        covered: dict[str, float] = {}
+        for unit in units:
+            for entry_id, credit in self._entry_credits(unit).items():
+                covered[entry_id] = covered.get(entry_id, 0.0) + unit.weight * credit
+        coverage = {e: c / total for e, c in covered.items()}
+        shortlist = sorted(coverage, key=lambda e: (-coverage[e], self._order[e]))
+        hit: dict[str, float] = {}
+        part_quality = self._params.part_quality
+        for unit in units:
+            for term, q in (*unit.options, *((p, part_quality) for p in unit.parts)):
+                hit[term] = max(hit.get(term, 0.0), q)
+        base = self._params.example_base
+        scored: list[tuple[float, str, float, str]] = []
+        for entry_id in shortlist[: self._params.shortlist]:
+            keys = index.key_terms[entry_id]
+            best_f1, best_text = 0.0, ""
+            for example in index.examples[entry_id]:
+                if example.expanded.isdisjoint(hit):
+                    continue
+                f1 = self._example_f1(units, total, example, keys, hit)
+                if f1 > best_f1:
+                    best_f1, best_text = f1, example.text
+            score = coverage[entry_id] * (base + (1 - base) * best_f1)
+            scored.append((score, entry_id, best_f1, best_text))
+        scored.sort(key=lambda s: (-s[0], self._order[s[1]]))
+        return [
+            Scored(entry_id, score, self._detail(units, entry_id, coverage[entry_id], f1, text))
+            for score, entry_id, f1, text in scored[: self._params.max_candidates]
+        ]
+
+    def _detail(
+        self, units: list[Unit], entry_id: str, coverage: float, f1: float, example: str
+    ) -> str:
+        index = self._index
+        credits = [
+            self.credit(
+                u, index.entry_terms[entry_id], index.whole_terms[entry_id],
+                index.key_terms[entry_id],
+            )
+            for u in units
+        ]
+        matched = ", ".join(
+            f"{u.label()} {c:.2f}×{u.weight:.2f}"
+            for u, c in zip(units, credits, strict=True)
+            if c > 0
+        )
+        missing = ", ".join(
+            f"{u.label()}×{u.weight:.2f}" for u, c in zip(units, credits, strict=True) if c <= 0
+        )
+        text = f"coverage {coverage:.2f} [{matched}]"
+        if missing:
+            text += f" missing [{missing}]"
+        return text + f"; best example {f1:.2f} {example!r}"
