@@ -10,14 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.matching.stopwords import words
+
 # A sentence ends at . ! ? ; or a spaced dash, unless the dot closes a number ("15.6."), a single
 # letter ("z.B.") or a common abbreviation.
 _BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s)")
-_ABBREVIATIONS = frozenset(
-    ["bzw", "ca", "evtl", "ggf", "usw", "etc", "nr", "max", "min", "std", "inkl", "zzgl", "vgl", "bspw", "ua", "zb", "dh", "sog", "tel", "abs"]
+_ABBREVIATIONS = words(
+    """
+    bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs
+    """
 )
-_QUESTION_WORDS = frozenset(
-    ["was", "wie", "wer", "wen", "wem", "wessen", "wann", "wo", "wohin", "woher", "warum", "wieso", "weshalb", "welche", "welcher", "welches", "welchen", "welchem", "wozu", "wofuer", "womit", "worum", "wobei", "gibt", "gibts", "kann", "koennen", "koennt", "kannst", "darf", "duerfen", "muss", "muessen", "ist", "sind", "seid", "hat", "habt", "haben", "wird", "werden", "findet", "geht", "bietet", "macht", "kommt"]
+_QUESTION_WORDS = words(
+    """
+    was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches
+    welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen koennt kannst darf
+    duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht kommt
+    """
 )
 
 
