@@ -60,8 +60,8 @@ class KnowledgeSettings(Section):
 class MatchingSettings(Section):
     """Decision bands of the matcher (tuned on the development questions)."""
 
-    answer_threshold: float = Field(default=0.50, ge=0, le=1)
-    suggest_threshold: float = Field(default=0.45, ge=0, le=1)
+    answer_threshold: float = Field(default=0.35, ge=0, le=1)
+    suggest_threshold: float = Field(default=0.32, ge=0, le=1)
     margin: float = Field(default=0.03, ge=0, le=1)
 
 
