@@ -8,6 +8,7 @@ it stands (a statement that sets the scene counts less than the question itself)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.matching.analyzer import Analyzer, Term
 from bot.matching.clauses import Clause
@@ -18,6 +19,7 @@ from bot.matching.resolver import TermResolver, Unit
 from bot.matching.stemming import stem
 
 
+@lru_cache(maxsize=65536)
 def is_foreign(token: str) -> bool:
     """Whether a word names a topic outside the offer (see lexicon.FOREIGN_WORDS)."""
     if token in FOREIGN_WORDS or stem(token) in _FOREIGN_STEMS:

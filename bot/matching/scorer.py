@@ -54,19 +54,29 @@ class Scorer:
         (Beteiligungs-format) and earn less than the word itself would.
         """
         p = self._params
-
-        def factor(term: str) -> float:
-            return (1.0 if term in keys else p.non_key_factor) * (
-                1.0 if term in whole else p.part_quality
-            )
-
+        non_key, part_quality = p.non_key_factor, p.part_quality
         best = 0.0
         if unit.parts:
-            got = sum(self._idf(t) * factor(t) for t in unit.parts if t in terms)
-            best = p.part_quality * got / sum(self._idf(t) for t in unit.parts)
+            idf = self._index.idf
+            got = 0.0
+            for t in unit.parts:
+                if t in terms:
+                    got += (
+                        idf[t]
+                        * (1.0 if t in keys else non_key)
+                        * (1.0 if t in whole else part_quality)
+                    )
+            if got:
+                best = part_quality * got / sum(idf[t] for t in unit.parts)
         for term, quality in unit.options:
             if term in terms:
-                best = max(best, quality * factor(term))
+                credit = (
+                    quality
+                    * (1.0 if term in keys else non_key)
+                    * (1.0 if term in whole else part_quality)
+                )
+                if credit > best:
+                    best = credit
         return best
 
     def _entry_credits(self, unit: Unit) -> dict[str, float]:

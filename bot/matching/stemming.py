@@ -7,6 +7,8 @@ the questions go through the same function, so a stem only needs to be consisten
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Longest first; (suffix, replacement, minimum length of the remaining stem).
 _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ungen", "ung", 3),
@@ -25,6 +27,7 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
 _FEMININE: tuple[tuple[str, int], ...] = (("innen", 4), ("erin", 5), ("orin", 5), ("egin", 4))
 
 
+@lru_cache(maxsize=65536)  # pure, and the same few thousand words recur in every question
 def stem(token: str) -> str:
     """Strip one inflection ending (after a feminine ending) from a normalised token."""
     if not token.isalpha() or len(token) <= 3:
