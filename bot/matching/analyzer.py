@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.matching.lexicon import GENERAL_WORDS
+from bot.matching.lexicon import FOREIGN_WORDS, GENERAL_WORDS
 from bot.matching.normalize import tokenize
 from bot.matching.stemming import stem
 from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS
@@ -24,6 +24,10 @@ _STOP_STEMS = frozenset(s for s in (stem(w) for w in _IGNORED) if len(s) >= 3)
 
 
 def is_stop_word(token: str, stem_: str) -> bool:
+    # A word naming a foreign topic is never dropped, even where its stem looks like a stop
+    # word's (Meister → meist); the question reader weighs it as foreign evidence.
+    if token in FOREIGN_WORDS:
+        return False
     return token in _IGNORED or stem_ in _STOP_STEMS
 
 

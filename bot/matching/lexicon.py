@@ -159,7 +159,11 @@ FOREIGN_WORDS = words(
     steuer steuern steuerlich steuererklaerung finanzamt gemeinnuetzigkeit
     parken parkplatz parkplaetze wetter personalausweis reisepass fuehrerschein
     juleica excel word powerpoint stellenangebot stellenangebote stellenausschreibung gehalt
-    verdient verdienen
+    verdient verdienen namen heissen
+    kita kitas kindergarten krippe schule schulen hort muell muellabfuhr abfall tonne
+    baugenehmigung bauamt bebauungsplan strassenbau wahl wahlen buergerbuero meldeamt
+    standesamt hundesteuer grundsteuer friedhof polizei arzt rente pflege wohngeld miete
+    jobcenter fahrplan fussball bundesliga meister rezept urlaub
     """
 )
 
