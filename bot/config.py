@@ -36,10 +36,30 @@ class WebhookSettings(Section):
     secret_token: str | None = None
 
 
+class RateLimitSettings(Section):
+    """PTB's AIORateLimiter: how fast the bot sends, so Telegram never answers 429.
+
+    The defaults are Telegram's published limits; 0 switches that cap off.
+    """
+
+    overall_per_second: float = Field(
+        default=30, ge=0, description="Messages per second over all chats (0: no overall cap)."
+    )
+    group_per_minute: float = Field(
+        default=20, ge=0, description="Messages per minute into one group (0: no group cap)."
+    )
+
+
 class TelegramSettings(Section):
     token: str | None = None
     base_url: str = "https://api.telegram.org/bot"
     webhook: WebhookSettings | None = None
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    concurrent_updates: int = Field(
+        default=64,
+        ge=1,
+        description="Updates processed at once (different chats only; one chat stays in order).",
+    )
 
 
 class TeamSettings(Section):

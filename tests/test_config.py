@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from telegram.ext import AIORateLimiter
 
 from bot.config import BUNDLED_KNOWLEDGE, ConfigError, Settings, load_settings
 
@@ -59,3 +60,69 @@ def test_example_config_documents_exactly_the_settings() -> None:
         assert annotation is not None
         for key in annotation.model_fields:  # type: ignore[union-attr]
             assert key in raw[section], f"{section}.{key}"
+
+
+def test_rate_limit_and_concurrency_defaults_are_telegrams_limits() -> None:
+    """Defaults: 30 messages/s overall, 20/min per group, 64 updates at once."""
+    telegram = load_settings(None, env={}).telegram
+    assert telegram.rate_limit.overall_per_second == 30
+    assert telegram.rate_limit.group_per_minute == 20
+    assert telegram.concurrent_updates == 64
+
+
+def test_rate_limit_settings_reach_the_limiter_and_the_update_processor(tmp_path: Path) -> None:
+    """telegram.rate_limit and telegram.concurrent_updates configure the built application."""
+    from bot.tg.app import build_application
+    from bot.tg.concurrency import PerChatUpdateProcessor
+
+    path = tmp_path / "c.yaml"
+    path.write_text("telegram:\n  rate_limit: {overall_per_second: 12, group_per_minute: 7}\n"
+                    "  concurrent_updates: 5\n", encoding="utf-8")
+    app = build_application(load_settings(path, env={}))
+    limiter = app.bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter)
+    assert limiter._base_limiter is not None and limiter._base_limiter.max_rate == 12
+    assert (limiter._group_max_rate, limiter._group_time_period) == (7, 60)
+    assert isinstance(app.update_processor, PerChatUpdateProcessor)
+    assert app.update_processor.max_concurrent_updates == 5
+
+
+def test_rate_limit_zero_switches_a_cap_off(tmp_path: Path) -> None:
+    """0 turns one cap off; both 0: no AIORateLimiter at all."""
+    from bot.tg.app import build_application, rate_limiter
+
+    no_overall = load_settings(None, env={}).telegram.rate_limit.model_copy(
+        update={"overall_per_second": 0})
+    limiter = rate_limiter(no_overall)
+    assert limiter is not None and limiter._base_limiter is None
+    assert limiter._group_max_rate == 20
+    path = tmp_path / "c.yaml"
+    path.write_text("telegram: {rate_limit: {overall_per_second: 0, group_per_minute: 0}}\n",
+                    encoding="utf-8")
+    assert build_application(load_settings(path, env={})).bot.rate_limiter is None
+
+
+@pytest.mark.parametrize("block", ["rate_limit: {overall_per_second: -1}",
+                                   "rate_limit: {per_hour: 5}", "concurrent_updates: 0"])
+def test_bad_rate_limit_settings_are_errors_naming_the_key(tmp_path: Path, block: str) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(f"telegram: {{{block}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"c\.yaml: telegram\."):
+        load_settings(path, env={})
+
+
+def test_check_reports_the_send_limits(tmp_path: Path) -> None:
+    """`python -m bot check` shows the rate limits and concurrency in effect."""
+    import io
+
+    from bot.cli.check import run_check
+
+    path = tmp_path / "c.yaml"
+    path.write_text("telegram: {rate_limit: {overall_per_second: 0}, concurrent_updates: 8}\n",
+                    encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(path, out, err) == 0, err.getvalue()
+    assert "telegram: no overall send limit, 20/min per group; 8 updates at once" in out.getvalue()
+    out = io.StringIO()
+    assert run_check(None, out, err) == 0
+    assert "at most 30 messages/s overall, 20/min per group; 64 updates at once" in out.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.texts import TextsError, load_texts
 
@@ -23,4 +23,15 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
         f"{len(kb.synonyms)} synonym groups, {len(texts.keys())} texts "
         f"(knowledge: {settings.knowledge.path})\n"
     )
+    out.write(f"telegram: {sending_summary(settings)}\n")
     return 0
+
+
+def sending_summary(settings: Settings) -> str:
+    """How fast the bot will send and how many updates it serves at once, in words."""
+    limits = settings.telegram.rate_limit
+    overall = (f"at most {limits.overall_per_second:g} messages/s overall"
+               if limits.overall_per_second else "no overall send limit")
+    group = (f"{limits.group_per_minute:g}/min per group"
+             if limits.group_per_minute else "no group limit")
+    return f"{overall}, {group}; {settings.telegram.concurrent_updates} updates at once"

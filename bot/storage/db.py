@@ -8,6 +8,13 @@ half-done state). Therefore every access goes through one asyncio.Lock:
 - writes: ``async with db.transaction() as conn:`` (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error);
 - reads: ``await db.fetchone(...)`` / ``await db.fetchall(...)``, which take the same lock, so a
   read never sees another handler's uncommitted changes.
+- one-statement writes: ``await db.write(sql, params)``, the statement as its own transaction
+  (SQLite's autocommit), so it costs one trip to aiosqlite's thread instead of three.
+
+Every ``await`` on the connection is a hop to aiosqlite's worker thread and back through the
+event loop, taken while holding the lock; with many updates in flight the loop may be busy for a
+while before it resumes the lock holder. Hence reads fetch in one hop (``execute_fetchall``) and
+single-statement writes skip BEGIN/COMMIT.
 
 ``db.conn`` is exposed for code that already holds the lock (inside ``transaction()`` use the
 connection it yields). The lock is not re-entrant: calling ``fetch*`` or ``transaction()`` (or a
@@ -26,6 +33,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +47,14 @@ MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5000
 
 Params = Sequence[Any]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a one-statement write reports: the new row's id (INSERT) and the rows changed."""
+
+    lastrowid: int | None
+    rowcount: int
 
 
 class Database:
@@ -120,17 +136,26 @@ class Database:
         async with self._hold() as conn:
             yield conn
 
+    async def write(self, sql: str, params: Params = ()) -> WriteResult:
+        """Run one write statement as its own transaction, under the lock.
+
+        In autocommit mode SQLite wraps a single statement in a transaction of its own: it
+        applies completely or not at all and is durable once this returns, exactly like
+        ``transaction()`` around it, but in one thread hop instead of three.
+        """
+        async with self._hold() as conn:
+            cursor = await conn.execute(sql, params)
+            return WriteResult(cursor.lastrowid, cursor.rowcount)
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        """Run a read query under the lock and return its first row."""
-        async with self._hold() as conn, conn.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        """Run a read query under the lock and return its first row (for queries of one row)."""
+        async with self._hold() as conn:
+            return await fetchone(conn, sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a read query under the lock and return all rows."""
-        async with self._hold() as conn, conn.execute(sql, params) as cursor:
-            rows: Iterable[sqlite3.Row] = await cursor.fetchall()
-            return list(rows)
+        async with self._hold() as conn:
+            return await fetchall(conn, sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         """Run a read query under the lock and return the first column of the first row."""
@@ -162,13 +187,15 @@ async def run(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list
 
 
 async def fetchone(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
-    """Read one row on a connection the caller already holds (inside a transaction)."""
-    async with conn.execute(sql, params) as cursor:
-        row: sqlite3.Row | None = await cursor.fetchone()
-        return row
+    """Read the first row on a connection the caller already holds (inside a transaction).
+
+    Fetches in one hop, so the query should select one row (by key or with LIMIT).
+    """
+    found = await fetchall(conn, sql, params)
+    return found[0] if found else None
 
 
 async def fetchall(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-    """Read all rows on a connection the caller already holds (inside a transaction)."""
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+    """Read all rows on a connection the caller already holds, in one hop to the thread."""
+    rows: Iterable[sqlite3.Row] = await conn.execute_fetchall(sql, params)
+    return list(rows)

@@ -61,36 +61,34 @@ class DraftRepo:
         """
         if ttl is not None:
             draft = dataclasses.replace(draft, expires_at=now + ttl, reminded_at=None)
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE drafts SET chat_id = ?, step = ?, data = ?, rev = rev + 1, updated_at = ?,"
-                " expires_at = ?, reminded_at = CASE WHEN ? THEN NULL ELSE reminded_at END,"
-                " notice_shown_at = ?, notice_version = ?,"
-                " return_to_summary = ? WHERE id = ? AND rev = ?",
-                (
-                    draft.chat_id,
-                    draft.step,
-                    dump_json(draft.data),
-                    ts(now),
-                    ts(draft.expires_at),
-                    ttl is not None,
-                    ts_or_none(draft.notice_shown_at),
-                    draft.notice_version,
-                    int(draft.return_to_summary),
-                    draft.id,
-                    draft.rev,
-                ),
-            )
-            if cursor.rowcount != 1:
-                log.info("draft %d save conflict at rev %d", draft.id, draft.rev)
-                return None
+        written = await self.db.write(
+            "UPDATE drafts SET chat_id = ?, step = ?, data = ?, rev = rev + 1, updated_at = ?,"
+            " expires_at = ?, reminded_at = CASE WHEN ? THEN NULL ELSE reminded_at END,"
+            " notice_shown_at = ?, notice_version = ?,"
+            " return_to_summary = ? WHERE id = ? AND rev = ?",
+            (
+                draft.chat_id,
+                draft.step,
+                dump_json(draft.data),
+                ts(now),
+                ts(draft.expires_at),
+                ttl is not None,
+                ts_or_none(draft.notice_shown_at),
+                draft.notice_version,
+                int(draft.return_to_summary),
+                draft.id,
+                draft.rev,
+            ),
+        )
+        if written.rowcount != 1:
+            log.info("draft %d save conflict at rev %d", draft.id, draft.rev)
+            return None
         return dataclasses.replace(draft, rev=draft.rev + 1, updated_at=now)
 
     async def delete(self, user_id: int) -> bool:
         """Delete the user's draft; True if there was one."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
-            return cursor.rowcount > 0
+        written = await self.db.write("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+        return written.rowcount > 0
 
     async def expired(self, now: dt.datetime) -> list[Draft]:
         found = await self.db.fetchall(
@@ -109,10 +107,7 @@ class DraftRepo:
 
     async def mark_reminded(self, draft_id: int, now: dt.datetime) -> None:
         """Record the reminder; does not change rev, so the user's open buttons stay valid."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE drafts SET reminded_at = ? WHERE id = ?", (ts(now), draft_id)
-            )
+        await self.db.write("UPDATE drafts SET reminded_at = ? WHERE id = ?", (ts(now), draft_id))
 
     async def delete_expired(self, now: dt.datetime) -> int:
         async with self.db.transaction() as conn:

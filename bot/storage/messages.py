@@ -23,12 +23,11 @@ class MessageRepo:
 
     async def link(self, chat_id: int, message_id: int, ticket_id: int, role: LinkRole) -> None:
         """Remember that a Telegram message (card or forwarded copy) belongs to a ticket."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT OR REPLACE INTO message_links (chat_id, message_id, ticket_id, role)"
-                " VALUES (?, ?, ?, ?)",
-                (chat_id, message_id, ticket_id, role),
-            )
+        await self.db.write(
+            "INSERT OR REPLACE INTO message_links (chat_id, message_id, ticket_id, role)"
+            " VALUES (?, ?, ?, ?)",
+            (chat_id, message_id, ticket_id, role),
+        )
 
     async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
         """The ticket a replied-to message belongs to, or None."""

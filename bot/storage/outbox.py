@@ -89,32 +89,29 @@ class OutboxRepo:
         self, item_id: int, now: dt.datetime, result: dict[str, Any] | None = None
     ) -> None:
         """Delivered; result holds what the caller needs later (e.g. {'message_id': 42})."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?,"
-                " result = ?, last_error = NULL WHERE id = ?",
-                (ts(now), None if result is None else dump_json(result), item_id),
-            )
+        await self.db.write(
+            "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?,"
+            " result = ?, last_error = NULL WHERE id = ?",
+            (ts(now), None if result is None else dump_json(result), item_id),
+        )
         log.debug("outbox %d sent", item_id)
 
     async def reschedule(self, item_id: int, due_at: dt.datetime, error: str) -> None:
         """A failed try that is worth repeating at due_at. `error` must hold no personal data."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (ts(due_at), error, item_id),
-            )
+        await self.db.write(
+            "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (ts(due_at), error, item_id),
+        )
         log.info("outbox %d rescheduled", item_id)
 
     async def mark_failed(self, item_id: int, error: str, now: dt.datetime) -> None:
         """Give up on the row (permanent error or too many tries)."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,"
-                " sent_at = NULL, due_at = ? WHERE id = ?",
-                (error, ts(now), item_id),
-            )
+        await self.db.write(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,"
+            " sent_at = NULL, due_at = ? WHERE id = ?",
+            (error, ts(now), item_id),
+        )
         log.warning("outbox %d failed", item_id)
 
     async def pending_count(self) -> int:

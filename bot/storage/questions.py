@@ -34,14 +34,13 @@ class QuestionLog:
         now: dt.datetime,
     ) -> int:
         """Log one question; returns its id (carried by the "an das Team" button)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (user_id, text, normalized, band, entry_id, ts(now)),
-            )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        written = await self.db.write(
+            "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, text, normalized, band, entry_id, ts(now)),
+        )
+        assert written.lastrowid is not None
+        return written.lastrowid
 
     async def get(self, question_id: int) -> LoggedQuestion | None:
         row = await self.db.fetchone(

@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.answering import Answerer
-from bot.config import Settings
+from bot.config import RateLimitSettings, Settings
 from bot.delivery.migration import TEAM_FILTER_KEY
 from bot.dialogue import DialogueEngine
 from bot.knowledge import load_knowledge
@@ -44,6 +44,7 @@ from bot.tg import (
     router,
     team_handlers,
 )
+from bot.tg.concurrency import PerChatUpdateProcessor
 from bot.tg.services import SERVICES_KEY, Services, utc_now
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,23 @@ def install_reload_signal(services: Services) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
 
 
+def rate_limiter(limits: RateLimitSettings) -> AIORateLimiter | None:
+    """PTB's AIORateLimiter with the configured caps (0 switches one off); None if both are off.
+
+    It only delays sends; a 429 that still arrives is left to the caller (max_retries=0): the
+    outbox worker reschedules, a handler's send fails like any other error.
+    """
+    if not limits.overall_per_second and not limits.group_per_minute:
+        return None
+    return AIORateLimiter(
+        overall_max_rate=limits.overall_per_second,
+        overall_time_period=1,
+        group_max_rate=limits.group_per_minute,
+        group_time_period=60,
+        max_retries=0,
+    )
+
+
 def build_application(
     settings: Settings,
     *,
@@ -179,14 +197,17 @@ def build_application(
     check_team_chat: bool = True,
     reload_on_sighup: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the bot. ``request`` replaces the network (offline chat, tests)."""
+    """Build the bot. ``request`` replaces the network (offline chat, tests); ``rate_limit=False``
+    leaves out the AIORateLimiter whatever the settings say (the offline chat and tests)."""
     texts = load_texts()
     builder = ApplicationBuilder().token(settings.telegram.token or OFFLINE_TOKEN)
     builder.base_url(settings.telegram.base_url)
     if request is not None:
         builder.request(request).get_updates_request(updates_request or request)
-    if rate_limit:
-        builder.rate_limiter(AIORateLimiter(max_retries=0))
+    limiter = rate_limiter(settings.telegram.rate_limit) if rate_limit else None
+    if limiter is not None:
+        builder.rate_limiter(limiter)
+    builder.concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         storage = await Storage.open(settings.database.path)
