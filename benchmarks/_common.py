@@ -37,7 +37,7 @@ from bot.texts import load_texts  # noqa: E402
 
 QUESTION_FILES = (
     ROOT.parent / "shared" / "eval" / "dev.yaml",
-    ROOT / "tests" / "data" / "heldout.yaml",
+    *sorted((ROOT / "tests" / "data").glob("blind_*.yaml")),
 )
 REF = re.compile(r"\b[AF]-\d{4}-\d{4,}\b")
 RECEIPT = "Ihre Anfrage ist eingegangen"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import cProfile
 import io
 import logging
@@ -44,7 +45,7 @@ from _common import (  # the project root is put on sys.path by _common
 from telegram import Update
 
 from bot.config import Settings
-from bot.offline import BOT_ID, FakeBotApi, UpdateFactory, user
+from bot.offline import BOT_ID, FakeApiError, FakeBotApi, UpdateFactory, user
 from bot.offline.local_request import LocalRequest
 from bot.storage import Storage
 from bot.tg import jobs
@@ -110,6 +111,37 @@ async def simulated_user(app: Any, api: FakeBotApi, factory: UpdateFactory, load
                 load.actions.append(len(script))
 
 
+class RecordingRequest(LocalRequest):
+    """The transport the issue asks for: it records every call (in the fake Bot API, whose chat
+    state the simulated users read their buttons from) and answers with a minimal valid result,
+    as PTB's own test transport does. Telegram's full echo of each sent message (entities,
+    keyboard) costs PTB a Message.de_json per call that says nothing about the bot's own work;
+    ``--full-responses`` restores it (and bench_e2e.py measures the real network path).
+    """
+
+    async def do_request(self, url: str, method: str, request_data: Any = None,
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        api_method = url.rstrip("/").rsplit("/", 1)[-1]
+        if api_method.lower() == "getupdates":
+            return await super().do_request(url, method, request_data, *args, **kwargs)
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        try:
+            result = self.api.handle(api_method, params)
+        except FakeApiError as exc:
+            return exc.error_code, json.dumps(
+                {"ok": False, "error_code": exc.error_code, "description": exc.description}
+            ).encode()
+        if isinstance(result, dict) and "message_id" in result:
+            chat = result.get("chat", {})
+            result = {
+                "message_id": result["message_id"],
+                "date": result.get("date", 0),
+                "chat": {"id": chat.get("id"), "type": chat.get("type", "private")},
+            }
+        await asyncio.sleep(0)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
 async def count_requests(storage: Storage) -> int:
     stats = await storage.tickets.stats()
     return int(stats["by_type"].get("request", 0))
@@ -161,7 +193,8 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
     api = FakeBotApi()
     api.add_chat({"id": TEAM, "type": "supergroup", "title": "Team Engagement"})
     api.set_member(TEAM, BOT_ID, "administrator")
-    app = build_application(settings, request=LocalRequest(api), rate_limit=False)
+    transport = LocalRequest(api) if args.full_responses else RecordingRequest(api)
+    app = build_application(settings, request=transport, rate_limit=False)
     await app.initialize()
     await app.post_init(app)
     services: Services = app.bot_data[SERVICES_KEY]
@@ -209,6 +242,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
     print("== bench_requests: request dialogue through process_update (in process) ==")
     print(f"prefill:               {args.prefill} requests stored in {prefill_seconds:.1f} s")
     print(f"users / requests:      {args.users} concurrent users, {args.requests} requests")
+    print(f"transport:             {'full responses (fake Bot API)' if args.full_responses else 'recording request, minimal results'}")
     print(f"dialogue steps:        {steps} in {wall:.2f} s wall ({cpu:.2f} s CPU)")
     print(f"throughput:            {rate:.0f} steps/s, {len(load.refs) / wall:.1f} requests/s")
     print(f"step latency:          {latency_line(load.latencies)}")
@@ -250,6 +284,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="requests stored before measuring")
     parser.add_argument("--db", help="SQLite file to use (default: a temporary one); "
                                      "prefilled requests are added to what it holds")
+    parser.add_argument("--full-responses", action="store_true",
+                        help="answer every call with Telegram's full message echo (the fake "
+                             "Bot API's own responses) instead of a minimal result")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile the load with cProfile and print the top N functions")
     return parser.parse_args(argv)

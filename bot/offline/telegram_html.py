@@ -28,6 +28,9 @@ _UNQUOTED_VALUE = re.compile(r"[A-Za-z0-9.\-/:?=&%#_+~@!$'()*,;\[\]]*")
 _TRIM = " \t\r\n\v\f\x00"
 
 
+_PLAIN_RUN = re.compile(r"[^<&]*")
+
+
 class HtmlParseError(ValueError):
     """The text is not valid Telegram HTML; the message is the server's explanation."""
 
@@ -43,7 +46,9 @@ class _OpenTag:
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts entity offsets (UTF-16 code units)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
@@ -112,8 +117,10 @@ class _Parser:
                     self.pos = decoded[1]
                     continue
             if char != "<":
-                self.append(char)
-                self.pos += 1
+                # Take the whole run of plain text up to the next tag or entity at once.
+                end = _PLAIN_RUN.match(text, self.pos + 1).end()  # type: ignore[union-attr]
+                self.append(text[self.pos : end])
+                self.pos = end
                 continue
             begin = self.pos
             self.pos += 1
