@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import cProfile
 import io
+import json
 import logging
 import pstats
 import sys
@@ -242,7 +242,8 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
     print("== bench_requests: request dialogue through process_update (in process) ==")
     print(f"prefill:               {args.prefill} requests stored in {prefill_seconds:.1f} s")
     print(f"users / requests:      {args.users} concurrent users, {args.requests} requests")
-    print(f"transport:             {'full responses (fake Bot API)' if args.full_responses else 'recording request, minimal results'}")
+    mode = "full responses (fake Bot API)" if args.full_responses else "recording, minimal results"
+    print(f"transport:             {mode}")
     print(f"dialogue steps:        {steps} in {wall:.2f} s wall ({cpu:.2f} s CPU)")
     print(f"throughput:            {rate:.0f} steps/s, {len(load.refs) / wall:.1f} requests/s")
     print(f"step latency:          {latency_line(load.latencies)}")
