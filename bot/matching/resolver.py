@@ -87,7 +87,15 @@ class TermResolver:
         )
         # A typo rarely hits the first letter; demanding it keeps "posten" away from "kosten".
         # An umlaut counts as one edit (fällt ~ fallt), so inflected forms still meet.
-        close = [(h[0], int(h[1])) for h in hits if h[0][:1] == term[:1] and len(h[0]) >= 4]
+        # A synonym variant is only a target within one edit: variants are many and varied, and
+        # two edits would read "Richtung" as "Rechnung".
+        close = [
+            (h[0], int(h[1]))
+            for h in hits
+            if h[0][:1] == term[:1]
+            and len(h[0]) >= 4
+            and (h[1] <= 1 or h[0] in self._index.idf)
+        ]
         if not close:
             return None
         best = min(d for _, d in close)

@@ -46,9 +46,16 @@ class SmallTalkRecognizer:
                     patterns.append((tokens, talk.id, priority))
         # Longest first, so "vielen dank" wins over "danke" and "moin moin" over "moin".
         self._patterns = sorted(patterns, key=lambda p: (-len(p[0]), p[2]))
+        # A token only ever matches a pattern token with the same first letter (_same), so the
+        # patterns are looked up by the first letter of their first and of their last token.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        self._by_last: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        for item in self._patterns:
+            self._by_first.setdefault(item[0][0][:1], []).append(item)
+            self._by_last.setdefault(item[0][-1][:1], []).append(item)
 
     def _match_at(self, tokens: list[str], start: int) -> tuple[int, str, int] | None:
-        for pattern, talk_id, priority in self._patterns:
+        for pattern, talk_id, priority in self._by_first.get(tokens[start][:1], ()):
             end = start + len(pattern)
             if end <= len(tokens) and all(
                 _same(t, p) for t, p in zip(tokens[start:end], pattern, strict=True)
@@ -57,7 +64,7 @@ class SmallTalkRecognizer:
         return None
 
     def _match_ending_at(self, tokens: list[str], end: int) -> tuple[int, str, int] | None:
-        for pattern, talk_id, priority in self._patterns:
+        for pattern, talk_id, priority in self._by_last.get(tokens[end - 1][:1], ()):
             start = end - len(pattern)
             if start >= 0 and all(
                 _same(t, p) for t, p in zip(tokens[start:end], pattern, strict=True)
