@@ -10,21 +10,31 @@ from pathlib import Path
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Engagement-Assistent")
     parser.add_argument("--config", type=Path, help="YAML settings file (default: $BOT_CONFIG)")
+    # Every command also takes --config after its name ("python -m bot run --config FILE").
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", dest="sub_config", type=Path, help="YAML settings file")
     sub = parser.add_subparsers(dest="command", required=True)
-    ask = sub.add_parser("ask", help="answer questions from stdin as JSON lines (offline)")
+    ask = sub.add_parser(
+        "ask", parents=[common], help="answer questions from stdin as JSON lines (offline)"
+    )
     ask.add_argument("--explain", action="store_true", help="human-readable scores instead of JSON")
-    sub.add_parser("chat", help="offline terminal chat with the real handlers")
-    sub.add_parser("check", help="validate configuration, texts and knowledge files")
-    backup = sub.add_parser("backup", help="consistent copy of the database, also while running")
+    sub.add_parser("chat", parents=[common], help="offline terminal chat with the real handlers")
+    sub.add_parser(
+        "check", parents=[common], help="validate configuration, texts and knowledge files"
+    )
+    backup = sub.add_parser(
+        "backup", parents=[common], help="consistent copy of the database, also while running"
+    )
     backup.add_argument("target", type=Path, help="file to write the backup to")
-    run = sub.add_parser("run", help="run the Telegram bot (long polling or webhook)")
-    run.add_argument("--config", dest="run_config", type=Path, help="YAML settings file")
+    sub.add_parser(
+        "run", parents=[common], help="run the Telegram bot (long polling or webhook)"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    config_path: Path | None = getattr(args, "run_config", None) or args.config
+    config_path: Path | None = args.sub_config or args.config
     if args.command == "ask":
         from bot.cli.ask import run_ask
 

@@ -126,3 +126,18 @@ def test_check_reports_the_send_limits(tmp_path: Path) -> None:
     out = io.StringIO()
     assert run_check(None, out, err) == 0
     assert "at most 30 messages/s overall, 20/min per group; 64 updates at once" in out.getvalue()
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_config_option_works_before_and_after_the_command(
+    tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bot check --config FILE` and `python -m bot --config FILE check` read FILE."""
+    from bot.__main__ import main
+
+    config = tmp_path / "config.yaml"
+    config.write_text("matching:\n  answer_threshold: 2\n", encoding="utf-8")
+    option = ["--config", str(config)]
+    argv = ["check", *option] if where == "after" else [*option, "check"]
+    assert main(argv) != 0  # the file was read: its invalid threshold is reported
+    assert "answer_threshold" in capsys.readouterr().err
