@@ -139,3 +139,27 @@ async def test_delete_closed_before_removes_old_done_tickets_only(storage: Stora
     assert await storage.messages.for_ticket(old.id) == []
     assert await storage.tickets.get(recent.id) is not None
     assert await storage.tickets.get(open_one.id) is not None
+
+
+async def test_message_for_an_erased_ticket_is_not_stored_nor_queued(storage: Storage) -> None:
+    """A team reply (or a user's answer) that races /loeschen stores nothing: the ticket's
+    state is checked in the same transaction that would write the message and its outbox row."""
+    from bot.storage.models import Notification
+
+    ticket = await _request(storage, USER, NAME, EMAIL, ORG)
+    live = await storage.messages.add(
+        ticket.id, "to_user", "Noch eine Frage", 1, "Anna Team", NOW,
+        notify=Notification("to_user", USER, {"chat_id": USER, "text": "Noch eine Frage"}),
+    )
+    assert live is not None
+    queued = len(await storage.outbox.for_ticket(ticket.id))
+    await storage.privacy.delete_user(USER, NOW)
+    late = await storage.messages.add(
+        ticket.id, "to_user", f"Hallo {NAME}", 1, "Anna Team", NOW,
+        notify=Notification("to_user", USER, {"chat_id": USER, "text": f"Hallo {NAME}"}),
+    )
+    assert late is None
+    assert await storage.messages.for_ticket(ticket.id) == []
+    assert all(NAME not in json.dumps(item.payload) for item in
+               await storage.outbox.for_ticket(ticket.id))
+    assert queued >= 2  # the live message's notification had been queued with it

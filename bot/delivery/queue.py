@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.storage.models import Ticket
+from bot.storage.models import Notification, Ticket
 from bot.tg.services import Services
 
 CARD_UPDATE = "card_update"
@@ -39,22 +39,35 @@ async def enqueue_card_update(services: Services, ticket: Ticket) -> int:
         CARD_UPDATE, chat, {"chat_id": chat}, services.clock(), ticket.id)
 
 
-async def enqueue_to_user(services: Services, chat_id: int, text: str, *,
-                          ticket_id: int | None = None, link: bool = False,
-                          ack_message_id: int | None = None) -> int:
+def to_user(chat_id: int, text: str, *, link: bool = False,
+            ack_message_id: int | None = None) -> Notification:
+    """A message to the requester (or a draft's owner), as an outbox row to write."""
     payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
     if link:
         payload["link"] = True
     if ack_message_id is not None:
         payload["ack"] = {"message_id": ack_message_id}
-    return await services.storage.outbox.enqueue(TO_USER, chat_id, payload, services.clock(),
-                                                 ticket_id)
+    return Notification(TO_USER, chat_id, payload)
+
+
+def to_team(services: Services, text: str) -> Notification:
+    """A message to the team chat (a reply to the ticket's card), as an outbox row to write."""
+    chat = team_chat(services)
+    return Notification(TO_TEAM, chat, {"chat_id": chat, "text": text})
+
+
+async def enqueue_to_user(services: Services, chat_id: int, text: str, *,
+                          ticket_id: int | None = None, link: bool = False,
+                          ack_message_id: int | None = None) -> int:
+    note = to_user(chat_id, text, link=link, ack_message_id=ack_message_id)
+    return await services.storage.outbox.enqueue(note.kind, chat_id, note.payload,
+                                                 services.clock(), ticket_id)
 
 
 async def enqueue_to_team(services: Services, text: str, ticket_id: int | None = None) -> int:
-    chat = team_chat(services)
+    note = to_team(services, text)
     return await services.storage.outbox.enqueue(
-        TO_TEAM, chat, {"chat_id": chat, "text": text}, services.clock(), ticket_id)
+        note.kind, note.chat_id, note.payload, services.clock(), ticket_id)
 
 
 async def enqueue_alerts(services: Services, text: str) -> int:

@@ -9,7 +9,8 @@ import logging
 from bot.storage import rows
 from bot.storage.codec import ts
 from bot.storage.db import Database, fetchone
-from bot.storage.models import Direction, LinkRole, TicketMessage
+from bot.storage.models import Direction, LinkRole, Notification, TicketMessage
+from bot.storage.outbox import insert_outbox
 from bot.storage.tickets import insert_event
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,24 @@ class MessageRepo:
         author_id: int | None,
         author_name: str | None,
         now: dt.datetime,
-    ) -> TicketMessage:
-        """Store a passed message and its history line; touches the ticket's updated_at."""
+        notify: Notification | None = None,
+    ) -> TicketMessage | None:
+        """Store a passed message, its history line and (``notify``) the outbox row that passes
+        it on, in one transaction; touches the ticket's updated_at.
+
+        Returns None and stores nothing when the ticket is gone or was erased on the user's
+        request: the check and the writes are one transaction, so a reply that races the
+        user's /loeschen can never leave their conversation behind.
+        """
         if direction not in _EVENT_KIND:
             raise ValueError(f"unknown direction {direction!r}")
         async with self.db.transaction() as conn:
+            live = await fetchone(
+                conn, "SELECT 1 FROM tickets WHERE id = ? AND status != 'deleted'", (ticket_id,)
+            )
+            if live is None:
+                log.info("ticket %d is deleted: message not stored", ticket_id)
+                return None
             cursor = await conn.execute(
                 "INSERT INTO ticket_messages (ticket_id, direction, text, author_id, author_name,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -64,6 +78,10 @@ class MessageRepo:
             await conn.execute(
                 "UPDATE tickets SET updated_at = ? WHERE id = ?", (ts(now), ticket_id)
             )
+            if notify is not None:
+                await insert_outbox(
+                    conn, notify.kind, notify.chat_id, notify.payload, now, ticket_id, None
+                )
             row = await fetchone(
                 conn, f"SELECT {rows.MESSAGE_COLUMNS} FROM ticket_messages WHERE id = ?",
                 (message_id,),

@@ -99,6 +99,15 @@ class TicketMessage:
 
 
 @dataclass(frozen=True)
+class Notification:
+    """An outbox row to write together with something else (kind, target chat, payload)."""
+
+    kind: str
+    chat_id: int
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     """A durable notification waiting for (or done with) delivery. attempts counts tries made."""
 

@@ -331,11 +331,13 @@ async def user_reply(message: Message, services: Services) -> bool:
     )
     if ticket is None or ticket.status == "deleted" or ticket.user_id != sender.id:
         return False
-    await storage.messages.add(
-        ticket.id, "to_team", message.text, sender.id, sender.first_name, services.clock()
-    )
     text = user_message_for_team(ticket, sender.first_name, message.text, services.texts)
-    await queue.enqueue_to_team(services, text, ticket.id)
+    stored = await storage.messages.add(
+        ticket.id, "to_team", message.text, sender.id, sender.first_name, services.clock(),
+        notify=queue.to_team(services, text),
+    )
+    if stored is None:  # erased meanwhile (/loeschen)
+        return False
     services.wake_outbox()
     log.info("user reply to ticket %d queued for the team", ticket.id)
     await _say(message, services.texts.render("team_user_reply_sent", ref=ticket.ref))
@@ -376,18 +378,14 @@ async def on_team_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _say(message, texts.render("team_reply_text_only"))
         return
     author = message.from_user
-    await services.storage.messages.add(
-        ticket.id, "to_user", message.text, author.id, author.first_name, services.clock()
-    )
     text = team_message_for_user(ticket, author.first_name, message.text, texts)
-    await queue.enqueue_to_user(
-        services,
-        ticket.chat_id,
-        text,
-        ticket_id=ticket.id,
-        link=True,
-        ack_message_id=message.message_id,
+    stored = await services.storage.messages.add(
+        ticket.id, "to_user", message.text, author.id, author.first_name, services.clock(),
+        notify=queue.to_user(ticket.chat_id, text, link=True, ack_message_id=message.message_id),
     )
+    if stored is None:  # the requester erased their data meanwhile (/loeschen)
+        await _say(message, texts.render("team_reply_deleted", ref=ticket.ref))
+        return
     services.wake_outbox()
     log.info("team reply to ticket %d queued for the requester", ticket.id)
 
