@@ -83,6 +83,9 @@ class MatchingSettings(Section):
     answer_threshold: float = Field(default=0.35, ge=0, le=1)
     suggest_threshold: float = Field(default=0.32, ge=0, le=1)
     margin: float = Field(default=0.03, ge=0, le=1)
+    # During the request dialogue, a question typed at a free-text step (which would also be a
+    # valid answer to it) interrupts the dialogue only from this score on.
+    interrupt_threshold: float = Field(default=0.6, ge=0, le=1)
 
 
 class RequestSettings(Section):

@@ -17,11 +17,11 @@ def engine() -> DialogueEngine:
     return DialogueEngine(load_texts(), notice_version="test")
 
 
-def no_answer(_: str) -> Reply | None:
+def no_answer(_: str, strict: bool = False) -> Reply | None:
     return None
 
 
-def kb_answer(_: str) -> Reply | None:
+def kb_answer(_: str, strict: bool = False) -> Reply | None:
     return Reply(kind="answer", text="Die Angebote sind kostenfrei.")
 
 

@@ -169,6 +169,16 @@ async def test_question_in_between_is_answered_and_step_continues(tmp_path: Path
         assert texts[-1].startswith("Weiter mit Schritt 2 von 7")
 
 
+async def test_need_phrased_as_a_question_is_taken_as_the_answer(tmp_path: Path) -> None:
+    """At a free-text step a question the knowledge base is not sure about is the answer itself
+    ("Wie stärken wir das Engagement im Dorf?" is the need on site), not an interruption."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("/anfrage")
+        await press(h, "Workshop vor Ort")
+        await h.user_says("Wie stärken wir das Engagement im Dorf?")
+        assert "Schritt 3 von 7" in last(h)["text"]
+
+
 async def test_wish_for_consultation_starts_dialogue(tmp_path: Path) -> None:
     """ "Ich möchte eine Beratung" answers and offers to start the request at once."""
     async with running_bot(tmp_path) as h:

@@ -18,7 +18,9 @@ from bot.dialogue.validation import clean, looks_like_question, match_option, pa
 from bot.replies import Button, Reply
 from bot.texts import Raw, Texts
 
-QuestionAnswerer = Callable[[str], Reply | None]
+# Answers a question typed during the dialogue, or None. ``strict``: the text would also be a
+# valid answer to the step (free text), so interrupt only when the knowledge base is sure.
+QuestionAnswerer = Callable[[str, bool], Reply | None]
 MIN_TEXT = 2
 MANY_FLAG = "many_"  # answers["many_topics"]: the user chose to select several topics
 MAX_ERRORS_SHOWN = 3
@@ -83,7 +85,7 @@ class DialogueEngine:
                 return self._toggle(state, step, option, typed=True)
             if match_option(text, {"next": self.texts.plain("req_btn_next").strip("» ")}):
                 return self._next_from_multi(state)
-            interruption = self._maybe_question(state, text, answer_question)
+            interruption = self._maybe_question(state, text, answer_question, strict=True)
             if interruption:
                 return interruption
             problem = self._length_problem(step, text)
@@ -107,7 +109,7 @@ class DialogueEngine:
             if match_option(text, {"skip": self.texts.plain("req_btn_skip")}):
                 return self._advance(state.with_answer(step.id, None))
             if looks_like_question(text) and text.endswith("?"):
-                interruption = self._maybe_question(state, text, answer_question)
+                interruption = self._maybe_question(state, text, answer_question, strict=True)
                 if interruption:
                     return interruption
             problem = self._length_problem(step, text)
@@ -115,7 +117,7 @@ class DialogueEngine:
                 return Outcome(state, notes=(problem,), show_prompt=False)
             return self._advance(state.with_answer(step.id, text))
         # Free text (need, concern, organisation, person).
-        interruption = self._maybe_question(state, text, answer_question)
+        interruption = self._maybe_question(state, text, answer_question, strict=True)
         if interruption:
             return interruption
         problem = self._length_problem(step, text)
@@ -256,11 +258,16 @@ class DialogueEngine:
         return replace(state, step=flow[max(index - 1, 0)])
 
     def _maybe_question(
-        self, state: DialogueState, text: str, answer_question: QuestionAnswerer
+        self,
+        state: DialogueState,
+        text: str,
+        answer_question: QuestionAnswerer,
+        *,
+        strict: bool = False,
     ) -> Outcome | None:
         if not looks_like_question(text):
             return None
-        reply = answer_question(text)
+        reply = answer_question(text, strict)
         if reply is None or reply.start_request:
             return None
         return Outcome(state, notes=(reply.text,), interrupted=True)

@@ -116,9 +116,14 @@ async def handle_text(message: Message, services: Services) -> bool:
     if draft is None:
         return False
 
-    def answer_question(text: str) -> Reply | None:
+    def answer_question(text: str, strict: bool) -> Reply | None:
         reply, result = services.answerer.answer(text)
-        return reply if result.band == "answer" else None
+        if result.band != "answer":
+            return None
+        # Where the text is also a fine answer to the step ("Wie gewinnen wir mehr
+        # Ehrenamtliche?" as the need on site), only a sure match interrupts the dialogue.
+        floor = services.settings.matching.interrupt_threshold if strict else 0.0
+        return reply if result.candidates[0].score >= floor else None
 
     outcome = services.dialogue.on_text(_state(draft), message.text, answer_question)
     await _apply(message, services, draft, outcome, pressed=None)
