@@ -161,6 +161,8 @@ def test_swapped_letters_count_as_one_typo(matcher: Matcher) -> None:
         "bauantrag fuer carport wo einreichen",
         "wer wird deutscher meister?",
         "kita anmeldung gemeinde",
+        "gibt es eine fortbildung erste hilfe fuer ehrenamtliche",
+        "wann ist die naechste sitzung vom kreistag",
     ],
 )
 def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, question: str) -> None:
@@ -330,8 +332,9 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (DATA_DIR / "blind_d.yaml", 0.9, 0.95),
         (DATA_DIR / "blind_e.yaml", 0.9, 0.95),
         (DATA_DIR / "blind_f.yaml", 0.82, 0.95),
+        (DATA_DIR / "blind_g.yaml", 0.9, 0.95),
     ],
-    ids=["dev", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f"],
+    ids=["dev", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g"],
 )
 def test_accuracy_does_not_regress(
     matcher: Matcher, kb: KnowledgeBase, path: Path, min_accuracy: float, min_rejection: float

@@ -164,6 +164,7 @@ FOREIGN_WORDS = words(
     baugenehmigung bauamt bebauungsplan strassenbau wahl wahlen buergerbuero meldeamt
     standesamt hundesteuer grundsteuer friedhof polizei arzt rente pflege wohngeld miete
     jobcenter fahrplan fussball bundesliga meister rezept urlaub
+    sitzung sitzungen tagesordnung sitzungstermin erstehilfe sanitaeter
     """
 )
 

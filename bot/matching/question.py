@@ -111,7 +111,7 @@ class QuestionReader:
     def _clause_units(self, text: str, spelling: WordClassGuess) -> list[Unit]:
         result: list[Unit] = []
         for term in self._join_compounds(self._analyzer.analyse(text)):
-            if any(is_foreign(token) for token in term.source):
+            if is_foreign(term.text) or any(is_foreign(token) for token in term.source):
                 result.append(self._resolver.foreign(term.text))
                 continue
             unit = self._resolver.resolve(term.text)
