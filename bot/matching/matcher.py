@@ -66,7 +66,7 @@ class Matcher:
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
         ranked = self._scorer.rank(self._reader.units(clauses, spelling))
-        candidates = tuple(Candidate(r.entry_id, round(r.score, 4), r.detail) for r in ranked)
+        candidates = tuple(Candidate(r.entry_id, round(r.score, 4), r.describe) for r in ranked)
         if not candidates:
             return MatchResult("fallback", (), reason="no known content word")
         s = self._settings

@@ -29,6 +29,8 @@ _ORDINAL_MODULE = re.compile(r"\b(erst|zweit|dritt)(?:e|en|er|es)?\s+modul\w*")
 def fold(text: str) -> str:
     """Unicode NFC, casefold, umlauts to ae/oe/ue, other accents dropped."""
     text = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
+    if text.isascii():  # most text after the umlauts: nothing left to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
 Band = Literal["answer", "suggest", "fallback", "smalltalk"]
@@ -12,7 +13,13 @@ Band = Literal["answer", "suggest", "fallback", "smalltalk"]
 class Candidate:
     entry_id: str
     score: float  # 0..1
-    detail: str  # matched terms and weights, for --explain
+    # Matched terms and weights, for --explain: built only when asked for (every question pays
+    # for the ranking, only explained ones for the text).
+    describe: Callable[[], str] = field(default=lambda: "", compare=False, repr=False)
+
+    @property
+    def detail(self) -> str:
+        return self.describe()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ An entry's score is coverage × (base + (1 − base) × best example), where
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from bot.matching.index import Example, SearchIndex
 from bot.matching.params import ScoringParams
@@ -20,7 +22,7 @@ from bot.matching.resolver import Unit
 class Scored:
     entry_id: str
     score: float
-    detail: str  # matched terms and weights, for --explain
+    describe: Callable[[], str]  # matched terms and weights, for --explain (built on demand)
 
 
 class Scorer:
@@ -100,16 +102,23 @@ class Scorer:
 
     def _example_f1(
         self,
-        units: list[Unit],
+        units: list[tuple[Unit, frozenset[str]]],
         total: float,
         example: Example,
         keys: frozenset[str],
         hit: dict[str, float],
     ) -> float:
-        """Weighted F1 of question and example; ``hit`` is the best quality per matched term."""
-        recall = sum(
-            u.weight * self.credit(u, example.expanded, example.terms, keys) for u in units
-        ) / total
+        """Weighted F1 of question and example; ``hit`` is the best quality per matched term.
+
+        ``units`` come with the set of terms each can match, so units the example cannot
+        match are skipped without scoring them.
+        """
+        expanded, whole = example.expanded, example.terms
+        got = 0.0
+        for unit, terms in units:
+            if not terms.isdisjoint(expanded):
+                got += unit.weight * self.credit(unit, expanded, whole, keys)
+        recall = got / total
         if recall <= 0:
             return 0.0
         matched = 0.0
@@ -143,6 +152,7 @@ class Scorer:
             for term, q in (*unit.options, *((p, part_quality) for p in unit.parts)):
                 hit[term] = max(hit.get(term, 0.0), q)
         base = self._params.example_base
+        with_terms = [(u, frozenset((*u.terms(), *u.parts))) for u in units]
         scored: list[tuple[float, str, float, str]] = []
         for entry_id in shortlist[: self._params.shortlist]:
             keys = index.key_terms[entry_id]
@@ -150,14 +160,18 @@ class Scorer:
             for example in index.examples[entry_id]:
                 if example.expanded.isdisjoint(hit):
                     continue
-                f1 = self._example_f1(units, total, example, keys, hit)
+                f1 = self._example_f1(with_terms, total, example, keys, hit)
                 if f1 > best_f1:
                     best_f1, best_text = f1, example.text
             score = coverage[entry_id] * (base + (1 - base) * best_f1)
             scored.append((score, entry_id, best_f1, best_text))
         scored.sort(key=lambda s: (-s[0], self._order[s[1]]))
         return [
-            Scored(entry_id, score, self._detail(units, entry_id, coverage[entry_id], f1, text))
+            Scored(
+                entry_id,
+                score,
+                partial(self._detail, units, entry_id, coverage[entry_id], f1, text),
+            )
             for score, entry_id, f1, text in scored[: self._params.max_candidates]
         ]
 

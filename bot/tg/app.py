@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -212,6 +213,9 @@ def build_application(
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         storage = await Storage.open(settings.database.path)
         services = build_services(settings, storage, texts, clock)
+        # The knowledge base and the matcher's index live as long as the process: keep the
+        # garbage collector from walking them again on every collection.
+        gc.freeze()
         services.bot_username = app.bot.username or ""
         services.extras[TEAM_FILTER_KEY] = app.bot_data.get(TEAM_FILTER_KEY)
         app.bot_data[SERVICES_KEY] = services
