@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.matching.lexicon import FOREIGN_WORDS, GENERAL_WORDS
+from bot.matching.lexicon import FOREIGN_HEADS, FOREIGN_PHRASES, FOREIGN_WORDS, GENERAL_WORDS
 from bot.matching.normalize import tokenize
 from bot.matching.stemming import stem
 from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS
@@ -25,10 +26,21 @@ _STOP_STEMS = frozenset(s for s in (stem(w) for w in _IGNORED) if len(s) >= 3)
 
 def is_stop_word(token: str, stem_: str) -> bool:
     # A word naming a foreign topic is never dropped, even where its stem looks like a stop
-    # word's (Meister → meist); the question reader weighs it as foreign evidence.
+    # word's (Meister → meist): it is evidence that the question is about something else.
     if token in FOREIGN_WORDS:
         return False
     return token in _IGNORED or stem_ in _STOP_STEMS
+
+
+_FOREIGN_STEMS = frozenset(stem(w) for w in FOREIGN_WORDS if len(w) >= 6)
+
+
+@lru_cache(maxsize=65536)
+def is_foreign(token: str) -> bool:
+    """Whether a word names a topic outside the offer (see lexicon.FOREIGN_WORDS)."""
+    if token in FOREIGN_WORDS or stem(token) in _FOREIGN_STEMS:
+        return True
+    return any(token.endswith(head) and len(token) > len(head) + 2 for head in FOREIGN_HEADS)
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class Term:
     text: str
     mapped: bool  # produced by the synonym table: a recognised concept of the offer
     source: tuple[str, ...]  # the normalised tokens it stands for
+    foreign: bool = False  # names a topic outside the offer (lexicon.FOREIGN_*)
 
 
 class Analyzer:
@@ -52,6 +65,11 @@ class Analyzer:
         self._phrases: dict[tuple[str, ...], str] = {}
         for phrase in STOP_PHRASES:
             self._phrases[stems_of(phrase)] = _DROP
+        self._foreign_phrases: set[str] = set()
+        for phrase in FOREIGN_PHRASES:
+            stems = stems_of(phrase)
+            self._phrases[stems] = "".join(stems)
+            self._foreign_phrases.add("".join(stems))
         for canonical, variants in synonyms.items():
             target = "".join(stems_of(canonical))
             for variant in [canonical, *variants]:
@@ -93,14 +111,16 @@ class Analyzer:
                 target = self._phrases.get(tuple(stems[i : i + length]))
                 if target is not None:
                     if target:
-                        terms.append(Term(target, True, tuple(tokens[i : i + length])))
+                        source = tuple(tokens[i : i + length])
+                        foreign = target in self._foreign_phrases or any(map(is_foreign, source))
+                        terms.append(Term(target, not foreign, source, foreign))
                     i += length
                     break
             else:
                 word = self._words.get(stems[i])
                 if word is not None:
-                    terms.append(Term(word, True, (tokens[i],)))
+                    terms.append(Term(word, True, (tokens[i],), is_foreign(tokens[i])))
                 elif not is_stop_word(tokens[i], stems[i]):
-                    terms.append(Term(stems[i], False, (tokens[i],)))
+                    terms.append(Term(stems[i], False, (tokens[i],), is_foreign(tokens[i])))
                 i += 1
         return terms

@@ -164,9 +164,13 @@ FOREIGN_WORDS = words(
     baugenehmigung bauamt bebauungsplan strassenbau wahl wahlen buergerbuero meldeamt
     standesamt hundesteuer grundsteuer friedhof polizei arzt rente pflege wohngeld miete
     jobcenter fahrplan fussball bundesliga meister rezept urlaub
-    sitzung sitzungen tagesordnung sitzungstermin erstehilfe sanitaeter
+    sitzung sitzungen tagesordnung sitzungstermin ersthelfer sanitaeter
     """
 )
+
+# Phrases that name such a topic although each word alone belongs to the offer
+# ("Erste Hilfe" is a first-aid course, not "Hilfe" = support).
+FOREIGN_PHRASES = ("erste hilfe",)
 
 # Compound heads that make a compound foreign: a Bau-antrag or Förder-antrag is no request to
 # the team, an E-Mail-adresse no fact of the offer.

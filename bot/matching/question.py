@@ -8,26 +8,12 @@ it stands (a statement that sets the scene counts less than the question itself)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from bot.matching.analyzer import Analyzer, Term
 from bot.matching.clauses import Clause
-from bot.matching.lexicon import FOREIGN_HEADS, FOREIGN_WORDS
 from bot.matching.normalize import tokenize
 from bot.matching.params import ScoringParams
 from bot.matching.resolver import TermResolver, Unit
-from bot.matching.stemming import stem
-
-
-@lru_cache(maxsize=65536)
-def is_foreign(token: str) -> bool:
-    """Whether a word names a topic outside the offer (see lexicon.FOREIGN_WORDS)."""
-    if token in FOREIGN_WORDS or stem(token) in _FOREIGN_STEMS:
-        return True
-    return any(token.endswith(head) and len(token) > len(head) + 2 for head in FOREIGN_HEADS)
-
-
-_FOREIGN_STEMS = frozenset(stem(w) for w in FOREIGN_WORDS if len(w) >= 6)
 
 
 class WordClassGuess:
@@ -95,8 +81,9 @@ class QuestionReader:
         joined: list[Term] = []
         i = 0
         while i < len(terms):
-            if i + 1 < len(terms) and len(terms[i].source) == len(terms[i + 1].source) == 1:
-                first, second = terms[i].source[0], terms[i + 1].source[0]
+            pair = terms[i : i + 2]
+            if len(pair) == 2 and all(len(t.source) == 1 and not t.foreign for t in pair):
+                first, second = pair[0].source[0], pair[1].source[0]
                 compound = self._resolver.joined(first, second) or self._resolver.joined(
                     second, first
                 )
@@ -111,7 +98,7 @@ class QuestionReader:
     def _clause_units(self, text: str, spelling: WordClassGuess) -> list[Unit]:
         result: list[Unit] = []
         for term in self._join_compounds(self._analyzer.analyse(text)):
-            if is_foreign(term.text) or any(is_foreign(token) for token in term.source):
+            if term.foreign:
                 result.append(self._resolver.foreign(term.text))
                 continue
             unit = self._resolver.resolve(term.text)
