@@ -13,31 +13,15 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-import yaml
+from _common import questions  # the project root is put on sys.path by _common
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.matching import Matcher
 
-from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings  # noqa: E402
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
-
-QUESTION_FILES = (
-    ROOT.parent / "shared" / "eval" / "dev.yaml",
-    *sorted((ROOT / "tests" / "data").glob("blind_*.yaml")),
-)
 SYNTHETIC_ENTRIES = 500
 ROUNDS = 5
-
-
-def questions() -> list[str]:
-    found: list[str] = []
-    for path in QUESTION_FILES:
-        if path.exists():
-            found.extend(item["q"] for item in yaml.safe_load(path.read_text(encoding="utf-8")))
-    return found
 
 
 def synthetic_base(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:

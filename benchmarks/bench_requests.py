@@ -45,7 +45,7 @@ from _common import (  # the project root is put on sys.path by _common
 from telegram import Update
 
 from bot.config import Settings
-from bot.offline import BOT_ID, FakeApiError, FakeBotApi, UpdateFactory, user
+from bot.offline import BOT_ID, FakeBotApi, UpdateFactory, user
 from bot.offline.local_request import LocalRequest
 from bot.storage import Storage
 from bot.tg import jobs
@@ -113,7 +113,8 @@ async def simulated_user(app: Any, api: FakeBotApi, factory: UpdateFactory, load
 
 class RecordingRequest(LocalRequest):
     """The transport the issue asks for: it records every call (in the fake Bot API, whose chat
-    state the simulated users read their buttons from) and answers with a minimal valid result,
+    state the simulated users read their buttons from) and answers a sent or edited message
+    with a minimal valid result (id, date, chat),
     as PTB's own test transport does. Telegram's full echo of each sent message (entities,
     keyboard) costs PTB a Message.de_json per call that says nothing about the bot's own work;
     ``--full-responses`` restores it (and bench_e2e.py measures the real network path).
@@ -121,25 +122,18 @@ class RecordingRequest(LocalRequest):
 
     async def do_request(self, url: str, method: str, request_data: Any = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        api_method = url.rstrip("/").rsplit("/", 1)[-1]
-        if api_method.lower() == "getupdates":
-            return await super().do_request(url, method, request_data, *args, **kwargs)
-        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
-        try:
-            result = self.api.handle(api_method, params)
-        except FakeApiError as exc:
-            return exc.error_code, json.dumps(
-                {"ok": False, "error_code": exc.error_code, "description": exc.description}
-            ).encode()
+        status, body = await super().do_request(url, method, request_data, *args, **kwargs)
+        answer = json.loads(body)
+        result = answer.get("result")
         if isinstance(result, dict) and "message_id" in result:
             chat = result.get("chat", {})
-            result = {
+            answer["result"] = {
                 "message_id": result["message_id"],
                 "date": result.get("date", 0),
                 "chat": {"id": chat.get("id"), "type": chat.get("type", "private")},
             }
-        await asyncio.sleep(0)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+            body = json.dumps(answer).encode()
+        return status, body
 
 
 async def count_requests(storage: Storage) -> int:
