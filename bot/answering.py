@@ -80,6 +80,15 @@ class Answerer:
 
     # -- answering -------------------------------------------------------------------------
 
+    def sure_answer(self, question: str, min_score: float = 0.0) -> Reply | None:
+        """The knowledge entry's reply when the question is answered from the knowledge base
+        with at least ``min_score``, else None (for questions typed during the dialogue)."""
+        result = self.matcher.match(question)
+        if result.band != "answer" or not result.candidates:
+            return None
+        best = result.candidates[0]
+        return self.entry_reply(self.kb.entries[best.entry_id]) if best.score >= min_score else None
+
     def answer(self, question: str) -> tuple[Reply, MatchResult]:
         """Decide how to answer a free-text question; also return the match for logging."""
         result = self.matcher.match(question)

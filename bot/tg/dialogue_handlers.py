@@ -117,13 +117,10 @@ async def handle_text(message: Message, services: Services) -> bool:
         return False
 
     def answer_question(text: str, strict: bool) -> Reply | None:
-        reply, result = services.answerer.answer(text)
-        if result.band != "answer":
-            return None
-        # Where the text is also a fine answer to the step ("Wie gewinnen wir mehr
-        # Ehrenamtliche?" as the need on site), only a sure match interrupts the dialogue.
+        # Where the text is also a fine answer to the step ("Wie stärken wir das Engagement im
+        # Dorf?" as the need on site), only a sure match interrupts the dialogue.
         floor = services.settings.matching.interrupt_threshold if strict else 0.0
-        return reply if result.candidates[0].score >= floor else None
+        return services.answerer.sure_answer(text, floor)
 
     outcome = services.dialogue.on_text(_state(draft), message.text, answer_question)
     await _apply(message, services, draft, outcome, pressed=None)
