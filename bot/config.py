@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -59,6 +59,16 @@ class TelegramSettings(Section):
         default=64,
         ge=1,
         description="Updates processed at once (different chats only; one chat stays in order).",
+    )
+    http_client: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        description="HTTP client under PTB: aiohttp (less CPU per call) or PTB's own httpx.",
+    )
+    connection_pool_size: int = Field(
+        default=16,
+        ge=1,
+        le=256,
+        description="Keep-alive connections to the Bot API for sending (getUpdates has its own).",
     )
 
 

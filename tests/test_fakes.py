@@ -33,6 +33,7 @@ from telegram.request import HTTPXRequest
 from bot.offline import BOT_ID, FakeBotApi, UpdateFactory
 from bot.offline.local_request import LocalRequest
 from bot.offline.telegram_html import HtmlParseError, parse_html
+from bot.tg.http import AiohttpRequest
 from tests.fake_server import FakeTelegramServer
 
 # PTB capitalises Telegram's error descriptions ("Bad Request: chat not found" -> "Chat not
@@ -50,9 +51,10 @@ class Env:
     factory: UpdateFactory
 
 
-@pytest.fixture(params=["local", "http"])
+@pytest.fixture(params=["local", "http", "aiohttp"])
 async def env(request: pytest.FixtureRequest) -> AsyncIterator[Env]:
-    """A started PTB Bot talking to the fake, once through LocalRequest, once over HTTP."""
+    """A started PTB Bot talking to the fake: through LocalRequest, and over HTTP with PTB's
+    httpx client and with the bot's own aiohttp client (bot/tg/http.py)."""
     if request.param == "local":
         api = FakeBotApi()
         bot = Bot(TOKEN, request=LocalRequest(api), get_updates_request=LocalRequest(api))
@@ -60,8 +62,9 @@ async def env(request: pytest.FixtureRequest) -> AsyncIterator[Env]:
             yield Env(bot, api, UpdateFactory(api, push=True))
         return
     with FakeTelegramServer(timeout_delay=10) as server:
-        bot = Bot(TOKEN, base_url=server.base_url, request=HTTPXRequest(),
-                  get_updates_request=HTTPXRequest())
+        client = HTTPXRequest if request.param == "http" else AiohttpRequest
+        bot = Bot(TOKEN, base_url=server.base_url, request=client(),
+                  get_updates_request=client())
         async with bot:
             yield Env(bot, server.api, server.factory)
 

@@ -46,6 +46,7 @@ from bot.tg import (
     team_handlers,
 )
 from bot.tg.concurrency import PerChatUpdateProcessor
+from bot.tg.http import AiohttpRequest
 from bot.tg.services import SERVICES_KEY, Services, utc_now
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,12 @@ def build_application(
     builder.base_url(settings.telegram.base_url)
     if request is not None:
         builder.request(request).get_updates_request(updates_request or request)
+    elif settings.telegram.http_client == "aiohttp":
+        pool_size = settings.telegram.connection_pool_size
+        builder.request(AiohttpRequest(connection_pool_size=pool_size))
+        builder.get_updates_request(AiohttpRequest(connection_pool_size=1))
+    else:
+        builder.connection_pool_size(settings.telegram.connection_pool_size)
     limiter = rate_limiter(settings.telegram.rate_limit) if rate_limit else None
     if limiter is not None:
         builder.rate_limiter(limiter)

@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 
 from telegram import CallbackQuery, Message, Update, User
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -17,7 +16,8 @@ from bot.delivery import queue
 from bot.dialogue import DialogueState, Outcome
 from bot.replies import Reply
 from bot.storage.models import Draft
-from bot.tg.render import keyboard, send_reply
+from bot.tg import outgoing
+from bot.tg.render import send_reply
 from bot.tg.services import Services, get_services
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def _ttl(services: Services) -> dt.timedelta:
 
 
 async def _send(bot_message: Message, chat_id: int, text: str) -> None:
-    await bot_message.get_bot().send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    await outgoing.send_html(bot_message.get_bot(), chat_id, text)
 
 
 def _state(draft: Draft) -> DialogueState:
@@ -170,20 +170,18 @@ async def on_button(query: CallbackQuery, parsed: Callback, services: Services) 
 async def _drop_keyboard(message: Message) -> None:
     # Already without buttons, or too old to edit: nothing to do.
     with contextlib.suppress(BadRequest):
-        await message.edit_reply_markup(reply_markup=None)
+        await outgoing.drop_buttons(message.get_bot(), message.chat_id, message.message_id)
 
 
 async def _mark_pressed(message: Message, services: Services, chosen: str | None) -> None:
     """Replace the used buttons by the choice, so old buttons cannot be pressed again."""
     try:
+        bot = message.get_bot()
         if chosen and message.text_html:
-            await message.edit_text(
-                services.dialogue.chosen_note(message.text_html, chosen),
-                parse_mode=ParseMode.HTML,
-                reply_markup=None,
-            )
+            note = services.dialogue.chosen_note(message.text_html, chosen)
+            await outgoing.edit_html(bot, message.chat_id, message.message_id, note)
         else:
-            await message.edit_reply_markup(reply_markup=None)
+            await outgoing.drop_buttons(bot, message.chat_id, message.message_id)
     except BadRequest:
         pass
 
@@ -220,8 +218,8 @@ async def _apply(
     if pressed is not None and outcome.edit_in_place:
         reply = services.dialogue.prompt(state, saved.id)
         try:
-            await pressed.edit_text(
-                reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.buttons)
+            await outgoing.edit_html(
+                pressed.get_bot(), pressed.chat_id, pressed.message_id, reply.text, reply.buttons
             )
         except BadRequest:
             await send_reply(message, reply)

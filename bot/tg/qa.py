@@ -10,7 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.replies import Button, Reply
-from bot.tg.render import keyboard, send_reply
+from bot.tg import outgoing
+from bot.tg.render import send_reply
 from bot.tg.services import Services, get_services
 
 log = logging.getLogger(__name__)
@@ -86,11 +87,9 @@ async def show_menu(message: Message, services: Services) -> None:
 
 
 async def prompt_question(message: Message, services: Services) -> None:
-    await message.get_bot().send_message(
-        message.chat_id,
-        services.texts.render("ask_prompt"),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(((Button(services.texts.plain("btn_menu"), callbacks.menu()),),)),
+    menu_row = (Button(services.texts.plain("btn_menu"), callbacks.menu()),)
+    await outgoing.send_html(
+        message.get_bot(), message.chat_id, services.texts.render("ask_prompt"), (menu_row,)
     )
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
 
 from bot.replies import Button, Reply
+from bot.tg import outgoing
 
 MAX_TEXT = 4096
 
@@ -18,12 +18,6 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | Non
     )
 
 
-async def send_reply(message: Message, reply: Reply) -> Message:
+async def send_reply(message: Message, reply: Reply) -> None:
     """Answer in the chat of ``message`` (not as a quote: private chats read better without)."""
-    return await message.get_bot().send_message(
-        chat_id=message.chat_id,
-        text=reply.text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(reply.buttons),
-        disable_web_page_preview=True,
-    )
+    await outgoing.send_html(message.get_bot(), message.chat_id, reply.text, reply.buttons)
