@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.storage.db import Database
+from bot.storage.draft_cache import DraftCache
 from bot.storage.drafts import DraftRepo
 from bot.storage.messages import MessageRepo
 from bot.storage.models import (
@@ -54,15 +55,19 @@ class Storage:
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
         db = await Database.open(path)
+        # Shared by every repository that changes the drafts table (see draft_cache.py).
+        draft_cache = DraftCache()
+        questions = QuestionLog(db)
         return cls(
             db=db,
-            drafts=DraftRepo(db),
-            tickets=TicketRepo(db),
+            drafts=DraftRepo(db, draft_cache),
+            tickets=TicketRepo(db, draft_cache),
             messages=MessageRepo(db),
             outbox=OutboxRepo(db),
-            questions=QuestionLog(db),
-            privacy=PrivacyRepo(db),
+            questions=questions,
+            privacy=PrivacyRepo(db, draft_cache, questions),
         )
 
     async def close(self) -> None:
+        await self.questions.flush()  # the rows logged in the last second
         await self.db.close()

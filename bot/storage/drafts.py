@@ -9,6 +9,7 @@ import logging
 from bot.storage import rows
 from bot.storage.codec import dump_json, ts, ts_or_none
 from bot.storage.db import Database, fetchone
+from bot.storage.draft_cache import DraftCache
 from bot.storage.models import Draft
 
 log = logging.getLogger(__name__)
@@ -17,13 +18,20 @@ _COLUMNS = rows.DRAFT_COLUMNS
 
 
 class DraftRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache: DraftCache) -> None:
         self.db = db
+        self.cache = cache
 
     async def get(self, user_id: int) -> Draft | None:
         """The user's current draft, expired or not (callers check expires_at or purge first)."""
+        known, draft = self.cache.lookup(user_id)
+        if known:
+            return draft
+        epoch = self.cache.epoch
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM drafts WHERE user_id = ?", (user_id,))
-        return None if row is None else rows.draft(row)
+        draft = None if row is None else rows.draft(row)
+        self.cache.read(user_id, draft, epoch)
+        return draft
 
     async def get_by_id(self, draft_id: int) -> Draft | None:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
@@ -45,6 +53,7 @@ class DraftRepo:
             )
         assert row is not None
         created = rows.draft(row)
+        self.cache.wrote(user_id, created)
         log.info("draft %d created", created.id)
         return created
 
@@ -82,12 +91,20 @@ class DraftRepo:
         )
         if written.rowcount != 1:
             log.info("draft %d save conflict at rev %d", draft.id, draft.rev)
+            self.cache.forget(draft.user_id)
             return None
-        return dataclasses.replace(draft, rev=draft.rev + 1, updated_at=now)
+        saved = dataclasses.replace(draft, rev=draft.rev + 1, updated_at=now)
+        if ttl is None:
+            # reminded_at is as stored, which a reminder may have set meanwhile: not known here.
+            self.cache.forget(draft.user_id)
+        else:
+            self.cache.wrote(draft.user_id, saved)
+        return saved
 
     async def delete(self, user_id: int) -> bool:
         """Delete the user's draft; True if there was one."""
         written = await self.db.write("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+        self.cache.wrote(user_id, None)
         return written.rowcount > 0
 
     async def expired(self, now: dt.datetime) -> list[Draft]:
@@ -108,11 +125,13 @@ class DraftRepo:
     async def mark_reminded(self, draft_id: int, now: dt.datetime) -> None:
         """Record the reminder; does not change rev, so the user's open buttons stay valid."""
         await self.db.write("UPDATE drafts SET reminded_at = ? WHERE id = ?", (ts(now), draft_id))
+        self.cache.clear()  # keyed by user, not draft id; reminders are rare
 
     async def delete_expired(self, now: dt.datetime) -> int:
         async with self.db.transaction() as conn:
             cursor = await conn.execute("DELETE FROM drafts WHERE expires_at <= ?", (ts(now),))
             count = cursor.rowcount
+        self.cache.clear()
         if count:
             log.info("%d expired drafts deleted", count)
         return count

@@ -15,7 +15,9 @@ from typing import Any
 from bot.storage import rows
 from bot.storage.codec import ts
 from bot.storage.db import Database, fetchall
+from bot.storage.draft_cache import DraftCache
 from bot.storage.models import Ticket
+from bot.storage.questions import QuestionLog
 from bot.storage.tickets import insert_event
 
 log = logging.getLogger(__name__)
@@ -33,11 +35,14 @@ def _without_foreign_ids(record: dict[str, Any], user_id: int, *keys: str) -> di
 
 
 class PrivacyRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, drafts: DraftCache, questions: QuestionLog) -> None:
         self.db = db
+        self._drafts = drafts  # deleting a user deletes their draft
+        self._questions = questions  # whose pending rows must be in the database first
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the user, JSON-ready (datetimes as ISO text)."""
+        await self._questions.flush()
         async with self.db.read() as conn:
             drafts = await fetchall(
                 conn, f"SELECT {rows.DRAFT_COLUMNS} FROM drafts WHERE user_id = ?", (user_id,)
@@ -100,6 +105,7 @@ class PrivacyRepo:
         tickets or addressed to the user's chats (their payloads hold personal data, sent or not).
         Returns the affected tickets as they were before, so the caller can redact team cards.
         """
+        await self._questions.flush()
         async with self.db.transaction() as conn:
             before = await fetchall(
                 conn,
@@ -136,6 +142,7 @@ class PrivacyRepo:
             )
             for row in before:
                 await insert_event(conn, row["id"], "deleted", now, new_status="deleted")
+        self._drafts.wrote(user_id, None)
         tickets = [rows.ticket(row) for row in before]
         log.info("user data deleted: %d tickets became tombstones", len(tickets))
         return tickets

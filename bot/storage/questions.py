@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -20,9 +21,86 @@ ANSWERED_BANDS = ("answer", "smalltalk")
 _UNANSWERED = "band NOT IN ('answer', 'smalltalk')"
 
 
+_INSERT = (
+    "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+Row = tuple[int, str, str, str, "str | None", str]
+
+FLUSH_AFTER_SECONDS = 1.0
+FLUSH_AT_ROWS = 200
+
+
 class QuestionLog:
-    def __init__(self, db: Database) -> None:
+    """Questions are logged in batches: ``record_later`` keeps the row in memory and writes it
+    with the others at most ``flush_after`` seconds later, in one transaction. Every question
+    would otherwise cost a hop to aiosqlite's thread, more CPU than answering it. A crash loses
+    at most that second of log rows (statistics, not requests). Every method that reads or
+    deletes log rows writes the pending ones first, so nobody sees a stale log and /loeschen
+    leaves nothing behind.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        flush_after: float = FLUSH_AFTER_SECONDS,
+        flush_at_rows: int = FLUSH_AT_ROWS,
+    ) -> None:
         self.db = db
+        self._flush_after = flush_after
+        self._flush_at_rows = flush_at_rows
+        self._pending: list[Row] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._writing: asyncio.Task[None] | None = None
+
+    def record_later(
+        self,
+        user_id: int,
+        text: str,
+        normalized: str,
+        band: str,
+        entry_id: str | None,
+        now: dt.datetime,
+    ) -> None:
+        """Log one question without waiting for the database (see the class docstring)."""
+        self._pending.append((user_id, text, normalized, band, entry_id, ts(now)))
+        if len(self._pending) >= self._flush_at_rows:
+            self._start_flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(
+                self._flush_after, self._start_flush
+            )
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def _start_flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.get_running_loop().create_task(self._write_pending())
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.db.transaction() as conn:
+                    await conn.executemany(_INSERT, batch)
+            except Exception:
+                # Nothing to retry into: the rows are statistics and the database is failing.
+                log.exception("%d question log rows could not be written", len(batch))
+
+    async def flush(self) -> None:
+        """Write every pending row now (and wait for a write already under way)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        while self._pending or (self._writing is not None and not self._writing.done()):
+            if self._writing is None or self._writing.done():
+                self._writing = asyncio.get_running_loop().create_task(self._write_pending())
+            await asyncio.shield(self._writing)
 
     async def record(
         self,
@@ -33,16 +111,15 @@ class QuestionLog:
         entry_id: str | None,
         now: dt.datetime,
     ) -> int:
-        """Log one question; returns its id (carried by the "an das Team" button)."""
+        """Log one question at once; returns its id (carried by the "an das Team" button)."""
         written = await self.db.write(
-            "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (user_id, text, normalized, band, entry_id, ts(now)),
+            _INSERT, (user_id, text, normalized, band, entry_id, ts(now))
         )
         assert written.lastrowid is not None
         return written.lastrowid
 
     async def get(self, question_id: int) -> LoggedQuestion | None:
+        await self.flush()
         row = await self.db.fetchone(
             f"SELECT {rows.QUESTION_COLUMNS} FROM question_log WHERE id = ?", (question_id,)
         )
@@ -56,6 +133,7 @@ class QuestionLog:
         The example is the most recent original wording of the group; ties in count go to the
         group asked most recently.
         """
+        await self.flush()
         found = await self.db.fetchall(
             # SQLite returns the bare column `text` from the row holding MAX(id) in each group.
             f"SELECT text, COUNT(*) AS n, MAX(id) AS last_id FROM question_log"
@@ -66,6 +144,7 @@ class QuestionLog:
         return [(row["text"], int(row["n"])) for row in found]
 
     async def delete_before(self, cutoff: dt.datetime) -> int:
+        await self.flush()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM question_log WHERE created_at < ?", (ts(cutoff),)
@@ -76,6 +155,7 @@ class QuestionLog:
         return count
 
     async def delete_for_user(self, user_id: int) -> int:
+        await self.flush()
         async with self.db.transaction() as conn:
             cursor = await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
             return cursor.rowcount

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.storage import rows
 from bot.storage.codec import dump_json, ts, ts_or_none
 from bot.storage.db import Database, fetchone
+from bot.storage.draft_cache import DraftCache
 from bot.storage.models import Draft, Ticket, TicketEvent, TicketType
 from bot.storage.outbox import insert_outbox, migrate_outbox_chat
 
@@ -119,8 +120,9 @@ async def _create(
 
 
 class TicketRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, drafts: DraftCache) -> None:
         self.db = db
+        self._drafts = drafts  # submitting deletes the draft
 
     # -- creating ------------------------------------------------------------------------------
 
@@ -151,6 +153,7 @@ class TicketRepo:
                 draft_id=draft.id,
             )
             await conn.execute("DELETE FROM drafts WHERE id = ?", (draft.id,))
+        self._drafts.wrote(draft.user_id, None)
         log.info("ticket %d submitted from draft %d", ticket.id, draft.id)
         return ticket, True
 

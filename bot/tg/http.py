@@ -33,6 +33,7 @@ WRITE_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 MEDIA_WRITE_TIMEOUT = 20.0
+_JSON = {"Content-Type": "application/json"}
 
 
 def _seconds(value: ODVInput[float], default: float | None) -> float | None:
@@ -125,10 +126,17 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         data: Any = None
-        if request_data is not None:
-            data = _form(request_data) if has_files else request_data.json_parameters
+        headers: dict[str, str] | None = None
+        if request_data is not None and has_files:
+            data = _form(request_data)
+        elif request_data is not None:
+            # The Bot API takes JSON bodies; json.dumps is far cheaper than aiohttp's
+            # url-encoding of a form (which also builds a multipart writer first).
+            data, headers = request_data.json_payload, _JSON
         try:
-            async with session.request(method, url, data=data, timeout=timeout) as response:
+            async with session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp.ServerTimeoutError included
             raise TimedOut from exc

@@ -59,17 +59,19 @@ async def answer_question(message: Message, services: Services, text: str) -> Re
     reply, result = services.answerer.answer(text)
     user_id = message.from_user.id if message.from_user else message.chat_id
     top = result.candidates[0].entry_id if result.candidates else None
-    question_id = await services.storage.questions.record(
-        user_id=user_id,
-        text=text,
-        normalized=" ".join(text.casefold().split()),
-        band=result.band,
-        entry_id=top if result.band == "answer" else None,
-        now=services.clock(),
-    )
-    log.info("question answered band=%s entry=%s question_id=%s", result.band, top, question_id)
+    normalized = " ".join(text.casefold().split())
+    entry_id = top if result.band == "answer" else None
+    questions = services.storage.questions
     if reply.kind == "fallback":
+        # The "an das Team" button carries the logged question's id: write it now.
+        question_id = await questions.record(
+            user_id, text, normalized, result.band, entry_id, services.clock()
+        )
         reply = _fallback_with_team_button(services, reply, question_id)
+        log.info("question not answered band=%s question_id=%s", result.band, question_id)
+    else:
+        questions.record_later(user_id, text, normalized, result.band, entry_id, services.clock())
+        log.info("question answered band=%s entry=%s", result.band, top)
     await send_reply(message, reply)
     return reply
 
