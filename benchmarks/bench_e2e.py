@@ -13,6 +13,10 @@ configuration file written by this benchmark, BOT_CONFIG):
   echo-limit   the echo bot with the same AIORateLimiter defaults
   bot-serial   (extra) bot-nocap with telegram.concurrent_updates: 1, one update at a time
   echo-concurrent  (extra) the echo bot processing 64 updates at once
+  echo-aiohttp (extra) the echo bot on the bot's own aiohttp transport, 64 updates at once: the
+               bot's overhead over bare PTB with the same network layer and concurrency
+  bot-httpx    (extra) bot-nocap on PTB's httpx transport (telegram.http_client: httpx);
+               compared with echo-concurrent (httpx, 64 at once)
 Prints messages/s, latency, the bot's CPU per answer and the ratios (target ≥ 0.9 of the echo
 bot). A simulated user switches to a new Telegram account every few questions, so the bot's
 per-user flood limit (limits.burst) never drops a question.
@@ -95,10 +99,13 @@ VARIANTS: dict[str, Variant] = {
     "echo-limit": Variant([*ECHO, "--rate-limit"]),
     "bot-serial": Variant(BOT, {**NO_OVERALL_CAP, "concurrent_updates": 1}),
     "echo-concurrent": Variant([*ECHO, "--concurrent", "64"]),
+    "echo-aiohttp": Variant([*ECHO, "--aiohttp", "--concurrent", "64"]),
+    "bot-httpx": Variant(BOT, {**NO_OVERALL_CAP, "http_client": "httpx"}),
 }
 # (variant, baseline): the comparisons printed after phase A.
 COMPARISONS = [("bot-nocap", "echo"), ("bot", "echo-limit"), ("bot-serial", "echo"),
-               ("echo-concurrent", "echo")]
+               ("echo-concurrent", "echo"), ("bot-nocap", "echo-aiohttp"),
+               ("bot-httpx", "echo-concurrent")]
 TARGET_RATIO = 0.9
 TOKEN = "123456:BENCH"
 START_TIMEOUT = 30.0
