@@ -122,10 +122,12 @@ def test_check_reports_the_send_limits(tmp_path: Path) -> None:
                     encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert run_check(path, out, err) == 0, err.getvalue()
-    assert "telegram: no overall send limit, 20/min per group; 8 updates at once" in out.getvalue()
+    assert ("telegram: no overall send limit, 20/min per group; 8 updates at once;"
+            " aiohttp, 16 connections") in out.getvalue()
     out = io.StringIO()
     assert run_check(None, out, err) == 0
-    assert "at most 30 messages/s overall, 20/min per group; 64 updates at once" in out.getvalue()
+    assert ("at most 30 messages/s overall, 20/min per group; 64 updates at once;"
+            " aiohttp") in out.getvalue()
 
 
 @pytest.mark.parametrize("where", ["before", "after"])

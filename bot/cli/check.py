@@ -34,4 +34,6 @@ def sending_summary(settings: Settings) -> str:
                if limits.overall_per_second else "no overall send limit")
     group = (f"{limits.group_per_minute:g}/min per group"
              if limits.group_per_minute else "no group limit")
-    return f"{overall}, {group}; {settings.telegram.concurrent_updates} updates at once"
+    telegram = settings.telegram
+    return (f"{overall}, {group}; {telegram.concurrent_updates} updates at once;"
+            f" {telegram.http_client}, {telegram.connection_pool_size} connections")
