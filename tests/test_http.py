@@ -66,3 +66,16 @@ def test_settings_choose_the_client() -> None:
     assert isinstance(request, AiohttpRequest) and request._pool_size == 7
     httpx_app = build_application(Settings.model_validate({"telegram": {"http_client": "httpx"}}))
     assert isinstance(httpx_app.bot.request, HTTPXRequest)
+
+
+def test_outgoing_markup_is_what_ptb_would_send() -> None:
+    """bot/tg/outgoing.py builds keyboards as JSON itself; they must equal PTB's own encoding."""
+    from bot.replies import Button
+    from bot.tg import outgoing
+    from bot.tg.render import keyboard
+
+    rows = ((Button("Beratung", "d:1:0:kind:b"),),
+            (Button("Zurück", "d:1:0:back"), Button("Abbrechen", "d:1:0:cancel")))
+    ptb = keyboard(rows)
+    assert ptb is not None and outgoing.markup(rows) == ptb.to_dict()
+    assert outgoing.markup(()) is None and keyboard(()) is None
