@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.storage import Storage
 from bot.storage.draft_cache import DraftCache
@@ -16,13 +13,6 @@ from bot.storage.draft_cache import DraftCache
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TTL = dt.timedelta(days=7)
 TEAM = -100
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await Storage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def _draft_rows(storage: Storage, user_id: int) -> int:

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.storage import Storage
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TTL = dt.timedelta(days=7)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await Storage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def test_create_and_get_round_trip(storage: Storage) -> None:

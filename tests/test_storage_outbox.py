@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -12,13 +10,6 @@ from bot.storage import Storage
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await Storage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def test_due_returns_pending_rows_due_now_oldest_first(storage: Storage) -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.storage import Storage, Ticket
 
@@ -21,13 +18,6 @@ NAME = "Zacharias Quellmeier"
 EMAIL = "zq.unique-7@example.org"
 ORG = "Gemeinde Quellstädt-Süd"
 SECRETS = (NAME, EMAIL, ORG)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await Storage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def _request(storage: Storage, user_id: int, name: str, email: str, org: str) -> Ticket:

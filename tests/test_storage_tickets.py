@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +14,6 @@ TTL = dt.timedelta(days=7)
 TEAM = -1001
 CARD = {"chat_id": TEAM, "text": "card"}
 DATA = {"kind": "beratung", "name": "Erika Muster", "email": "e@example.org"}
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await Storage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def _draft(storage: Storage, user_id: int = 7, now: dt.datetime = NOW) -> Draft:
