@@ -20,12 +20,18 @@ log = logging.getLogger(__name__)
 ANSWERED_BANDS = ("answer", "smalltalk")
 _UNANSWERED = "band NOT IN ('answer', 'smalltalk')"
 
-
 _INSERT = (
     "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
 Row = tuple[int, str, str, str, "str | None", str]
+
+
+def _row(
+    user_id: int, text: str, normalized: str, band: str, entry_id: str | None, now: dt.datetime
+) -> Row:
+    return (user_id, text, normalized, band, entry_id, ts(now))
+
 
 FLUSH_AFTER_SECONDS = 1.0
 FLUSH_AT_ROWS = 200
@@ -63,7 +69,7 @@ class QuestionLog:
         now: dt.datetime,
     ) -> None:
         """Log one question without waiting for the database (see the class docstring)."""
-        self._pending.append((user_id, text, normalized, band, entry_id, ts(now)))
+        self._pending.append(_row(user_id, text, normalized, band, entry_id, now))
         if len(self._pending) >= self._flush_at_rows:
             self._start_flush()
         elif self._timer is None:
@@ -75,12 +81,14 @@ class QuestionLog:
     def pending(self) -> int:
         return len(self._pending)
 
-    def _start_flush(self) -> None:
+    def _start_flush(self) -> asyncio.Task[None]:
+        """The write of the pending rows: the one under way, or a new one."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         if self._writing is None or self._writing.done():
             self._writing = asyncio.get_running_loop().create_task(self._write_pending())
+        return self._writing
 
     async def _write_pending(self) -> None:
         while self._pending:
@@ -94,13 +102,9 @@ class QuestionLog:
 
     async def flush(self) -> None:
         """Write every pending row now (and wait for a write already under way)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         while self._pending or (self._writing is not None and not self._writing.done()):
-            if self._writing is None or self._writing.done():
-                self._writing = asyncio.get_running_loop().create_task(self._write_pending())
-            await asyncio.shield(self._writing)
+            # shield: a reader that is cancelled must not cancel the write it waits for.
+            await asyncio.shield(self._start_flush())
 
     async def record(
         self,
@@ -113,7 +117,7 @@ class QuestionLog:
     ) -> int:
         """Log one question at once; returns its id (carried by the "an das Team" button)."""
         written = await self.db.write(
-            _INSERT, (user_id, text, normalized, band, entry_id, ts(now))
+            _INSERT, _row(user_id, text, normalized, band, entry_id, now)
         )
         assert written.lastrowid is not None
         return written.lastrowid

@@ -42,10 +42,10 @@ def markup(rows: Keyboard) -> dict[str, Any] | None:
     }
 
 
-async def send_html(bot: Bot, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
-    """sendMessage in HTML parse mode, link previews off, with optional inline buttons."""
+def _html(text: str, buttons: Keyboard, **target: int) -> dict[str, Any]:
+    """The parameters of an HTML message (link previews off) addressed by ``target``."""
     kwargs: dict[str, Any] = {
-        "chat_id": chat_id,
+        **target,
         "text": text,
         "parse_mode": ParseMode.HTML,
         "link_preview_options": {"is_disabled": True},
@@ -53,23 +53,19 @@ async def send_html(bot: Bot, chat_id: int, text: str, buttons: Keyboard = ()) -
     keyboard = markup(buttons)
     if keyboard is not None:
         kwargs["reply_markup"] = keyboard
-    await bot.do_api_request("sendMessage", api_kwargs=kwargs)
+    return kwargs
+
+
+async def send_html(bot: Bot, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
+    """sendMessage in HTML parse mode, link previews off, with optional inline buttons."""
+    await bot.do_api_request("sendMessage", api_kwargs=_html(text, buttons, chat_id=chat_id))
 
 
 async def edit_html(
     bot: Bot, chat_id: int, message_id: int, text: str, buttons: Keyboard = ()
 ) -> None:
     """editMessageText in HTML parse mode; the message's buttons become ``buttons`` (or none)."""
-    kwargs: dict[str, Any] = {
-        "chat_id": chat_id,
-        "message_id": message_id,
-        "text": text,
-        "parse_mode": ParseMode.HTML,
-        "link_preview_options": {"is_disabled": True},
-    }
-    keyboard = markup(buttons)
-    if keyboard is not None:
-        kwargs["reply_markup"] = keyboard
+    kwargs = _html(text, buttons, chat_id=chat_id, message_id=message_id)
     await bot.do_api_request("editMessageText", api_kwargs=kwargs)
 
 
