@@ -52,7 +52,7 @@ async def test_my_data_is_a_json_document_with_purposes(tmp_path: Path) -> None:
         await h.submit(personal_request())
         await h.user_says("Gibt es Fördermittel für den Sportplatz?")
         await h.user_says("/meinedaten")
-        message = h.api.last_message(REQUESTER)
+        message = next(m for m in h.api.sent_to(REQUESTER) if "document" in m)
         document = json.loads(h.api.file_content(message["document"]["file_id"]))
         assert document["zwecke"] and document["speicherdauer_tage"]
         dumped = json.dumps(document, ensure_ascii=False)

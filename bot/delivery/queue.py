@@ -8,15 +8,20 @@ Payloads by kind (``chat_id`` is always the target at enqueue time):
 - ``to_user``: ``{chat_id, text, link?, ack?}`` — HTML to the requester (or a draft's owner).
   ``link``: remember the sent message as 'team_reply_copy', so the user can reply to it.
   ``ack``: ``{message_id}`` of the team member's message, answered with "✓ zugestellt".
-- ``to_team``: ``{chat_id, text}`` — HTML to the team chat, as a reply to the ticket's card.
+- ``to_team``: ``{chat_id, text, track?}`` — HTML to the team chat, as a reply to the ticket's
+  card. The sent message is tracked for redaction under its ticket and the ``track`` ticket ids.
+- ``redact``: ``{chat_id, message_id, mode, reason}`` — edit (or delete) a team message that
+  showed erased data (written by storage/team_posts.py).
 - ``alert``: ``{chat_id, text}`` — HTML to an admin's private chat.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.storage.models import Notification, Ticket
+from bot.storage.team_posts import REDACT as REDACT_KIND
 from bot.tg.services import Services
 
 CARD_UPDATE = "card_update"
@@ -24,6 +29,7 @@ TO_USER = "to_user"
 TO_TEAM = "to_team"
 ALERT = "alert"
 CARD = "card"
+REDACT = REDACT_KIND
 TEAM_KINDS = frozenset({CARD, CARD_UPDATE, TO_TEAM})
 NO_CHAT = 0  # placeholder target while no team chat is configured
 
@@ -50,10 +56,16 @@ def to_user(chat_id: int, text: str, *, link: bool = False,
     return Notification(TO_USER, chat_id, payload)
 
 
-def to_team(services: Services, text: str) -> Notification:
-    """A message to the team chat (a reply to the ticket's card), as an outbox row to write."""
+def to_team(services: Services, text: str, track: Sequence[int] = ()) -> Notification:
+    """A message to the team chat (a reply to the ticket's card), as an outbox row to write.
+
+    `track`: ids of further tickets whose data the text shows (a digest), for redaction.
+    """
     chat = team_chat(services)
-    return Notification(TO_TEAM, chat, {"chat_id": chat, "text": text})
+    payload: dict[str, Any] = {"chat_id": chat, "text": text}
+    if track:
+        payload["track"] = list(track)
+    return Notification(TO_TEAM, chat, payload)
 
 
 async def enqueue_to_user(services: Services, chat_id: int, text: str, *,
@@ -64,8 +76,9 @@ async def enqueue_to_user(services: Services, chat_id: int, text: str, *,
                                                  services.clock(), ticket_id)
 
 
-async def enqueue_to_team(services: Services, text: str, ticket_id: int | None = None) -> int:
-    note = to_team(services, text)
+async def enqueue_to_team(services: Services, text: str, ticket_id: int | None = None,
+                          track: Sequence[int] = ()) -> int:
+    note = to_team(services, text, track)
     return await services.storage.outbox.enqueue(
         note.kind, note.chat_id, note.payload, services.clock(), ticket_id)
 

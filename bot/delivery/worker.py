@@ -28,7 +28,9 @@ from telegram.error import BadRequest, TelegramError
 from bot.delivery import queue
 from bot.delivery.errors import Verdict, backoff, classify, is_missing_message
 from bot.delivery.migration import follow_migration
+from bot.delivery.redaction import redact
 from bot.storage.models import OutboxItem, Ticket
+from bot.storage.team_posts import PostRef
 from bot.team.cards import render_card
 from bot.tg.render import keyboard
 from bot.tg.services import Services
@@ -75,6 +77,7 @@ class OutboxWorker:
             queue.TO_USER: self._to_user,
             queue.TO_TEAM: self._to_team,
             queue.ALERT: self._alert_item,
+            queue.REDACT: self._redact,
         }
 
     # -- running -------------------------------------------------------------------------------
@@ -341,7 +344,22 @@ class OutboxWorker:
         if ticket is not None:
             await self.services.storage.messages.link(chat, message.message_id, ticket.id,
                                                       "user_reply_copy")
+        await self._track(chat, message.message_id, item, ticket)
         return {"message_id": message.message_id}
+
+    async def _track(self, chat: int, message_id: int, item: OutboxItem,
+                     ticket: Ticket | None) -> None:
+        """Remember a team message that shows requesters' data (its ticket, payload "track")."""
+        tracked = [int(t) for t in item.payload.get("track", []) if isinstance(t, int)]
+        if ticket is not None:
+            tracked.append(ticket.id)
+        if tracked:
+            await self.services.storage.team_posts.record(
+                chat, message_id, [PostRef(ticket_id=t) for t in tracked], self.services.clock())
+
+    async def _redact(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        attempt.chat_id = item.chat_id
+        return await redact(self.bot, item.payload, self.services.texts)
 
     async def _alert_item(self, item: OutboxItem, attempt: _Attempt) -> Result:
         attempt.chat_id = item.chat_id

@@ -20,6 +20,7 @@ from bot.storage.models import (
 from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.questions import QuestionLog
+from bot.storage.team_posts import PostRef, TeamPostRepo
 from bot.storage.tickets import TicketRepo
 
 __all__ = [
@@ -30,9 +31,11 @@ __all__ = [
     "MessageRepo",
     "OutboxItem",
     "OutboxRepo",
+    "PostRef",
     "PrivacyRepo",
     "QuestionLog",
     "Storage",
+    "TeamPostRepo",
     "Ticket",
     "TicketEvent",
     "TicketMessage",
@@ -51,6 +54,7 @@ class Storage:
     outbox: OutboxRepo
     questions: QuestionLog
     privacy: PrivacyRepo
+    team_posts: TeamPostRepo
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -66,6 +70,7 @@ class Storage:
             outbox=OutboxRepo(db),
             questions=questions,
             privacy=PrivacyRepo(db, draft_cache, questions),
+            team_posts=TeamPostRepo(db),
         )
 
     async def close(self) -> None:

@@ -148,7 +148,27 @@ CREATE INDEX question_log_created ON question_log (created_at);
 CREATE INDEX question_log_user ON question_log (user_id);
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Bot messages in the team chat that show a requester's data (details, relayed answers, lists),
+# so /loeschen and retention can redact them later (storage/team_posts.py). One row per message
+# and reference: a ticket, or (for question texts without a ticket) the asking user. No foreign
+# key on ticket_id: retention reads the rows before it deletes the ticket.
+_V_TEAM_POSTS = """
+CREATE TABLE team_posts (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    mode       TEXT    NOT NULL CHECK (mode IN ('edit', 'delete')),
+    ticket_id  INTEGER,
+    user_id    INTEGER,
+    created_at TEXT    NOT NULL,
+    CHECK (ticket_id IS NOT NULL OR user_id IS NOT NULL)
+);
+CREATE INDEX team_posts_ticket ON team_posts (ticket_id);
+CREATE INDEX team_posts_user ON team_posts (user_id);
+CREATE INDEX team_posts_message ON team_posts (chat_id, message_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS]
 
 
 class SchemaTooNewError(RuntimeError):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
+
+import aiosqlite
 
 from bot.storage import rows
 from bot.storage.codec import ts
@@ -18,12 +21,36 @@ from bot.storage.db import Database, fetchall
 from bot.storage.draft_cache import DraftCache
 from bot.storage.models import Ticket
 from bot.storage.questions import QuestionLog
+from bot.storage.team_posts import redact_for_tickets, redact_for_user
 from bot.storage.tickets import insert_event
 
 log = logging.getLogger(__name__)
 
 # Subquery for "the user's live tickets"; every statement below binds the user id to it.
 _USER_TICKETS = "SELECT id FROM tickets WHERE user_id = ? AND status != 'deleted'"
+
+
+@dataclass(frozen=True)
+class StoredCounts:
+    """What /loeschen would delete, counted (the confirmation lists only what exists)."""
+
+    requests: int = 0
+    team_questions: int = 0
+    drafts: int = 0
+    questions: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.requests or self.team_questions or self.drafts or self.questions)
+
+
+async def _erase_elsewhere(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
+    """The hook for per-user data outside the core tables, erased in /loeschen's transaction.
+
+    Runs while the user's tickets still carry their user id. Add a call here for every new
+    table that refers to a user or to their tickets (e.g. a review list of their questions).
+    """
+    await redact_for_user(conn, user_id, now)
 
 
 def _without_foreign_ids(record: dict[str, Any], user_id: int, *keys: str) -> dict[str, Any]:
@@ -119,6 +146,7 @@ class PrivacyRepo:
                 " OR chat_id IN (SELECT chat_id FROM drafts WHERE user_id = ?)",
                 (user_id, user_id, user_id, user_id),
             )
+            await _erase_elsewhere(conn, user_id, now)
             await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
             await conn.execute(
@@ -153,9 +181,41 @@ class PrivacyRepo:
         )
         return [rows.ticket(row) for row in found]
 
-    async def delete_closed_before(self, cutoff: dt.datetime) -> int:
-        """Retention: delete done tickets closed before cutoff, with history, messages, outbox."""
+    async def counts(self, user_id: int) -> StoredCounts:
+        """How many requests, questions to the team, drafts and logged questions the user has."""
+        await self._questions.flush()
+        async with self.db.read() as conn:
+            by_type = await fetchall(
+                conn,
+                "SELECT type, COUNT(*) AS n FROM tickets WHERE user_id = ? AND status != 'deleted'"
+                " GROUP BY type",
+                (user_id,),
+            )
+            drafts = await fetchall(
+                conn, "SELECT COUNT(*) AS n FROM drafts WHERE user_id = ?", (user_id,)
+            )
+            questions = await fetchall(
+                conn, "SELECT COUNT(*) AS n FROM question_log WHERE user_id = ?", (user_id,)
+            )
+        types = {row["type"]: int(row["n"]) for row in by_type}
+        return StoredCounts(
+            requests=types.get("request", 0),
+            team_questions=types.get("question", 0),
+            drafts=int(drafts[0]["n"]),
+            questions=int(questions[0]["n"]),
+        )
+
+    async def delete_closed_before(
+        self, cutoff: dt.datetime, now: dt.datetime | None = None
+    ) -> int:
+        """Retention: delete done tickets closed before cutoff, with history, messages, outbox;
+        their messages in the team chat are queued for redaction first."""
         async with self.db.transaction() as conn:
+            doomed = await fetchall(
+                conn, "SELECT id FROM tickets WHERE status = 'done' AND closed_at < ?",
+                (ts(cutoff),),
+            )
+            await redact_for_tickets(conn, [int(r["id"]) for r in doomed], now or cutoff)
             cursor = await conn.execute(
                 "DELETE FROM tickets WHERE status = 'done' AND closed_at < ?", (ts(cutoff),)
             )

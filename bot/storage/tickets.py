@@ -364,6 +364,10 @@ class TicketRepo:
                 (new_chat_id, old_chat_id),
             )
             moved = cursor.rowcount
+            # Tracked team messages move with the cards, so their redaction finds them.
+            await conn.execute(
+                "UPDATE team_posts SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
             await migrate_outbox_chat(conn, old_chat_id, new_chat_id)
         log.info("chat migrated: %d ticket cards moved", moved)
         return moved

@@ -231,7 +231,8 @@ async def _apply(
     for note in outcome.notes:
         await _send(message, chat_id, note)
     if notice_needed:
-        await _send(message, chat_id, services.texts.render("req_privacy_notice"))
+        await _send(message, chat_id, services.texts.render(
+            "req_privacy_notice", closed_days=services.settings.retention.closed_requests_days))
     if outcome.show_prompt:
         lead = "req_continue" if outcome.interrupted else "req_progress"
         await _show_prompt(message, services, saved, lead_key=lead)

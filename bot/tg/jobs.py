@@ -40,7 +40,7 @@ async def send_digest(services: Services) -> bool:
     text = digest_text(tickets, now, days, services.texts)
     if text is None:
         return False
-    await queue.enqueue_to_team(services, text)
+    await queue.enqueue_to_team(services, text, track=[t.id for t in tickets])
     services.wake_outbox()
     log.info("digest queued: %d old tickets", len(tickets))
     return True
@@ -103,7 +103,9 @@ async def apply_retention(services: Services) -> dict[str, int]:
     storage = services.storage
     counts = {
         "closed_tickets": await storage.privacy.delete_closed_before(
-            now - dt.timedelta(days=retention.closed_requests_days)),
+            now - dt.timedelta(days=retention.closed_requests_days), now),
+        "team_messages": await storage.team_posts.redact_questions_before(
+            now - dt.timedelta(days=retention.question_log_days), now),
         "expired_drafts": await storage.drafts.delete_expired(now),
         "outbox_rows": await storage.outbox.delete_delivered_before(
             now - dt.timedelta(days=retention.delivered_outbox_days)),
@@ -112,6 +114,7 @@ async def apply_retention(services: Services) -> dict[str, int]:
     }
     if any(counts.values()):
         await storage.db.checkpoint_and_vacuum()
+        services.wake_outbox()  # the redactions of team messages
     log.info("retention: %s", counts)
     return counts
 

@@ -14,6 +14,8 @@ from bot import callbacks
 from bot.callbacks import Callback
 from bot.delivery.queue import enqueue_to_team
 from bot.replies import Button
+from bot.rights.counts import deletion_list
+from bot.rights.summary import my_data_summary
 from bot.tg import team_handlers
 from bot.tg.render import keyboard
 from bot.tg.services import Services, get_services
@@ -77,17 +79,15 @@ async def cmd_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     document = {"erstellt": services.clock().isoformat(), **purposes(services), "daten": data}
     payload = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     log.info("data export for user %s", message.from_user.id)
-    await message.get_bot().send_document(
+    bot = message.get_bot()
+    await bot.send_document(
         message.chat_id,
         InputFile(payload, filename="meine-daten.json"),
         caption=services.texts.plain("my_data_caption"),
     )
-
-
-async def _stored_count(services: Services, user_id: int) -> tuple[int, bool]:
-    tickets = await services.storage.tickets.list_for_user(user_id)
-    draft = await services.storage.drafts.get(user_id)
-    return len(tickets), draft is not None
+    await bot.send_message(message.chat_id,
+                           my_data_summary(data, services.settings, services.texts),
+                           parse_mode=ParseMode.HTML)
 
 
 async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -103,12 +103,15 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             Button(texts.plain("delete_btn_no"), callbacks.privacy("keep")),
         ),
     )
-    requests, _ = await _stored_count(services, message.from_user.id)
+    counts = await services.storage.privacy.counts(message.from_user.id)
+    if not counts.anything:
+        await message.get_bot().send_message(message.chat_id, texts.render("delete_nothing"))
+        return
+    text = texts.render("delete_confirm", items=deletion_list(counts, texts))
+    if counts.requests or counts.team_questions:
+        text += " " + texts.render("delete_confirm_tickets")
     await message.get_bot().send_message(
-        message.chat_id,
-        texts.render("delete_confirm", requests=requests),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(rows),
+        message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows)
     )
 
 
@@ -139,7 +142,7 @@ async def on_privacy_button(
     if parsed.op != "del":
         await message.get_bot().send_message(message.chat_id, texts.render("delete_kept"))
         return
-    requests, has_draft = await _stored_count(services, user.id)
-    await erase_user(services, user.id)
-    key = "delete_done" if requests or has_draft else "delete_nothing"
+    counts = await services.storage.privacy.counts(user.id)
+    refs = await erase_user(services, user.id)
+    key = "delete_done_team" if refs else "delete_done" if counts.anything else "delete_nothing"
     await message.get_bot().send_message(message.chat_id, texts.render(key))

@@ -9,6 +9,7 @@ bot.team (pure); this module reads updates, checks who may act, and calls storag
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import (
     Bot,
@@ -31,6 +32,7 @@ from bot.delivery import queue
 from bot.delivery.migration import follow_migration
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
+from bot.storage import PostRef
 from bot.storage.models import Ticket
 from bot.team.cards import CARD_OPS
 from bot.team.display import clip
@@ -81,10 +83,18 @@ def _team_message(update: Update, services: Services) -> Message | None:
     return message
 
 
-async def _say(message: Message, text: str) -> None:
-    await message.get_bot().send_message(
+async def _say(message: Message, text: str) -> Message:
+    return await message.get_bot().send_message(
         message.chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
     )
+
+
+async def _say_tracked(message: Message, text: str, services: Services,
+                       refs: Iterable[PostRef]) -> None:
+    """Post a team message that shows requesters' data and remember it for redaction."""
+    sent = await _say(message, text)
+    await services.storage.team_posts.record(sent.chat_id, sent.message_id, refs,
+                                             services.clock())
 
 
 # -- start-up check ------------------------------------------------------------------------------
@@ -411,7 +421,8 @@ async def cmd_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     tickets = await services.storage.tickets.list_open()
     failed = await _failed_deliveries(services, tickets)
-    await _say(message, open_list(tickets, services.clock(), services.texts, failed))
+    await _say_tracked(message, open_list(tickets, services.clock(), services.texts, failed),
+                       services, [PostRef(ticket_id=t.id) for t in tickets])
 
 
 async def cmd_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -432,7 +443,8 @@ async def cmd_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     events = await services.storage.tickets.events(ticket.id)
     messages = await services.storage.messages.for_ticket(ticket.id)
-    await _say(message, ticket_details(ticket, events, messages, texts))
+    await _say_tracked(message, ticket_details(ticket, events, messages, texts), services,
+                       [PostRef(ticket_id=ticket.id)])
 
 
 async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -451,12 +463,16 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         len(tickets),
         message.from_user.id if message.from_user else None,
     )
-    await message.get_bot().send_document(
+    sent = await message.get_bot().send_document(
         message.chat_id,
         InputFile(content, filename=export_filename(services.clock())),
         caption=services.texts.render("team_export_caption", count=len(tickets)),
         parse_mode=ParseMode.HTML,
     )
+    # A file cannot be edited into a note: after an erasure it is deleted (see redaction.py).
+    await services.storage.team_posts.record(
+        sent.chat_id, sent.message_id, [PostRef(ticket_id=t.id) for t in tickets],
+        services.clock(), mode="delete")
 
 
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -472,8 +488,11 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     services = get_services(context)
     message = _team_message(update, services)
     if message is not None:
-        rows = await services.storage.questions.top_unanswered(limit=UNANSWERED_TOP)
-        await _say(message, unanswered_text(rows, services.texts))
+        questions = services.storage.questions
+        rows = await questions.top_unanswered(limit=UNANSWERED_TOP)
+        askers = await questions.askers_of_unanswered(limit=UNANSWERED_TOP)
+        await _say_tracked(message, unanswered_text(rows, services.texts), services,
+                           [PostRef(user_id=u) for u in askers])
 
 
 def reload_knowledge(services: Services) -> str:

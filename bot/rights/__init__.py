@@ -1,0 +1,1 @@
+"""The user's data rights in words: what /loeschen will delete, what /meinedaten shows (pure)."""
