@@ -134,7 +134,11 @@ class BotChild:
         spec = VARIANTS[self.variant]
         # The bot reads its settings as in production: a configuration file (BOT_CONFIG) and
         # the environment (token, API address, team chat, database).
-        self.config.write_text(yaml.safe_dump({"telegram": spec.telegram}), encoding="utf-8")
+        # A named operator: `run` refuses the placeholder one when a token is set.
+        operator = {"name": "Benchmark", "address": "Benchmarkweg 1, Kiel",
+                    "email": "bench@test.invalid", "privacy_contact": "Benchmark"}
+        self.config.write_text(yaml.safe_dump({"telegram": spec.telegram, "operator": operator},
+                                              allow_unicode=True), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k != "BOT_CONFIG"}
         env.update({"BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": self.server.base_url,
                     "TEAM_CHAT_ID": str(TEAM), "DATABASE_PATH": str(self.db),

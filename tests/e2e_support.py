@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.offline import BOT_ID, user
 from tests.fake_server import FakeTelegramServer
 
@@ -19,6 +21,20 @@ TEAM = -1001234567
 REQUESTER = user(4242, "Erika", "Muster")
 MEMBER = user(777, "Tina", "Team")
 WAIT = 20.0
+# `run` refuses placeholder operator data when a token is set; the bot under test is "live".
+OPERATOR = {"name": "Testverband", "address": "Teststraße 1, 24103 Kiel",
+            "email": "datenschutz@test.invalid", "privacy_contact": "Datenschutz Testverband"}
+
+
+def with_operator(config: Path | None, directory: Path) -> Path:
+    """A copy of `config` (or an empty one) that names a real operator unless it has one."""
+    raw: dict[str, Any] = {}
+    if config is not None:
+        raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    raw.setdefault("operator", OPERATOR)
+    target = directory / "config-with-operator.yaml"
+    target.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return target
 
 
 class BotProcess:
@@ -40,8 +56,7 @@ class BotProcess:
             "TEAM_CHAT_ID": str(TEAM),
             "DATABASE_PATH": str(self.db),
         })
-        if self.config is not None:
-            env["BOT_CONFIG"] = str(self.config)
+        env["BOT_CONFIG"] = str(with_operator(self.config, self.db.parent))
         # run_polling calls deleteWebhook right before its first long poll (a getUpdates is
         # recorded only when it returns, which may take the whole poll timeout).
         polls = len(self.server.api.calls_of("deleteWebhook"))

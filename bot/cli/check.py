@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.operator_check import operator_problem
 from bot.texts import TextsError, load_texts
 
 
@@ -18,6 +19,12 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
     except (ConfigError, KnowledgeError, TextsError) as exc:
         err.write(f"check failed:\n{exc}\n")
         return 1
+    problem = operator_problem(settings)
+    if problem is not None and settings.telegram.token:
+        err.write(f"check failed (not ready for live use):\n{problem}\n")
+        return 1
+    if problem is not None:
+        out.write(f"warning: {problem} (no token configured, so this is not a live setup)\n")
     out.write(
         f"ok: {len(kb.entries)} entries, {len(kb.smalltalk)} small-talk items, "
         f"{len(kb.synonyms)} synonym groups, {len(texts.keys())} texts "

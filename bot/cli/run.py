@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge import KnowledgeError
+from bot.operator_check import operator_problem
 from bot.texts import TextsError
 from bot.tg.app import build_application
 from bot.tg.team_handlers import TeamChatError
@@ -37,6 +38,9 @@ def run_bot(config_path: Path | None) -> int:
             "Without a token, try the offline chat: python -m bot chat",
             file=sys.stderr,
         )
+        return 2
+    if (problem := operator_problem(settings)) is not None:  # before any network traffic
+        print(f"cannot start: {problem}", file=sys.stderr)
         return 2
     try:
         app = build_application(settings, reload_on_sighup=True)
