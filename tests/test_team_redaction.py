@@ -166,3 +166,26 @@ async def test_message_sent_after_the_erasure_is_redacted_at_once(tmp_path: Path
         await h.deliver()
         message = h.api.message(TEAM, sent["message_id"])
         assert message is not None and "Musterdorf" not in message["text"]
+
+
+async def test_relayed_answer_is_sent_once_when_tracking_it_fails(tmp_path: Path) -> None:
+    """If the database cannot record a sent team message for redaction, the outbox row still
+    counts as delivered (no false "Zustellung fehlgeschlagen"), and the requester's answer
+    appears once in the team chat, not again."""
+    async with running_bot(tmp_path, settings=settings(tmp_path)) as h:
+        ticket = await h.submit()
+        await h.team_says(MEMBER, "Wann passt es?", reply_to=h.card(ticket)["message_id"])
+        await h.deliver()
+        copy = h.api.last_message(REQUESTER)
+        assert copy is not None
+        await h.services.storage.db.write("DROP TABLE team_posts")  # the tracking write fails
+        await h.user_says(USER_REPLY, reply_to=copy["message_id"])
+        await h.deliver()
+        h.clock.advance(minutes=30)
+        await h.deliver()
+        relayed = [t for t in (m.get("text", "") for m in h.api.sent_to(TEAM))
+                   if USER_REPLY in t]
+        assert len(relayed) == 1
+        found = await h.services.storage.db.fetchall(
+            "SELECT status FROM outbox WHERE kind = 'to_team'")
+        assert [row["status"] for row in found] == ["sent"]

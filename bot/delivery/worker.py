@@ -353,9 +353,14 @@ class OutboxWorker:
         tracked = [int(t) for t in item.payload.get("track", []) if isinstance(t, int)]
         if ticket is not None:
             tracked.append(ticket.id)
-        if tracked:
+        if not tracked:
+            return
+        try:
             await self.services.storage.team_posts.record(
                 chat, message_id, [PostRef(ticket_id=t) for t in tracked], self.services.clock())
+        except Exception:  # the message is out: failing the row would post it a second time
+            log.exception("outbox %d: team message %d not tracked for redaction",
+                          item.id, message_id)
 
     async def _redact(self, item: OutboxItem, attempt: _Attempt) -> Result:
         attempt.chat_id = item.chat_id
