@@ -3,15 +3,25 @@ cards, /anfrage details, relayed answers, lists, digests, /unbeantwortet and exp
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.config import Settings
 from bot.offline import user
 from bot.storage import PostRef
 from bot.tg import jobs
 from tests.e2e_support import buttons
-from tests.test_team_harness import MEMBER, REQUESTER, TEAM, Harness, running_bot
+from tests.test_team_harness import (
+    MEMBER,
+    REQUESTER,
+    TEAM,
+    Harness,
+    request_data,
+    running_bot,
+)
 
 ERIKA = user(REQUESTER, "Erika")
 ORGANISATION = "Gemeinde Quasimodohausen"
@@ -189,3 +199,22 @@ async def test_relayed_answer_is_sent_once_when_tracking_it_fails(tmp_path: Path
         found = await h.services.storage.db.fetchall(
             "SELECT status FROM outbox WHERE kind = 'to_team'")
         assert [row["status"] for row in found] == ["sent"]
+
+
+async def test_export_too_old_to_delete_is_left_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An export older than Telegram's 48 hours cannot be deleted: the redaction ends (no retry
+    loop, no failure alert), a warning tells the operator, and the other messages are redacted."""
+    async with running_bot(tmp_path, settings=settings(tmp_path)) as h:
+        await h.submit(request_data(organisation="Gemeinde Quasimodohausen"))
+        await h.team_says(MEMBER, "/export")
+        await h.team_says(MEMBER, "/offen")
+        h.api.inject(400, method="deleteMessage",
+                     description="Bad Request: message can't be deleted for everyone")
+        caplog.set_level(logging.WARNING)
+        await h.services.storage.privacy.delete_user(REQUESTER, h.clock())
+        await h.deliver()
+        assert await redaction_statuses(h) == {"sent"}
+        assert "cannot be redacted" in caplog.text
+        listing = h.api.last_message(TEAM)
+        assert listing is not None and "Quasimodo" not in listing["text"]
