@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from bot import callbacks
 from bot.knowledge import Entry, KnowledgeBase
+from bot.currency import Currency
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.replies import Button, Reply, ReplyKind, Suggestion
+from bot.stand import Stand
 from bot.texts import Texts
 
 MAX_SUGGESTIONS = 3
@@ -27,17 +29,12 @@ class Answerer:
         self.matcher = matcher
         self.texts = texts
         self.today = today
+        self.stand = Stand(kb.meta, texts)
 
     # -- rendering -------------------------------------------------------------------------
 
     def entry_text(self, entry: Entry) -> str:
-        return render_answer(
-            entry,
-            self.today(),
-            past=self.texts.raw("date_past"),
-            upcoming=self.texts.raw("date_upcoming"),
-            same_day=self.texts.raw("date_today"),
-        )
+        return render_answer(entry, self.today(), self.stand.months)
 
     def _entry_buttons(self, entry: Entry) -> tuple[tuple[Button, ...], ...]:
         rows: list[tuple[Button, ...]] = []
@@ -45,19 +42,33 @@ class Answerer:
             rows.append((Button(self.texts.plain("btn_start_request"), callbacks.request()),))
         for rel in entry.related:
             related = self.kb.entries[rel]
-            rows.append((Button(related.title, callbacks.entry(related.id)),))
+            rows.append((Button(related.button_label, callbacks.entry(related.id)),))
         rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
         return tuple(rows)
 
-    def entry_reply(self, entry: Entry) -> Reply:
+    def entry_reply(self, entry: Entry, currency: Currency | None = None) -> Reply:
+        """The entry's answer, with the Stand note where due; a question about what is current
+        (``currency``) also gets the offer to ask the team."""
         kind: ReplyKind = "action" if entry.action == "request" else "answer"
+        note = self.stand.note(entry, currency)
         return Reply(
             kind=kind,
-            text=self.entry_text(entry),
+            text=self.entry_text(entry) + (f"\n\n{note}" if note else ""),
             buttons=self._entry_buttons(entry),
             entry_id=entry.id,
             start_request=entry.action == "request",
+            offer_team=currency is not None,
         )
+
+    def later_date_reply(self, entry: Entry | None) -> Reply:
+        """A question about a date after the programme year: no answer, what the offer said,
+        and (added by the handler, like every fallback) the team button."""
+        text = self.stand.later_date_text(self.entry_text(entry) if entry else None)
+        rows: list[tuple[Button, ...]] = []
+        if entry is not None:
+            rows.append((Button(entry.button_label, callbacks.entry(entry.id)),))
+        rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
+        return Reply(kind="fallback", text=text, buttons=tuple(rows), entry_id=None)
 
     def show_entry(self, entry_id: str) -> Reply | None:
         entry = self.kb.entry(entry_id)
@@ -91,20 +102,31 @@ class Answerer:
 
     def answer(self, question: str) -> tuple[Reply, MatchResult]:
         """Decide how to answer a free-text question; also return the match for logging."""
-        result = self.matcher.match(question)
+        currency = self.stand.classify(question)
+        result = self.matcher.match(
+            self.stand.without_later_years(question) if currency else question
+        )
         if result.band == "smalltalk" and result.smalltalk_id:
             talk = self.kb.smalltalk[result.smalltalk_id]
             return Reply(kind="smalltalk", text=talk.answer), result
+        if currency == "later_date":
+            # The offer cannot know later dates, however well the topic matched.
+            plausible = result.band in ("answer", "suggest") and result.candidates
+            entry = self.kb.entries[result.candidates[0].entry_id] if plausible else None
+            return self.later_date_reply(entry), result
         if result.band == "answer" and result.candidates:
             entry = self.kb.entries[result.candidates[0].entry_id]
-            return self.entry_reply(entry), result
+            return self.entry_reply(entry, currency), result
         suggestions = tuple(
             Suggestion(c.entry_id, self.kb.entries[c.entry_id].title,
                        self.entry_text(self.kb.entries[c.entry_id]))
             for c in result.candidates[:MAX_SUGGESTIONS]
         )
         if result.band == "suggest" and suggestions:
-            rows = [(Button(s.title, callbacks.entry(s.entry_id)),) for s in suggestions]
+            rows = [
+                (Button(self.kb.entries[s.entry_id].button_label, callbacks.entry(s.entry_id)),)
+                for s in suggestions
+            ]
             rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
             return (
                 Reply(

@@ -29,4 +29,5 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     entry_id: str | None = None
     start_request: bool = False  # the question asked for the request dialogue
+    offer_team: bool = False  # an answer that also offers "an das Team" (what is current?)
     extras: dict[str, str] = field(default_factory=dict)

@@ -55,14 +55,7 @@ def kb() -> KnowledgeBase:
 
 
 def rendered(entry: Entry, today: dt.date) -> str:
-    texts = load_texts()
-    return render_answer(
-        entry,
-        today,
-        past=texts.raw("date_past"),
-        upcoming=texts.raw("date_upcoming"),
-        same_day=texts.raw("date_today"),
-    )
+    return render_answer(entry, today, load_texts().raw("date_months").split())
 
 
 def plain(text: str) -> str:
@@ -103,25 +96,50 @@ def test_answers_stay_short(kb: KnowledgeBase, today: dt.date) -> None:
     assert too_long == {}
 
 
-def test_certificate_course_start_is_past_in_2026(kb: KnowledgeBase) -> None:
-    """Rendered in November 2026, the course start of 16.03.2022 is said to be past."""
+def test_certificate_course_start_is_past_tense_after_it(kb: KnowledgeBase) -> None:
+    """Rendered after 16 March 2022, the course start reads in the past tense."""
     text = rendered(kb.entries["m3_zertifikat"], LATE)
-    assert load_texts().raw("date_past").format(date="16.03.2022") in text
+    assert "begann am 16. März 2022" in text
 
 
 def test_certificate_course_start_is_upcoming_before_it(kb: KnowledgeBase) -> None:
-    """Rendered before 16.03.2022, the course start is said to be upcoming."""
+    """Rendered before 16 March 2022, the course start reads as upcoming."""
     text = rendered(kb.entries["m3_zertifikat"], EARLY)
-    assert load_texts().raw("date_upcoming").format(date="16.03.2022") in text
-    assert load_texts().raw("date_past").format(date="16.03.2022") not in text
+    assert "beginnt am 16. März 2022" in text
+    assert "begann" not in text
 
 
 def test_cancelled_workshop_dates_are_rendered(kb: KnowledgeBase) -> None:
-    """The cancelled Lernwerkstatt dates 15.06. and 27.06.2022 appear in the cancellation answer."""
+    """The cancelled Lernwerkstatt dates read "am 15. und 27. Juni 2022", cancelled."""
     text = rendered(kb.entries["m1_abgesagt"], LATE)
-    assert "15.06.2022" in text
-    assert "27.06.2022" in text
-    assert "findet nicht statt" in text
+    assert "am 15. und 27. Juni 2022 wurde abgesagt" in text
+
+
+@pytest.mark.parametrize("today", [LATE, EARLY], ids=["late", "early"])
+def test_no_answer_labels_dates_as_past_in_brackets(kb: KnowledgeBase, today: dt.date) -> None:
+    """No rendered answer tacks "(liegt in der Vergangenheit)" or a numeric date onto a sentence."""
+    for entry in kb.entries.values():
+        text = rendered(entry, today)
+        assert "Vergangenheit" not in text and "steht noch bevor" not in text, entry.id
+        assert not re.search(r"\d{2}\.\d{2}\.\d{4}", text), entry.id
+
+
+def test_every_lernwerkstatt_answer_starts_with_the_cancellation(kb: KnowledgeBase) -> None:
+    """Every answer about the Lernwerkstatt (Modul I) says first that it was cancelled."""
+    about = [e for e in kb.entries.values() if "Lernwerkstatt" in e.title]
+    assert len(about) >= 4
+    for entry in about:
+        first_line = plain(rendered(entry, LATE).split("\n", 1)[0])
+        assert "abgesagt" in first_line[:120], entry.id
+
+
+def test_button_labels_fit_on_a_phone(kb: KnowledgeBase) -> None:
+    """Entry buttons (title or short label), menu buttons and the Q&A texts' button labels
+    stay within 30 characters."""
+    labels = [e.button_label for e in kb.entries.values()] + [m.label for m in kb.menu]
+    texts = load_texts()
+    labels += [texts.plain(k) for k in texts.keys() if k.startswith("btn_")]
+    assert [label for label in labels if len(label) > 30] == []
 
 
 @pytest.mark.parametrize("entry_id", sorted(ENTRY_TOPICS))

@@ -10,6 +10,8 @@ from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.dates import render_answer
 from bot.knowledge.models import DatedFact, Entry
 
+MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+
 GOOD = """
 entries:
   - id: kosten
@@ -83,17 +85,36 @@ def test_invalid_yaml_names_file(tmp_path: Path) -> None:
 
 
 def test_dated_fact_rendered_past_or_upcoming() -> None:
-    """A date renders as past after it and as upcoming before it, for a fixed today."""
+    """A date reads "16. März 2022"; {tense:…} picks the past words after it and the upcoming
+    words before it and on the day itself."""
     import datetime as dt
 
     entry = Entry(
         id="x",
         title="X",
-        answer="Start {date:s}",
+        answer="Der Kurs {tense:s|begann|beginnt} am {date:s}.",
         questions=["q"],
         dates=[DatedFact(id="s", date=dt.date(2022, 3, 16), label="Start")],
     )
-    kwargs = {"past": "{date} vorbei", "upcoming": "{date} kommt", "same_day": "{date} heute"}
-    assert render_answer(entry, dt.date(2026, 11, 25), **kwargs) == "Start 16.03.2022 vorbei"
-    assert render_answer(entry, dt.date(2022, 1, 1), **kwargs) == "Start 16.03.2022 kommt"
-    assert render_answer(entry, dt.date(2022, 3, 16), **kwargs) == "Start 16.03.2022 heute"
+    assert render_answer(entry, dt.date(2026, 11, 25), MONTHS) == "Der Kurs begann am 16. März 2022."
+    assert render_answer(entry, dt.date(2022, 1, 1), MONTHS) == "Der Kurs beginnt am 16. März 2022."
+    assert render_answer(entry, dt.date(2022, 3, 16), MONTHS) == "Der Kurs beginnt am 16. März 2022."
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        ([(2022, 6, 15), (2022, 6, 27)], "15. und 27. Juni 2022"),
+        ([(2022, 5, 15), (2022, 6, 27)], "15. Mai und 27. Juni 2022"),
+        ([(2022, 12, 30), (2023, 1, 2)], "30. Dezember 2022 und 2. Januar 2023"),
+        ([(2022, 6, 1), (2022, 6, 2), (2022, 6, 3)], "1., 2. und 3. Juni 2022"),
+    ],
+)
+def test_several_dates_read_like_prose(days: list[tuple[int, int, int]], expected: str) -> None:
+    """{date:a,b} writes a shared month and year once, as a person would."""
+    import datetime as dt
+
+    facts = [DatedFact(id=f"d{i}", date=dt.date(*d), label="x") for i, d in enumerate(days)]
+    ids = ",".join(f.id for f in facts)
+    entry = Entry(id="x", title="X", answer=f"am {{date:{ids}}}", questions=["q"], dates=facts)
+    assert render_answer(entry, dt.date(2026, 1, 1), MONTHS) == f"am {expected}"

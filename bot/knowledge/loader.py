@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.knowledge.models import DATE_PLACEHOLDER, KnowledgeBase, KnowledgeFile
+from bot.knowledge.meta import META_FILE, Meta, MetaError, load_meta
+from bot.knowledge.models import KnowledgeBase, KnowledgeFile, placeholder_ids
 
 SCHEMA_FILE = "schema.json"
 
@@ -56,7 +57,8 @@ def parse_file(path: Path) -> KnowledgeFile:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    """The files of entries, small talk, synonyms and menu (meta.yaml has its own shape)."""
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file() and p.name != META_FILE)
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
@@ -64,6 +66,13 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     if not directory.is_dir():
         raise KnowledgeError(f"{directory}: knowledge directory not found")
     files = knowledge_files(directory)
+    meta: Meta | None = None
+    problems: list[str] = []
+    if (directory / META_FILE).is_file():
+        try:
+            meta = load_meta(directory / META_FILE)
+        except MetaError as exc:
+            problems.append(str(exc))
     if not files:
         raise KnowledgeError(f"{directory}: no *.yaml knowledge files")
 
@@ -72,7 +81,6 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     smalltalk: dict[str, Any] = {}
     synonyms: dict[str, list[str]] = {}
     menu: list[Any] = []
-    problems: list[str] = []
 
     for path in files:
         try:
@@ -88,8 +96,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 continue
             origin[entry.id] = path.name
             entries[entry.id] = entry
-            used = set(DATE_PLACEHOLDER.findall(entry.answer))
-            for missing in sorted(used - entry.date_ids()):
+            for missing in sorted(placeholder_ids(entry.answer) - entry.date_ids()):
                 problems.append(
                     f"{path.name}: entry '{entry.id}': "
                     f"{{date:{missing}}} names no date of the entry"
@@ -123,6 +130,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         smalltalk=smalltalk,
         synonyms=synonyms,
         menu=[item for _, item in menu],
+        meta=meta,
     )
 
 

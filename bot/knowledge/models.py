@@ -11,12 +11,23 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.knowledge.html_check import check_telegram_html
+from bot.knowledge.meta import Meta
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]{0,30}$"  # short: ids travel in 64-byte callback data
-DATE_PLACEHOLDER = re.compile(r"\{date:([a-z0-9_]+)\}")
+# {date:ID} or {date:ID,ID}: the date(s), e.g. "15. und 27. Juni 2022".
+DATE_PLACEHOLDER = re.compile(r"\{date:([a-z0-9_]+(?:,[a-z0-9_]+)*)\}")
+# {tense:ID|past words|upcoming words}: the words that fit whether the date has passed.
+TENSE_PLACEHOLDER = re.compile(r"\{tense:([a-z0-9_]+)\|([^|{}]*)\|([^|{}]*)\}")
+BUTTON_MAX = 30  # longer labels are cut off on phones
+
+
+def placeholder_ids(text: str) -> set[str]:
+    """Ids of the dated facts that a text's {date:…} and {tense:…} placeholders name."""
+    ids = {i for group in DATE_PLACEHOLDER.findall(text) for i in group.split(",")}
+    return ids | {m.group(1) for m in TENSE_PLACEHOLDER.finditer(text)}
 
 
 class Strict(BaseModel):
@@ -36,11 +47,20 @@ class Entry(Strict):
 
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(
-        min_length=1, max_length=60, description="Shown on buttons and in suggestions."
+        min_length=1, max_length=60, description="Shown in suggestions; on buttons unless 'short'."
+    )
+    short: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=BUTTON_MAX,
+        description="Button label when the title is longer than 30 characters.",
     )
     answer: str = Field(
         min_length=1,
-        description="Telegram HTML subset. {date:ID} renders a dated fact of this entry.",
+        description=(
+            "Telegram HTML subset. {date:ID} or {date:ID,ID} renders dated facts of this entry;"
+            " {tense:ID|past words|upcoming words} picks the words that fit today."
+        ),
     )
     questions: list[str] = Field(min_length=1, description="Example questions as users write them.")
     keywords: list[str] = Field(default_factory=list, description="Distinctive words and phrases.")
@@ -49,6 +69,11 @@ class Entry(Strict):
     action: Literal["request"] | None = Field(
         default=None, description="'request' starts the request dialogue after the answer."
     )
+    stand_note: bool = Field(
+        default=False,
+        description="Append the note that the answer describes the programme year (see meta.yaml);"
+        " dated entries always get it.",
+    )
 
     @field_validator("answer")
     @classmethod
@@ -56,8 +81,25 @@ class Entry(Strict):
         check_telegram_html(value)
         return value
 
+    @model_validator(mode="after")
+    def _button_label_fits(self) -> Entry:
+        if self.short is None and len(self.title) > BUTTON_MAX:
+            raise ValueError(
+                f"title is longer than {BUTTON_MAX} characters: give a 'short' button label"
+            )
+        return self
+
     def date_ids(self) -> set[str]:
         return {d.id for d in self.dates}
+
+    @property
+    def button_label(self) -> str:
+        return self.short or self.title
+
+    @property
+    def about_programme(self) -> bool:
+        """Whether the answer describes the programme of its year (dated, or flagged)."""
+        return self.stand_note or bool(self.dates)
 
 
 class SmallTalk(Strict):
@@ -77,7 +119,7 @@ class SmallTalk(Strict):
 class MenuItem(Strict):
     """A button of the start menu that opens an entry."""
 
-    label: str = Field(min_length=1, max_length=40)
+    label: str = Field(min_length=1, max_length=BUTTON_MAX)
     entry: str = Field(pattern=ID_PATTERN)
 
 
@@ -102,6 +144,7 @@ class KnowledgeBase(BaseModel):
     smalltalk: dict[str, SmallTalk]
     synonyms: dict[str, list[str]]
     menu: list[MenuItem]
+    meta: Meta | None = None  # None: the directory has no meta.yaml, answers carry no Stand note
 
     def entry(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)

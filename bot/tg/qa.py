@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -45,9 +46,9 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-def _fallback_with_team_button(services: Services, reply: Reply, question_id: int) -> Reply:
+def _with_team_button(services: Services, reply: Reply, question_id: int) -> Reply:
     team_row = (Button(services.texts.plain("btn_send_to_team"), callbacks.to_team(question_id)),)
-    return Reply(kind=reply.kind, text=reply.text, buttons=(team_row, *reply.buttons))
+    return replace(reply, buttons=(team_row, *reply.buttons))
 
 
 async def answer_question(message: Message, services: Services, text: str) -> Reply:
@@ -62,13 +63,14 @@ async def answer_question(message: Message, services: Services, text: str) -> Re
     normalized = " ".join(text.casefold().split())
     entry_id = top if result.band == "answer" else None
     questions = services.storage.questions
-    if reply.kind == "fallback":
+    if reply.kind == "fallback" or reply.offer_team:
         # The "an das Team" button carries the logged question's id: write it now.
         question_id = await questions.record(
             user_id, text, normalized, result.band, entry_id, services.clock()
         )
-        reply = _fallback_with_team_button(services, reply, question_id)
-        log.info("question not answered band=%s question_id=%s", result.band, question_id)
+        reply = _with_team_button(services, reply, question_id)
+        log.info("question offered to the team band=%s kind=%s question_id=%s",
+                 result.band, reply.kind, question_id)
     else:
         questions.record_later(user_id, text, normalized, result.band, entry_id, services.clock())
         log.info("question answered band=%s entry=%s", result.band, top)
