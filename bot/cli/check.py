@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.operator_check import operator_problem
 from bot.texts import TextsError, load_texts
 
@@ -30,8 +30,16 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
         f"{len(kb.synonyms)} synonym groups, {len(texts.keys())} texts "
         f"(knowledge: {settings.knowledge.path})\n"
     )
+    out.write(f"{stand_summary(kb)}\n")
     out.write(f"telegram: {sending_summary(settings)}\n")
     return 0
+
+
+def stand_summary(kb: KnowledgeBase) -> str:
+    """When the knowledge was last confirmed; the operator sees at once how old it is."""
+    if kb.meta is None:
+        return "stand: no meta.yaml - answers carry no note on the programme year"
+    return f"stand: {kb.meta.stand}, programme year {kb.meta.programme_year}"
 
 
 def sending_summary(settings: Settings) -> str:

@@ -1,0 +1,153 @@
+"""The "Stand" of the knowledge (knowledge/meta.yaml) and the detection of questions about what
+is current: validated with file and field named, cue words read in context."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT
+from bot.currency import CurrencyDetector
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.meta import META_FILE, Meta, load_meta
+
+ENTRY = """
+entries:
+  - id: kurs
+    title: Kurs
+    answer: "Der Kurs {tense:beginn|begann|beginnt} am {date:beginn}."
+    questions: ["Wann beginnt der Kurs?"]
+    dates: [{id: beginn, date: 2022-03-16, label: Kursbeginn}]
+"""
+META = 'stand: "2022-06"\nprogramme_year: 2022\ncurrency: {current: [aktuell]}\n'
+
+
+def knowledge(tmp_path: Path, meta: str | None = META, entries: str = ENTRY) -> Path:
+    (tmp_path / "a.yaml").write_text(entries, encoding="utf-8")
+    if meta is not None:
+        (tmp_path / META_FILE).write_text(meta, encoding="utf-8")
+    return tmp_path
+
+
+def test_meta_is_loaded_with_the_knowledge(tmp_path: Path) -> None:
+    """meta.yaml gives the Stand and the programme year; it is not read as an entries file."""
+    kb = load_knowledge(knowledge(tmp_path))
+    assert kb.meta is not None
+    assert (kb.meta.stand, kb.meta.programme_year) == ("2022-06", 2022)
+    assert kb.meta.currency.current == ["aktuell"]
+    assert set(kb.entries) == {"kurs"}
+
+
+def test_knowledge_without_meta_still_loads(tmp_path: Path) -> None:
+    """A knowledge directory without meta.yaml loads; it simply has no Stand."""
+    assert load_knowledge(knowledge(tmp_path, meta=None)).meta is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ('stand: "Juni 2022"\nprogramme_year: 2022\n', r"meta\.yaml: field 'stand'.*YYYY"),
+        ('stand: "2022-13"\nprogramme_year: 2022\n', r"meta\.yaml: field 'stand'.*calendar"),
+        ("stand: 2019-01-01\nprogramme_year: 2022\n", r"meta\.yaml: field 'programme_year'"),
+        ('stand: "2022"\n', r"meta\.yaml: field 'programme_year'.*required"),
+        ('stand: "2022"\nprogramme_year: 2022\nprogram_year: 2023\n',
+         r"meta\.yaml: field 'program_year'"),
+        ('stand: "2022"\nprogramme_year: 2022\ncurrency: {current: aktuell}\n',
+         r"meta\.yaml: field 'currency\.current'"),
+        ("stand: [\n", r"meta\.yaml: not valid YAML"),
+    ],
+    ids=["words", "month-13", "year-mismatch", "missing-year", "typo", "cues-not-a-list", "yaml"],
+)
+def test_broken_meta_names_file_and_field(tmp_path: Path, meta: str, message: str) -> None:
+    """A broken meta.yaml is rejected with the file and the field named."""
+    with pytest.raises(KnowledgeError, match=message):
+        load_knowledge(knowledge(tmp_path, meta=meta))
+
+
+def test_stand_reads_as_german_words() -> None:
+    """The Stand reads "2022", "Juni 2022" or "3. Juni 2022", as precise as the team gave it."""
+    months = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+    for stand, words in [("2022", "2022"), ("2022-06", "Juni 2022"), ("2022-06-03", "3. Juni 2022")]:
+        meta = Meta(stand=stand, programme_year=2022)
+        assert meta.stand_text(months.split()) == words
+
+
+def test_long_title_needs_a_short_button_label(tmp_path: Path) -> None:
+    """A title longer than 30 characters without 'short' is rejected, naming the entry."""
+    entries = ENTRY.replace("title: Kurs", "title: Zertifikatskurs Organisationsberatung für Vereine")
+    with pytest.raises(KnowledgeError, match=r"id 'kurs'.*short"):
+        load_knowledge(knowledge(tmp_path, entries=entries))
+    fixed = entries.replace("    answer:", '    short: "Zertifikatskurs"\n    answer:', 1)
+    kb = load_knowledge(knowledge(tmp_path, entries=fixed))
+    assert kb.entries["kurs"].button_label == "Zertifikatskurs"
+
+
+def test_check_names_a_broken_meta_file_and_shows_the_stand(tmp_path: Path) -> None:
+    """`python -m bot check` prints the Stand, and fails naming meta.yaml and the field when the
+    Stand is broken."""
+    directory = tmp_path / "k"
+    shutil.copytree(BUNDLED_KNOWLEDGE, directory)
+    config = tmp_path / "c.yaml"
+    config.write_text(f"knowledge: {{path: '{directory}'}}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "bot", "--config", str(config), "check"]
+    good = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert good.returncode == 0, good.stderr
+    assert "stand: 2022, programme year 2022" in good.stdout
+    meta = directory / META_FILE
+    meta.write_text(meta.read_text(encoding="utf-8").replace('stand: "2022"', "stand: 22.6."),
+                    encoding="utf-8")
+    broken = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 1
+    assert "meta.yaml: field 'stand'" in broken.stderr
+
+
+@pytest.fixture(scope="module")
+def detector() -> CurrencyDetector:
+    meta = load_meta(BUNDLED_KNOWLEDGE / META_FILE)
+    return CurrencyDetector(meta.currency, meta.programme_year)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Gibt es das Angebot 2026 überhaupt noch?", "current"),
+        ("Kann ich mich noch für den Zertifikatskurs anmelden?", "current"),
+        ("lernwerkstatt 15.6. und 27.6. – läuft das noch?", "current"),
+        ("Ist die Beratung aktuell kostenfrei?", "current"),
+        ("Wie ist das inzwischen geregelt?", "current"),
+        ("Kann man da noch mitmachen?", "current"),
+        ("Gibt es schon Termine für 2027?", "later_date"),
+        ("wann startet der nächste zertifikatskurs", "later_date"),
+        ("Gibt es einen neuen Termin für die Lernwerkstatt?", "later_date"),
+        ("Welche Termine sind im Januar 2027 noch frei?", "later_date"),
+        # "noch" that does not ask "still?", and years of the programme itself.
+        ("Trifft man sich danach noch mal?", None),
+        ("Gibt es neben dem Kurs noch andere Workshops?", None),
+        ("Sind wir an der Grenze auch noch im Einzugsgebiet?", None),
+        ("Welcher Kurs wurde 2022 angeboten?", None),
+        ("Wann begann der Zertifikatskurs?", None),
+        ("Was kostet die Beratung?", None),
+    ],
+)
+def test_questions_about_what_is_current(
+    detector: CurrencyDetector, question: str, expected: str | None
+) -> None:
+    """Cue words, 'noch' in its asking position and later years mark a question about the
+    present; with a word asking for a date and a later year or round, it asks for a later date."""
+    assert detector.classify(question) == expected
+
+
+def test_cue_words_are_folded_like_user_text(detector: CurrencyDetector) -> None:
+    """Cue words match whatever the spelling: umlauts, ae/oe/ue and case."""
+    assert detector.classify("Wann ist der NAECHSTE Termin?") == "later_date"
+    assert detector.classify("wann ist der nächste termin") == "later_date"
+
+
+def test_bundled_meta_matches_the_offer() -> None:
+    """The bundled knowledge describes the 2022 programme of the offer's text."""
+    meta = load_meta(PROJECT_ROOT / "knowledge" / META_FILE)
+    assert meta.programme_year == 2022
