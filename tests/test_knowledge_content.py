@@ -133,12 +133,18 @@ def test_every_lernwerkstatt_answer_starts_with_the_cancellation(kb: KnowledgeBa
         assert "abgesagt" in first_line[:120], entry.id
 
 
+BUTTON_TEXTS = ("btn_", "req_btn_", "req_kind_", "req_topic_", "req_format_", "req_support_",
+                "card_btn_")
+
+
 def test_button_labels_fit_on_a_phone(kb: KnowledgeBase) -> None:
-    """Entry buttons (title or short label), menu buttons and the Q&A texts' button labels
-    stay within 30 characters."""
+    """Entry buttons (title or short label), menu buttons and the button texts of the Q&A,
+    the request dialogue and the team cards stay within 30 characters."""
     labels = [e.button_label for e in kb.entries.values()] + [m.label for m in kb.menu]
     texts = load_texts()
-    labels += [texts.plain(k) for k in texts.keys() if k.startswith("btn_")]
+    labels += [
+        texts.raw(k) for k in texts.keys() if k.startswith(BUTTON_TEXTS) and "prompt" not in k
+    ]
     assert [label for label in labels if len(label) > 30] == []
 
 
