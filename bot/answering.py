@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot import callbacks
-from bot.knowledge import Entry, KnowledgeBase
 from bot.currency import Currency
+from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.replies import Button, Reply, ReplyKind, Suggestion

@@ -142,9 +142,8 @@ def test_button_labels_fit_on_a_phone(kb: KnowledgeBase) -> None:
     the request dialogue and the team cards stay within 30 characters."""
     labels = [e.button_label for e in kb.entries.values()] + [m.label for m in kb.menu]
     texts = load_texts()
-    labels += [
-        texts.raw(k) for k in texts.keys() if k.startswith(BUTTON_TEXTS) and "prompt" not in k
-    ]
+    keys = texts.keys()  # Texts is no mapping: keys() is the list of text keys
+    labels += [texts.raw(k) for k in keys if k.startswith(BUTTON_TEXTS) and "prompt" not in k]
     assert [label for label in labels if len(label) > 30] == []
 
 

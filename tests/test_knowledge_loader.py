@@ -9,8 +9,9 @@ import pytest
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.dates import render_answer
 from bot.knowledge.models import DatedFact, Entry
+from bot.texts import load_texts
 
-MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+MONTHS = load_texts().raw("date_months").split()
 
 GOOD = """
 entries:
@@ -96,9 +97,10 @@ def test_dated_fact_rendered_past_or_upcoming() -> None:
         questions=["q"],
         dates=[DatedFact(id="s", date=dt.date(2022, 3, 16), label="Start")],
     )
-    assert render_answer(entry, dt.date(2026, 11, 25), MONTHS) == "Der Kurs begann am 16. März 2022."
-    assert render_answer(entry, dt.date(2022, 1, 1), MONTHS) == "Der Kurs beginnt am 16. März 2022."
-    assert render_answer(entry, dt.date(2022, 3, 16), MONTHS) == "Der Kurs beginnt am 16. März 2022."
+    after, before = "Der Kurs begann am 16. März 2022.", "Der Kurs beginnt am 16. März 2022."
+    assert render_answer(entry, dt.date(2026, 11, 25), MONTHS) == after
+    assert render_answer(entry, dt.date(2022, 1, 1), MONTHS) == before
+    assert render_answer(entry, dt.date(2022, 3, 16), MONTHS) == before
 
 
 @pytest.mark.parametrize(

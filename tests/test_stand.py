@@ -14,6 +14,7 @@ from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT
 from bot.currency import CurrencyDetector
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.meta import META_FILE, Meta, load_meta
+from bot.texts import load_texts
 
 ENTRY = """
 entries:
@@ -70,15 +71,16 @@ def test_broken_meta_names_file_and_field(tmp_path: Path, meta: str, message: st
 
 def test_stand_reads_as_german_words() -> None:
     """The Stand reads "2022", "Juni 2022" or "3. Juni 2022", as precise as the team gave it."""
-    months = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
-    for stand, words in [("2022", "2022"), ("2022-06", "Juni 2022"), ("2022-06-03", "3. Juni 2022")]:
-        meta = Meta(stand=stand, programme_year=2022)
-        assert meta.stand_text(months.split()) == words
+    months = load_texts().raw("date_months").split()
+    cases = [("2022", "2022"), ("2022-06", "Juni 2022"), ("2022-06-03", "3. Juni 2022")]
+    for stand, words in cases:
+        assert Meta(stand=stand, programme_year=2022).stand_text(months) == words
 
 
 def test_long_title_needs_a_short_button_label(tmp_path: Path) -> None:
     """A title longer than 30 characters without 'short' is rejected, naming the entry."""
-    entries = ENTRY.replace("title: Kurs", "title: Zertifikatskurs Organisationsberatung für Vereine")
+    long_title = "title: Zertifikatskurs Organisationsberatung für Vereine"
+    entries = ENTRY.replace("title: Kurs", long_title)
     with pytest.raises(KnowledgeError, match=r"id 'kurs'.*short"):
         load_knowledge(knowledge(tmp_path, entries=entries))
     fixed = entries.replace("    answer:", '    short: "Zertifikatskurs"\n    answer:', 1)

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from tests.e2e_support import buttons
-from tests.test_qa_handlers import ERIKA, last, labels, press_label
+from tests.test_qa_handlers import ERIKA, labels, last, press_label
 from tests.test_team_harness import running_bot
 
 TEAM_BUTTON = "Frage an das Team senden"
