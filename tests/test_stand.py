@@ -3,6 +3,7 @@ is current: validated with file and field named, cue words read in context."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT
+from bot.answering import Answerer
+from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.currency import CurrencyDetector
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.meta import META_FILE, Meta, load_meta
+from bot.matching import Matcher
 from bot.texts import load_texts
 
 ENTRY = """
@@ -153,3 +156,47 @@ def test_bundled_meta_matches_the_offer() -> None:
     """The bundled knowledge describes the 2022 programme of the offer's text."""
     meta = load_meta(PROJECT_ROOT / "knowledge" / META_FILE)
     assert meta.programme_year == 2022
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    return Answerer(kb, Matcher(kb, MatchingSettings()), load_texts(),
+                    today=lambda: dt.date(2026, 12, 4))
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Kann ich mich noch für die Lernwerkstatt anmelden?", "wurde abgesagt"),
+        ("Gibt es das Angebot 2026 überhaupt noch?", "drei Module"),
+    ],
+)
+def test_still_current_question_is_an_answer_with_the_stand(
+    answerer: Answerer, question: str, fact: str
+) -> None:
+    """A question about the present that the offer does answer stays an answer: the offer's
+    facts, the note that they describe the 2022 programme, and the offer to ask the team."""
+    reply, _ = answerer.answer(question)
+    assert reply.kind == "answer"
+    assert fact in reply.text
+    assert "Programm 2022" in reply.text and "weiß das Team" in reply.text
+    assert reply.offer_team
+
+
+def test_later_date_without_a_topic_is_an_honest_fallback(answerer: Answerer) -> None:
+    """"Gibt es schon Termine für 2027?" is a fallback that says the bot has no information and
+    names the programme year it knows."""
+    reply, _ = answerer.answer("Gibt es schon Termine für 2027?")
+    assert reply.kind == "fallback"
+    assert "keine Angabe" in reply.text and "Programm 2022" in reply.text
+
+
+def test_without_meta_answers_carry_no_stand(tmp_path: Path) -> None:
+    """Knowledge without meta.yaml: no note, no currency handling, the plain answer."""
+    kb = load_knowledge(knowledge(tmp_path, meta=None))
+    plain_answerer = Answerer(kb, Matcher(kb, MatchingSettings()), load_texts(),
+                              today=lambda: dt.date(2026, 12, 4))
+    reply = plain_answerer.entry_reply(kb.entries["kurs"])
+    assert reply.text == "Der Kurs begann am 16. März 2022."
+    assert plain_answerer.stand.classify("Gibt es schon Termine für 2027?") is None
