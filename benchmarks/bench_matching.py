@@ -41,6 +41,7 @@ def synthetic_base(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase
         entries[entry_id] = Entry(
             id=entry_id,
             title=f"{picked[0].title[:40]} {n}",
+            short=f"{picked[0].button_label[:24]} {n}",
             answer=picked[0].answer,
             questions=mixed,
             keywords=rng.sample(words, 4) + list(picked[0].keywords[:3]),

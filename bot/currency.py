@@ -21,15 +21,26 @@ _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 
 
+Phrases = dict[str, tuple[tuple[str, ...], ...]]
+
+
 def _folded_words(values: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(_WORD.findall(fold(v))) for v in values]
+    return [words for v in values if (words := tuple(_WORD.findall(fold(v))))]
 
 
-def _has_phrase(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
-    for phrase in phrases:
-        n = len(phrase)
-        if n and any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
-            return True
+def _phrases(values: list[str]) -> Phrases:
+    """Cue phrases indexed by their first word, so a question is scanned once."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for words in _folded_words(values):
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
+
+
+def _has_phrase(words: list[str], phrases: Phrases) -> bool:
+    for i, word in enumerate(words):
+        for phrase in phrases.get(word, ()):
+            if len(phrase) == 1 or tuple(words[i : i + len(phrase)]) == phrase:
+                return True
     return False
 
 
@@ -38,11 +49,11 @@ class CurrencyDetector:
 
     def __init__(self, cues: CurrencyCues, programme_year: int) -> None:
         self.programme_year = programme_year
-        self._current = _folded_words(cues.current)
+        self._current = _phrases(cues.current)
         self._still = {w for words in _folded_words(cues.still) for w in words}
         self._still_before = {w for words in _folded_words(cues.still_before) for w in words}
-        self._future = _folded_words(cues.future)
-        self._schedule = _folded_words(cues.schedule)
+        self._future = _phrases(cues.future)
+        self._schedule = _phrases(cues.schedule)
 
     def _still_asked(self, sentence: list[str]) -> bool:
         """'noch' ends the sentence or comes right before a word of participation."""
