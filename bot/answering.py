@@ -138,7 +138,5 @@ class Answerer:
                 result,
             )
         # Fallback: the team button is added by the handler, which knows the logged question id.
-        return (
-            Reply(kind="fallback", text=self.texts.render("fallback"), buttons=self.menu_buttons()),
-            result,
-        )
+        text = self.texts.render("fallback") + self.stand.fallback_note(currency)
+        return Reply(kind="fallback", text=text, buttons=self.menu_buttons()), result

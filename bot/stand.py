@@ -55,6 +55,12 @@ class Stand:
             return self.texts.render("stand_note", **self._values())
         return ""
 
+    def fallback_note(self, currency: Currency | None) -> str:
+        """Under the fallback to a question about the present: which year the bot knows."""
+        if self.meta is None or currency is None:
+            return ""
+        return "\n" + self.texts.render("stand_fallback", **self._values())
+
     def later_date_text(self, offer_said: str | None) -> str:
         """The honest reply to a question about a later date; ``offer_said`` is the matched
         entry's rendered answer (HTML), if any."""

@@ -184,6 +184,16 @@ def test_still_current_question_is_an_answer_with_the_stand(
     assert reply.offer_team
 
 
+def test_unclear_question_about_the_present_names_the_programme_year(answerer: Answerer) -> None:
+    """A question about the present that the bot cannot place ("Gibt es das 2026 noch?") is a
+    fallback that also says which programme year the bot knows and that the team knows more."""
+    reply, _ = answerer.answer("Gibt es das 2026 noch?")
+    assert reply.kind == "fallback"
+    assert "Programm 2022" in reply.text and "weiß das Team" in reply.text
+    plain, _ = answerer.answer("Wie wird das Wetter morgen?")
+    assert plain.kind == "fallback" and "Programm 2022" not in plain.text
+
+
 def test_later_date_without_a_topic_is_an_honest_fallback(answerer: Answerer) -> None:
     """"Gibt es schon Termine für 2027?" is a fallback that says the bot has no information and
     names the programme year it knows."""
