@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -33,7 +34,9 @@ class WebhookSettings(Section):
     url: str = Field(description="Public HTTPS URL Telegram posts updates to.")
     listen: str = "127.0.0.1"
     port: int = 8443
-    secret_token: str | None = None
+    # Telegram sends it in the X-Telegram-Bot-Api-Secret-Token header of every update; requests
+    # without it are refused. None: a random one is generated at every start.
+    secret_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class RateLimitSettings(Section):
@@ -48,6 +51,10 @@ class RateLimitSettings(Section):
     group_per_minute: float = Field(
         default=20, ge=0, description="Messages per minute into one group (0: no group cap)."
     )
+
+
+# What @BotFather hands out: the bot's numeric id, a colon, a URL-safe secret.
+_TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 
 
 class TelegramSettings(Section):
@@ -70,6 +77,20 @@ class TelegramSettings(Section):
         le=256,
         description="Keep-alive connections to the Bot API for sending (getUpdates has its own).",
     )
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        """A pasted token often carries a space or line break; never echo it in the error."""
+        if value is None:
+            return None
+        token = value.strip()
+        if not _TOKEN_SHAPE.fullmatch(token):
+            raise ValueError(
+                "does not look like a bot token from @BotFather "
+                "(digits, a colon, then letters, digits, '-' or '_')"
+            )
+        return token
 
 
 class TeamSettings(Section):
@@ -127,9 +148,20 @@ class RetentionSettings(Section):
     delivered_outbox_days: int = Field(default=30, ge=1)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class LoggingSettings(Section):
     level: str = "INFO"
     format: str = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+    @field_validator("level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r}; use one of {', '.join(LOG_LEVELS)}")
+        return level
 
 
 class Settings(Section):

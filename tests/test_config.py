@@ -24,11 +24,11 @@ def test_defaults_need_no_file() -> None:
 def test_environment_overrides_file(tmp_path: Path) -> None:
     """BOT_TOKEN, TELEGRAM_BASE_URL, TEAM_CHAT_ID, DATABASE_PATH beat the file."""
     path = tmp_path / "c.yaml"
-    path.write_text("telegram: {token: from-file}\nteam: {chat_id: -1}\n", encoding="utf-8")
-    env = {"BOT_TOKEN": "env-token", "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+    path.write_text('telegram: {token: "111:from-file"}\nteam: {chat_id: -1}\n', encoding="utf-8")
+    env = {"BOT_TOKEN": "222:env-token", "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
            "TEAM_CHAT_ID": "-100200", "DATABASE_PATH": "x/y.sqlite"}
     settings = load_settings(path, env=env)
-    assert settings.telegram.token == "env-token"
+    assert settings.telegram.token == "222:env-token"
     assert settings.telegram.base_url == "http://127.0.0.1:9/bot"
     assert settings.team.chat_id == -100200
     assert settings.database.path == Path("x/y.sqlite")

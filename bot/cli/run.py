@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 from telegram import Update
+from telegram.error import InvalidToken
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.knowledge import KnowledgeError
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.operator_check import operator_problem
-from bot.texts import TextsError
+from bot.texts import TextsError, load_texts
+from bot.tg import logs
 from bot.tg.app import build_application
 from bot.tg.team_handlers import TeamChatError
+from bot.tg.webhook import webhook_secret
 
 log = logging.getLogger("bot")
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.logging.level.upper(), format=settings.logging.format)
+def configure_logging(settings: Settings, secrets: tuple[str | None, ...] = ()) -> None:
+    logging.basicConfig(level=settings.logging.level, format=settings.logging.format)
     # httpx logs every request URL, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logs.install((settings.telegram.token, *secrets))
+
+
+def validate(settings: Settings) -> KnowledgeBase:
+    """Everything that can be checked offline, before the database or the network is opened:
+    a failure here leaves nothing behind that could keep the process alive."""
+    load_texts()
+    return load_knowledge(settings.knowledge.path)
 
 
 def run_bot(config_path: Path | None) -> int:
@@ -31,7 +44,6 @@ def run_bot(config_path: Path | None) -> int:
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)
         return 2
-    configure_logging(settings)
     if not settings.telegram.token:
         print(
             "No bot token: set telegram.token in the config file or BOT_TOKEN.\n"
@@ -42,24 +54,54 @@ def run_bot(config_path: Path | None) -> int:
     if (problem := operator_problem(settings)) is not None:  # before any network traffic
         print(f"cannot start: {problem}", file=sys.stderr)
         return 2
+    webhook = settings.telegram.webhook
+    secret = webhook_secret(webhook) if webhook is not None else None
+    configure_logging(settings, (secret,))
+    if webhook is not None and not webhook.secret_token:
+        log.info("webhook: no secret_token configured, generated a random one for this run")
     try:
-        app = build_application(settings, reload_on_sighup=True)
+        knowledge = validate(settings)
     except (KnowledgeError, TextsError) as exc:
-        print(f"cannot start:\n{exc}", file=sys.stderr)
+        print(f"cannot start: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # unreadable file or directory: name it, no traceback
+        print(f"cannot start: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    app = build_application(settings, reload_on_sighup=True, knowledge=knowledge)
+    code = 0
     try:
-        webhook = settings.telegram.webhook
         if webhook is not None:
             app.run_webhook(
                 listen=webhook.listen,
                 port=webhook.port,
                 webhook_url=webhook.url,
-                secret_token=webhook.secret_token,
+                secret_token=secret,
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except TeamChatError as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
-        return 3
-    return 0
+        code = 3
+    except InvalidToken:
+        print(
+            "cannot start: Telegram rejected the bot token (telegram.token / BOT_TOKEN); "
+            "check it with @BotFather",
+            file=sys.stderr,
+        )
+        code = 2
+    return exit_despite_lingering_threads(code)
+
+
+def exit_despite_lingering_threads(code: int) -> int:
+    """Exit even when a thread could not be stopped (a database connection whose close hung):
+    a process that never ends is never restarted by systemd."""
+    main = threading.main_thread()
+    lingering = [t for t in threading.enumerate() if t is not main and not t.daemon]
+    if not lingering:
+        return code
+    log.error("%d thread(s) still running after shutdown; exiting anyway", len(lingering))
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

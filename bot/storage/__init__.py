@@ -74,5 +74,9 @@ class Storage:
         )
 
     async def close(self) -> None:
-        await self.questions.flush()  # the rows logged in the last second
-        await self.db.close()
+        """Write the pending question log rows, then close; the close happens even if the write
+        fails (a full disk must not keep the connection, and with it the process, alive)."""
+        try:
+            await self.questions.flush()  # the rows logged in the last second
+        finally:
+            await self.db.close()

@@ -111,9 +111,14 @@ class Database:
             if self._closed:
                 return
             self._closed = True
-            # Lets SQLite refresh its planner statistics where they went stale (cheap).
-            await run(self.conn, "PRAGMA optimize")
-            await self.conn.close()
+            try:
+                # Lets SQLite refresh its planner statistics where they went stale (cheap).
+                await run(self.conn, "PRAGMA optimize")
+            except sqlite3.Error as exc:  # read-only, full or damaged: closing matters more
+                log.warning("PRAGMA optimize failed at close (%s)", type(exc).__name__)
+            finally:
+                # Ends aiosqlite's thread even when SQLite's close fails.
+                await self.conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

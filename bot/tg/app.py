@@ -23,13 +23,13 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.answering import Answerer
 from bot.config import RateLimitSettings, Settings
 from bot.delivery.migration import TEAM_FILTER_KEY
 from bot.dialogue import DialogueEngine
-from bot.knowledge import load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
@@ -43,10 +43,12 @@ from bot.tg import (
     privacy_handlers,
     qa,
     router,
+    shutdown,
     team_handlers,
 )
 from bot.tg.concurrency import PerChatUpdateProcessor
 from bot.tg.http import AiohttpRequest
+from bot.tg.polling import SafeBot
 from bot.tg.services import SERVICES_KEY, Services, utc_now
 
 log = logging.getLogger(__name__)
@@ -73,9 +75,13 @@ TEAM_COMMANDS = [
 
 
 def build_services(
-    settings: Settings, storage: Storage, texts: Texts, clock: Callable[[], Any] = utc_now
+    settings: Settings,
+    storage: Storage,
+    texts: Texts,
+    clock: Callable[[], Any] = utc_now,
+    kb: KnowledgeBase | None = None,
 ) -> Services:
-    kb = load_knowledge(settings.knowledge.path)
+    kb = kb or load_knowledge(settings.knowledge.path)
     answerer = Answerer(kb, Matcher(kb, settings.matching), texts, today=lambda: clock().date())
     dialogue = DialogueEngine(texts, notice_version=texts.raw("privacy_version"))
     return Services(
@@ -189,6 +195,29 @@ def rate_limiter(limits: RateLimitSettings) -> AIORateLimiter | None:
     )
 
 
+def build_bot(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> SafeBot:
+    """The bot object: SafeBot (per-update parsing, see polling.py) on the configured transport."""
+    telegram = settings.telegram
+    if request is None and telegram.http_client == "aiohttp":
+        request = AiohttpRequest(connection_pool_size=telegram.connection_pool_size)
+        updates_request = AiohttpRequest(connection_pool_size=1)
+    elif request is None:
+        request = HTTPXRequest(connection_pool_size=telegram.connection_pool_size)
+        updates_request = HTTPXRequest(connection_pool_size=1)
+    return SafeBot(
+        token=telegram.token or OFFLINE_TOKEN,
+        base_url=telegram.base_url,
+        request=request,
+        get_updates_request=updates_request or request,
+        rate_limiter=rate_limiter(telegram.rate_limit) if rate_limit else None,
+    )
+
+
 def build_application(
     settings: Settings,
     *,
@@ -198,28 +227,30 @@ def build_application(
     rate_limit: bool = True,
     check_team_chat: bool = True,
     reload_on_sighup: bool = False,
+    knowledge: KnowledgeBase | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the bot. ``request`` replaces the network (offline chat, tests); ``rate_limit=False``
-    leaves out the AIORateLimiter whatever the settings say (the offline chat and tests)."""
+    leaves out the AIORateLimiter whatever the settings say (the offline chat and tests);
+    ``knowledge``: already loaded and validated (``run`` does that before opening anything)."""
     texts = load_texts()
-    builder = ApplicationBuilder().token(settings.telegram.token or OFFLINE_TOKEN)
-    builder.base_url(settings.telegram.base_url)
-    if request is not None:
-        builder.request(request).get_updates_request(updates_request or request)
-    elif settings.telegram.http_client == "aiohttp":
-        pool_size = settings.telegram.connection_pool_size
-        builder.request(AiohttpRequest(connection_pool_size=pool_size))
-        builder.get_updates_request(AiohttpRequest(connection_pool_size=1))
-    else:
-        builder.connection_pool_size(settings.telegram.connection_pool_size)
-    limiter = rate_limiter(settings.telegram.rate_limit) if rate_limit else None
-    if limiter is not None:
-        builder.rate_limiter(limiter)
+    builder = ApplicationBuilder().bot(build_bot(settings, request, updates_request, rate_limit))
     builder.concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         storage = await Storage.open(settings.database.path)
-        services = build_services(settings, storage, texts, clock)
+        try:
+            await start_services(app, storage)
+        except BaseException:
+            # Until the services are registered, post_shutdown cannot close the database, and
+            # aiosqlite's thread would keep the process alive.
+            if SERVICES_KEY not in app.bot_data:
+                await shutdown.close_storage(storage)
+            raise
+
+    async def start_services(
+        app: Application[Any, Any, Any, Any, Any, Any], storage: Storage
+    ) -> None:
+        services = build_services(settings, storage, texts, clock, kb=knowledge)
         # The knowledge base and the matcher's index live as long as the process: keep the
         # garbage collector from walking them again on every collection.
         gc.freeze()
@@ -236,8 +267,7 @@ def build_application(
     async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         services = app.bot_data.pop(SERVICES_KEY, None)
         if isinstance(services, Services):
-            await jobs.shutdown(services)  # the worker must stop before the database closes
-            await services.storage.close()
+            await shutdown.close_services(services)
 
     builder.post_init(post_init).post_shutdown(post_shutdown)
     app = builder.build()

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.tg.polling import SafeBot
 from bot.tg.services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,12 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs any unhandled error and, in a private chat, sends a short apology."""
     error = context.error
+    bot = context.bot
+    if update is None and context.job is None and isinstance(error, TelegramError) and isinstance(
+        bot, SafeBot
+    ):  # a failed getUpdates of the polling loop
+        bot.polling_errors(error)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         log.info("user blocked the bot (update %s)", update_id)
