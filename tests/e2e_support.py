@@ -41,9 +41,11 @@ class BotProcess:
     """The bot in its own process, polling the fake server via TELEGRAM_BASE_URL."""
 
     def __init__(self, server: FakeTelegramServer, tmp_path: Path,
-                 config: Path | None = None) -> None:
+                 config: Path | None = None, ready: str = "deleteWebhook") -> None:
         self.server = server
         self.config = config
+        # The call that shows the bot is up: polling deletes the webhook, webhook mode sets it.
+        self.ready = ready
         self.db = tmp_path / "bot.sqlite"
         self.log = tmp_path / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -59,12 +61,12 @@ class BotProcess:
         env["BOT_CONFIG"] = str(with_operator(self.config, self.db.parent))
         # run_polling calls deleteWebhook right before its first long poll (a getUpdates is
         # recorded only when it returns, which may take the whole poll timeout).
-        polls = len(self.server.api.calls_of("deleteWebhook"))
+        polls = len(self.server.api.calls_of(self.ready))
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
                                          stdout=log, stderr=subprocess.STDOUT)
         proc = self.proc
-        started = poll_until(lambda: len(self.server.api.calls_of("deleteWebhook")) > polls
+        started = poll_until(lambda: len(self.server.api.calls_of(self.ready)) > polls
                              or proc.poll() is not None)
         ok = started and proc.poll() is None
         assert ok, f"bot did not start polling:\n{self.log.read_text(errors='replace')[-3000:]}"

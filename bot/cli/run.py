@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 from telegram import Update
@@ -93,14 +94,19 @@ def run_bot(config_path: Path | None) -> int:
     return exit_despite_lingering_threads(code)
 
 
-def exit_despite_lingering_threads(code: int) -> int:
+def exit_despite_lingering_threads(code: int, grace: float = 3.0) -> int:
     """Exit even when a thread could not be stopped (a database connection whose close hung):
     a process that never ends is never restarted by systemd."""
+    deadline = time.monotonic() + grace
     main = threading.main_thread()
     lingering = [t for t in threading.enumerate() if t is not main and not t.daemon]
+    for thread in lingering:  # a thread that is just finishing gets its moment
+        thread.join(max(0.0, deadline - time.monotonic()))
+    lingering = [t for t in lingering if t.is_alive()]
     if not lingering:
         return code
-    log.error("%d thread(s) still running after shutdown; exiting anyway", len(lingering))
+    names = ", ".join(t.name for t in lingering)
+    log.error("threads still running after shutdown (%s); exiting anyway", names)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

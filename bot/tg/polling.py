@@ -13,34 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
+from bot.tg.updates import parse_update
+
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
-
-
-def parse_update(data: object, bot: Any) -> Update | None:
-    """One update from Telegram's JSON; an unparsable one becomes a bare ``Update(id)``.
-
-    None when not even the id can be read (then nothing can confirm it either).
-    """
-    update_id = data.get("update_id") if isinstance(data, dict) else None
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
-        log.warning("skipped an update without a valid update_id")
-        return None
-    try:
-        update = Update.de_json(cast(JSONDict, data), bot)
-    except Exception as exc:  # PTB raises whatever the constructors raise (TypeError, KeyError…)
-        # The exception text can quote the update's content: log its type only.
-        log.warning("skipped malformed update %d (%s)", update_id, type(exc).__name__)
-        return Update(update_id=update_id)
-    return update
 
 
 class SafeBot(ExtBot[Any]):
