@@ -3,8 +3,12 @@ malformed updates, start-up validation, shutdown that always ends, quiet and sec
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,9 +16,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from bot.offline import user
+from bot.cli.check import run_check
+from bot.offline import UpdateFactory, user
 from tests.e2e_support import ROOT, WAIT, BotProcess, poll_until, prepare_team_chat, say, wait_text
 from tests.fake_server import FakeTelegramServer
 
@@ -204,3 +210,112 @@ def test_token_never_reaches_the_log(server: FakeTelegramServer, tmp_path: Path)
     log = bot.log_text()
     assert "DEBUG" in log
     assert "123456:E2E" not in log and "E2E" not in log
+
+
+# ---------------------------------------------------------------- webhook mode
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _post(port: int, body: bytes, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    async with aiohttp.ClientSession() as session, session.post(
+        f"http://127.0.0.1:{port}/", data=body, headers=headers
+    ) as response:
+        return response.status
+
+
+def post(port: int, update: object, secret: str | None) -> int:
+    """POST an update to the bot's webhook port as Telegram would; the HTTP status."""
+    return asyncio.run(_post(port, json.dumps(update).encode(), secret))
+
+
+@pytest.fixture
+def webhook_bot(server: FakeTelegramServer, tmp_path: Path) -> Iterator[tuple[BotProcess, int]]:
+    """The real bot in webhook mode without a configured secret, listening on a free port."""
+    port = _free_port()
+    config = tmp_path / "webhook.yaml"
+    config.write_text(
+        "telegram:\n  webhook: {url: 'https://bot.example.org/hook', listen: 127.0.0.1, "
+        f"port: {port}}}\n", encoding="utf-8")
+    bot = BotProcess(server, tmp_path, config=config, ready="setWebhook")
+    bot.start()
+
+    def listening() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    assert poll_until(listening), bot.log_text()[-2000:]
+    try:
+        yield bot, port
+    finally:
+        if bot.proc is not None:
+            assert stop_within(bot) == 0
+
+
+def test_webhook_without_configured_secret_refuses_unauthenticated_posts(
+    server: FakeTelegramServer, webhook_bot: tuple[BotProcess, int]
+) -> None:
+    """Without secret_token in the configuration the bot generates one (and says so, without
+    the value); a POST without it or with a wrong one is refused and never handled, one with
+    it is answered."""
+    bot, port = webhook_bot
+    secret = server.api.calls_of("setWebhook")[-1].params.get("secret_token")
+    assert isinstance(secret, str) and len(secret) >= 32
+    factory = UpdateFactory(server.api)
+    mallory, erika = user(5151, "Mallory"), user(4242, "Erika", "Muster")
+    assert post(port, factory.message(mallory, "/start"), None) == 403
+    assert post(port, factory.message(mallory, "/start"), "wrong-secret") == 403
+    assert post(port, factory.message(erika, "/start"), secret) == 200
+    wait_text(server, USER_CHAT, "Engagement-Assistent")
+    assert server.api.sent_to(5151) == []
+    log = bot.log_text()
+    assert "generated a random one" in log and secret not in log
+
+
+def test_webhook_survives_malformed_posts(
+    server: FakeTelegramServer, webhook_bot: tuple[BotProcess, int]
+) -> None:
+    """Authenticated but malformed updates (unparsable, or a callback without from) do not
+    stop the webhook; the log has their ids but not their contents; the next one is answered."""
+    bot, port = webhook_bot
+    secret = server.api.calls_of("setWebhook")[-1].params.get("secret_token")
+    assert isinstance(secret, str)
+    no_date = {"update_id": 9001, "message": {"message_id": 3, "text": SECRET_TEXT,
+                                              "chat": {"id": 4243, "type": "private"}}}
+    no_from = {"update_id": 9002, "callback_query": {"id": "cb-2", "chat_instance": "1",
+                                                     "data": SECRET_TEXT}}
+    assert post(port, no_date, secret) == 400
+    assert post(port, no_from, secret) == 200
+    assert post(port, UpdateFactory(server.api).message(user(4242, "Erika"), "/start"),
+                secret) == 200
+    wait_text(server, USER_CHAT, "Engagement-Assistent")
+    assert poll_until(lambda: "update 9002" in bot.log_text())
+    log = bot.log_text()
+    assert "update 9001" in log
+    assert SECRET_TEXT not in log and "Traceback" not in log and "CRITICAL" not in log
+
+
+def test_check_reports_the_webhook_secret_state(tmp_path: Path) -> None:
+    """`python -m bot check` says whether webhook posts are authenticated by a configured or a
+    generated secret token, and refuses a secret Telegram would not accept."""
+    webhook = "telegram:\n  webhook: {url: 'https://bot.example.org/hook'%s}\n"
+    outputs = []
+    for extra in ("", ", secret_token: abc_DEF-123"):
+        path = tmp_path / "c.yaml"
+        path.write_text(webhook % extra, encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        assert run_check(path, out, err) == 0, err.getvalue()
+        outputs.append(out.getvalue())
+    assert "no secret_token configured: a random one is generated at each start" in outputs[0]
+    assert "secret token configured" in outputs[1]
+    path.write_text(webhook % ", secret_token: 'has spaces'", encoding="utf-8")
+    err = io.StringIO()
+    assert run_check(path, io.StringIO(), err) == 1
+    assert "telegram.webhook.secret_token" in err.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, WebhookSettings, load_settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.operator_check import operator_problem
 from bot.texts import TextsError, load_texts
@@ -32,6 +32,7 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
     )
     out.write(f"{stand_summary(kb)}\n")
     out.write(f"telegram: {sending_summary(settings)}\n")
+    out.write(f"updates: {updates_summary(settings.telegram.webhook)}\n")
     return 0
 
 
@@ -40,6 +41,16 @@ def stand_summary(kb: KnowledgeBase) -> str:
     if kb.meta is None:
         return "stand: no meta.yaml - answers carry no note on the programme year"
     return f"stand: {kb.meta.stand}, programme year {kb.meta.programme_year}"
+
+
+def updates_summary(webhook: WebhookSettings | None) -> str:
+    """How updates arrive and how webhook posts are authenticated, in words."""
+    if webhook is None:
+        return "long polling (no webhook)"
+    if webhook.secret_token:
+        return f"webhook {webhook.url}, secret token configured"
+    return (f"webhook {webhook.url}, no secret_token configured: a random one is generated "
+            f"at each start")
 
 
 def sending_summary(settings: Settings) -> str:

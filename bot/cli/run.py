@@ -19,7 +19,7 @@ from bot.texts import TextsError, load_texts
 from bot.tg import logs
 from bot.tg.app import build_application
 from bot.tg.team_handlers import TeamChatError
-from bot.tg.webhook import webhook_secret
+from bot.tg.webhook import add_webhook_guard, webhook_secret
 
 log = logging.getLogger("bot")
 
@@ -72,6 +72,7 @@ def run_bot(config_path: Path | None) -> int:
     code = 0
     try:
         if webhook is not None:
+            add_webhook_guard(app)
             app.run_webhook(
                 listen=webhook.listen,
                 port=webhook.port,

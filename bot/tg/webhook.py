@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from bot.config import WebhookSettings
+from bot.tg.updates import missing_field
+
+log = logging.getLogger(__name__)
 
 
 def webhook_secret(webhook: WebhookSettings) -> str:
@@ -17,10 +25,15 @@ def webhook_secret(webhook: WebhookSettings) -> str:
     return webhook.secret_token or secrets.token_urlsafe(32)
 
 
-def secret_state(webhook: WebhookSettings | None) -> str:
-    """For ``python -m bot check``: how updates will be authenticated, in words."""
-    if webhook is None:
-        return "long polling (no webhook)"
-    if webhook.secret_token:
-        return f"webhook {webhook.url}, secret token configured"
-    return f"webhook {webhook.url}, secret token generated at each start (none configured)"
+async def drop_incomplete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first in webhook mode: PTB's webhook parses updates itself and lets through one
+    that lacks a required field (a callback without ``from``); drop it by id (polling does the
+    same in SafeBot.get_updates)."""
+    problem = missing_field(update)
+    if problem is not None:
+        log.warning("skipped malformed update %d (%s)", update.update_id, problem)
+        raise ApplicationHandlerStop
+
+
+def add_webhook_guard(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(TypeHandler(Update, drop_incomplete), group=-2)
