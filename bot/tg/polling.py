@@ -110,7 +110,7 @@ class PollingErrors:
         if isinstance(error, Conflict):
             log.warning(
                 "polling conflict (409): another process is polling with this bot token; "
-                "retrying until it stops (logged once until polling works again)"
+                "retrying until it stops (one warning per episode)"
             )
         else:
             log.warning("polling failed (%s); retrying", kind.__name__)
