@@ -42,7 +42,10 @@ class LogHygiene(logging.Filter):
         return True
 
     def _redact(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a broken format: the handler reports it itself
+            return
         clean = self._clean(message)
         if clean != message:
             record.msg, record.args = clean, ()
