@@ -157,6 +157,7 @@ def test_rejected_token_ends_clearly_without_the_token(
     assert result.returncode == 2, output
     assert "rejected the bot token" in result.stderr
     assert "SecretTokenValue" not in output and "Traceback" not in output
+    assert "Unclosed" not in output  # the connections were released
 
 
 def test_malformed_token_is_a_configuration_error_without_the_token(tmp_path: Path) -> None:

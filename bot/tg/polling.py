@@ -10,6 +10,7 @@ moves past it. The log names the id, never the content.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -40,6 +41,9 @@ class SafeBot(ExtBot[Any]):
         try:
             await super().initialize()
         except InvalidToken:
+            # PTB's shutdown skips a bot that never finished initialising: release the
+            # connections here, or aiohttp complains about unclosed sessions at exit.
+            await asyncio.gather(*(request.shutdown() for request in self._request))
             # PTB's message quotes the token; this one ends up in logs and on the terminal.
             raise InvalidToken("Telegram rejected the bot token") from None
 
