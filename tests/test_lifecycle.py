@@ -21,7 +21,16 @@ import pytest
 
 from bot.cli.check import run_check
 from bot.offline import UpdateFactory, user
-from tests.e2e_support import ROOT, WAIT, BotProcess, poll_until, prepare_team_chat, say, wait_text
+from tests.e2e_support import (
+    ROOT,
+    WAIT,
+    BotProcess,
+    poll_until,
+    prepare_team_chat,
+    say,
+    wait_text,
+    with_operator,
+)
 from tests.fake_server import FakeTelegramServer
 
 USER_CHAT = 4242
@@ -56,10 +65,9 @@ def run_once(tmp_path: Path, env: dict[str, str], config: str | None = None,
     """``python -m bot run`` that is expected to end by itself."""
     full = {"PATH": os.environ.get("PATH", ""), "DATABASE_PATH": str(tmp_path / "bot.sqlite"),
             **env}
-    if config is not None:
-        path = tmp_path / "config.yaml"
-        path.write_text(config, encoding="utf-8")
-        full["BOT_CONFIG"] = str(path)
+    path = tmp_path / "config.yaml"
+    path.write_text(config or "", encoding="utf-8")
+    full["BOT_CONFIG"] = str(with_operator(path, tmp_path))  # a live setup: real operator data
     return subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, capture_output=True,
                           text=True, env=full, timeout=timeout)
 
