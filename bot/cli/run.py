@@ -11,6 +11,7 @@ from telegram import Update
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge import KnowledgeError
 from bot.operator_check import operator_problem
+from bot.storage import DatabaseUnusable
 from bot.texts import TextsError
 from bot.tg.app import build_application
 from bot.tg.team_handlers import TeamChatError
@@ -25,7 +26,7 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def run_bot(config_path: Path | None) -> int:
+def run_bot(config_path: Path | None, *, new_database: bool = False) -> int:
     try:
         settings = load_settings(config_path)
     except ConfigError as exc:
@@ -43,7 +44,7 @@ def run_bot(config_path: Path | None) -> int:
         print(f"cannot start: {problem}", file=sys.stderr)
         return 2
     try:
-        app = build_application(settings, reload_on_sighup=True)
+        app = build_application(settings, reload_on_sighup=True, new_database=new_database)
     except (KnowledgeError, TextsError) as exc:
         print(f"cannot start:\n{exc}", file=sys.stderr)
         return 2
@@ -62,4 +63,7 @@ def run_bot(config_path: Path | None) -> int:
     except TeamChatError as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 3
+    except DatabaseUnusable as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 4
     return 0

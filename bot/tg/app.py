@@ -198,6 +198,7 @@ def build_application(
     rate_limit: bool = True,
     check_team_chat: bool = True,
     reload_on_sighup: bool = False,
+    new_database: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the bot. ``request`` replaces the network (offline chat, tests); ``rate_limit=False``
     leaves out the AIORateLimiter whatever the settings say (the offline chat and tests)."""
@@ -218,7 +219,7 @@ def build_application(
     builder.concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        storage = await Storage.open(settings.database.path)
+        storage = await Storage.open(settings.database.path, new_database=new_database)
         services = build_services(settings, storage, texts, clock)
         # The knowledge base and the matcher's index live as long as the process: keep the
         # garbage collector from walking them again on every collection.
