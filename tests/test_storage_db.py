@@ -285,8 +285,10 @@ async def _plans_of(storage: Storage, action: Coroutine[Any, Any, object]) -> li
 
 
 def _full_scans(details: list[str]) -> list[str]:
-    # "SCAN tickets" alone reads the whole table; "SCAN t USING INDEX …" walks an index.
-    return [d for d in details if d.startswith("SCAN ") and "USING" not in d]
+    # "SCAN tickets" alone reads the whole table; "SCAN t USING INDEX …" walks an index;
+    # "SCAN json_each VIRTUAL TABLE" walks a parameter (the outbox's list of held-back ids).
+    return [d for d in details if d.startswith("SCAN ") and "USING" not in d
+            and "VIRTUAL TABLE" not in d]
 
 
 async def test_ten_thousand_tickets_queries_use_indexes(storage: Storage) -> None:
