@@ -19,13 +19,16 @@ worker notices when the disk takes writes again (and the team hears it, see tg/d
 
 Clock corrections. No retry is scheduled further ahead than errors.BACKOFF_CAP. A row due later
 than that must come from a wall clock set back; it is pulled in to now plus its own backoff, so
-it does not wait until the old time returns. In-memory waits use the monotonic clock.
+it does not wait until the old time returns. The worker looks for such rows at its first pass and
+whenever the wall clock advanced less than the monotonic clock since the last pass (one query
+then, none otherwise). In-memory waits use the monotonic clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import random
 import time
@@ -62,6 +65,7 @@ POLL_SECONDS = 5.0
 MIN_WAIT_SECONDS = 0.2
 BATCH = 50
 STOP_GRACE_SECONDS = 10.0  # let a send in flight finish (and be recorded) before cancelling
+CLOCK_SLACK_SECONDS = 1.0  # the wall clock lagging the monotonic one by more: it was set back
 
 
 class _Wait(Exception):
@@ -122,6 +126,7 @@ class OutboxWorker:
         self.monotonic = monotonic
         self._unrecorded: dict[int, _Unrecorded] = {}
         self._held: dict[int, _Held] = {}
+        self._last_clocks: tuple[dt.datetime, float] | None = None
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -216,7 +221,8 @@ class OutboxWorker:
             if self.services.storage.db.health.failing:
                 await self.services.storage.db.probe()
             outbox = self.services.storage.outbox
-            await self._pull_in_far_future()
+            if self._clock_went_back():
+                await self._pull_in_far_future()
             tried: set[int] = set()
             while True:
                 now = self.services.clock()
@@ -274,6 +280,14 @@ class OutboxWorker:
             return False
         del self._unrecorded[item_id]
         return True
+
+    def _clock_went_back(self) -> bool:
+        """Compare the wall clock's progress with the monotonic clock's since the last pass."""
+        wall, mono = self.services.clock(), self.monotonic()
+        last, self._last_clocks = self._last_clocks, (wall, mono)
+        if last is None:
+            return True  # the clock may have been corrected while the bot was stopped
+        return (wall - last[0]).total_seconds() < (mono - last[1]) - CLOCK_SLACK_SECONDS
 
     async def _pull_in_far_future(self) -> None:
         """Rows due beyond any delay the worker sets: the wall clock was set back."""
