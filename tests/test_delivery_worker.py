@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot import callbacks
-from bot.delivery import queue
+from bot.delivery import OutboxWorker, queue
 from bot.tg import jobs, team_handlers
 from tests.test_team_harness import (
     MEMBER,
@@ -347,3 +347,18 @@ async def test_flood_control_longer_than_the_backoff_cap_is_capped(tmp_path: Pat
         await bot.deliver()
         item = (await bot.services.storage.outbox.for_ticket(ticket.id))[0]
         assert item.due_at == start + dt.timedelta(minutes=10)
+
+
+async def test_rows_scheduled_by_a_clock_that_ran_ahead_are_pulled_in_at_start(
+        tmp_path: Path) -> None:
+    """A row left by a run whose clock was a day ahead is due at the next start, not in a day."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit(deliver=False)
+        outbox = bot.services.storage.outbox
+        item = (await outbox.for_ticket(ticket.id))[0]
+        await outbox.reschedule(item.id, bot.clock() + dt.timedelta(days=1), "500 earlier")
+        fresh = OutboxWorker(bot.app.bot, bot.services)  # the first pass after a start
+        assert await fresh.run_once() == 0
+        bot.clock.advance(seconds=2)  # the backoff after one failed try is at most 2 s
+        assert await fresh.run_once() == 1
+        assert len(bot.cards_in_team()) == 1
