@@ -48,6 +48,12 @@ class FullDisk:
             return _Failing(sqlite3.OperationalError(DISK_FULL))
         return self._conn.execute(sql, params)
 
+    def executemany(self, sql: str, rows: Any) -> Any:
+        if self.full and sql.lstrip().upper().startswith(WRITES):
+            self.failed += 1
+            return _Failing(sqlite3.OperationalError(DISK_FULL))
+        return self._conn.executemany(sql, rows)
+
 
 class Monotonic:
     """The worker's monotonic clock, moved by the tests."""

@@ -9,10 +9,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bot import callbacks
+from bot.config import LimitSettings
 from tests.db_faults import FullDisk, Monotonic
-from tests.test_team_harness import MEMBER, REQUESTER, Harness, request_data, running_bot
+from tests.test_dialogue_handlers import consultation_until_summary, press
+from tests.test_team_harness import (
+    MEMBER,
+    REQUESTER,
+    Harness,
+    make_settings,
+    request_data,
+    running_bot,
+)
 
 ALERT = "Störung: Die Datenbank"
 RECOVERED = "Die Datenbank arbeitet wieder"
@@ -172,3 +182,30 @@ async def test_user_with_a_stored_draft_is_told_it_is_not_lost(tmp_path: Path) -
         assert await h.services.storage.drafts.get(REQUESTER) == draft
         await h.user_says("/anfrage")
         assert "Worum geht es Ihnen?" in "".join(user_texts(h)[-2:])
+
+
+async def test_submission_on_a_full_disk_keeps_the_draft_for_a_later_submit(
+        tmp_path: Path) -> None:
+    """"Absenden" while nothing can be written: no reference, the user hears that the draft is
+    kept; once the disk is free, /anfrage returns to the summary and the submit works, one card."""
+    settings = make_settings(tmp_path).model_copy(
+        update={"limits": LimitSettings(burst=100, per_minute=1000)})  # many steps at once
+    async with running_bot(tmp_path, settings=settings) as h:
+        h.add_requester()
+        await consultation_until_summary(h)
+        with full_disk(h) as (disk, _):
+            disk.full = True
+            await press(h, "Absenden")
+            assert "nicht verloren" in user_texts(h)[-1]
+            assert await h.services.storage.tickets.get_by_draft(
+                (await h.services.storage.drafts.get(REQUESTER) or _no_draft()).id) is None
+        await h.user_says("/anfrage")
+        assert "Bitte prüfen Sie Ihre Anfrage" in user_texts(h)[-1]
+        await press(h, "Absenden")
+        assert "Ihre Anfrage ist eingegangen" in "".join(user_texts(h)[-2:])
+        await h.deliver()
+        assert len(h.cards_in_team()) == 1
+
+
+def _no_draft() -> Any:
+    raise AssertionError("the draft is gone")
