@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Storage
-from tests.e2e_support import ROOT, WAIT, poll_until
+from tests.e2e_support import ROOT, WAIT, poll_until, with_operator
 from tests.fake_server import FakeTelegramServer
 from tests.test_team_harness import START, request_data
 
@@ -38,7 +38,8 @@ def without_root_file_rights() -> None:
 def bot_env(server: FakeTelegramServer, db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "BOT_CONFIG"}
     env.update({"BOT_TOKEN": "123456:E2E", "TELEGRAM_BASE_URL": server.base_url,
-                "DATABASE_PATH": str(db), "PYTHONDONTWRITEBYTECODE": "1"})
+                "DATABASE_PATH": str(db), "PYTHONDONTWRITEBYTECODE": "1",
+                "BOT_CONFIG": str(with_operator(None, db.parent))})
     return env
 
 
