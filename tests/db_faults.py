@@ -11,6 +11,15 @@ from bot.storage.db import Database
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "COMMIT")
 DISK_FULL = "database or disk is full"
+SQLITE_FULL = 13
+
+
+def disk_full() -> sqlite3.OperationalError:
+    """The exception as SQLite raises it on a full disk, code included."""
+    exc = sqlite3.OperationalError(DISK_FULL)
+    exc.sqlite_errorcode = SQLITE_FULL  # type: ignore[attr-defined]
+    exc.sqlite_errorname = "SQLITE_FULL"  # type: ignore[attr-defined]
+    return exc
 
 
 class _Failing:
@@ -45,13 +54,13 @@ class FullDisk:
     def execute(self, sql: str, params: Any = ()) -> Any:
         if self.full and sql.lstrip().upper().startswith(WRITES):
             self.failed += 1
-            return _Failing(sqlite3.OperationalError(DISK_FULL))
+            return _Failing(disk_full())
         return self._conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Any) -> Any:
         if self.full and sql.lstrip().upper().startswith(WRITES):
             self.failed += 1
-            return _Failing(sqlite3.OperationalError(DISK_FULL))
+            return _Failing(disk_full())
         return self._conn.executemany(sql, rows)
 
 

@@ -5,6 +5,7 @@ a specific message and the team is alerted once per episode, directly (not via t
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ from typing import Any
 
 from bot import callbacks
 from bot.config import LimitSettings
-from tests.db_faults import FullDisk, Monotonic
+from bot.storage.health import is_storage_fault
+from tests.db_faults import FullDisk, Monotonic, disk_full
 from tests.test_dialogue_handlers import consultation_until_summary, press
 from tests.test_team_harness import (
     MEMBER,
@@ -209,3 +211,26 @@ async def test_submission_on_a_full_disk_keeps_the_draft_for_a_later_submit(
 
 def _no_draft() -> Any:
     raise AssertionError("the draft is gone")
+
+
+def test_only_file_and_disk_errors_count_as_database_faults(tmp_path: Path) -> None:
+    """A full disk or a garbage file is a fault (alert, hold, retry); a missing table or a
+    broken constraint is a bug in the SQL and is not reported as a broken database."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    bugs = []
+    for sql in ("SELECT * FROM nope", "INSERT INTO t VALUES (1)"):
+        try:
+            conn.execute(sql)
+        except sqlite3.Error as exc:
+            bugs.append(exc)
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"\x42" * 4096)
+    try:
+        sqlite3.connect(garbage).execute("SELECT * FROM sqlite_master")
+    except sqlite3.DatabaseError as exc:
+        broken = exc
+    assert [is_storage_fault(exc) for exc in bugs] == [False, False]
+    assert is_storage_fault(broken)
+    assert is_storage_fault(disk_full())

@@ -19,13 +19,27 @@ REASON_LIMIT = 120
 Listener = Callable[[bool, str], None]  # (failing, reason); reason is "" on recovery
 
 
+# SQLite's primary result codes that mean the file or the disk, not the SQL: PERM, BUSY,
+# READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
+FAULT_CODES = frozenset({3, 5, 8, 10, 11, 13, 14, 26})
+# The same in SQLite's words, for errors that carry no code.
+FAULT_WORDS = ("disk is full", "disk i/o error", "readonly database", "malformed",
+               "not a database", "unable to open", "database is locked", "access permission")
+
+
 def is_storage_fault(exc: BaseException) -> bool:
     """A fault of the database file or disk (full, read-only, I/O error, corrupt), not a bug.
 
-    IntegrityError and ProgrammingError are DatabaseErrors too, but they mean our SQL or data is
-    wrong; they must not be reported as a broken disk.
+    "no such table" or a syntax error is an OperationalError too, and an IntegrityError a
+    DatabaseError: they mean our SQL or data is wrong and must not be reported as a broken disk.
     """
-    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in FAULT_CODES
+    text = str(exc).lower()
+    return any(words in text for words in FAULT_WORDS)
 
 
 def fault_reason(exc: BaseException) -> str:
