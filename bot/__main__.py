@@ -26,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         "backup", parents=[common], help="consistent copy of the database, also while running"
     )
     backup.add_argument("target", type=Path, help="file to write the backup to")
-    sub.add_parser(
+    run = sub.add_parser(
         "run", parents=[common], help="run the Telegram bot (long polling or webhook)"
+    )
+    run.add_argument(
+        "--new-database", action="store_true",
+        help="replace an empty or damaged database file by a new one (the old file is kept)",
     )
     return parser
 
@@ -53,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_chat(config_path, sys.stdin, sys.stdout)
     from bot.cli.run import run_bot
 
-    return run_bot(config_path)
+    return run_bot(config_path, new_database=args.new_database)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot import callbacks
-from bot.delivery import queue
+from bot.delivery import OutboxWorker, queue
 from bot.tg import jobs, team_handlers
 from tests.test_team_harness import (
     MEMBER,
@@ -317,3 +317,48 @@ async def test_failing_job_is_logged_not_raised(caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.ERROR, logger="bot.tg.jobs"):
         await callback(None)  # type: ignore[arg-type]
     assert "job digest failed" in caplog.text
+
+
+async def test_retry_survives_a_wall_clock_set_back(tmp_path: Path) -> None:
+    """A row rescheduled before the wall clock is set back a day does not wait for the old time:
+    it is due again within its own backoff of the corrected clock."""
+    async with running_bot(tmp_path) as bot:
+        bot.api.inject(500, method="sendMessage", chat_id=TEAM, times=1)
+        ticket = await bot.submit(deliver=False)
+        await bot.deliver()
+        item = (await bot.services.storage.outbox.for_ticket(ticket.id))[0]
+        assert item.attempts == 1 and item.status == "pending"
+        bot.clock.now -= dt.timedelta(days=1)  # NTP corrects a clock that ran a day ahead
+        assert await bot.deliver() == 0  # not due yet, but pulled in
+        item = (await bot.services.storage.outbox.for_ticket(ticket.id))[0]
+        assert item.due_at <= bot.clock() + dt.timedelta(seconds=2)
+        bot.clock.advance(seconds=2)
+        assert await bot.deliver() == 1
+        assert len(bot.cards_in_team()) == 1
+
+
+async def test_flood_control_longer_than_the_backoff_cap_is_capped(tmp_path: Path) -> None:
+    """retry_after of two hours schedules the next try at most ten minutes ahead, so a row
+    due later than that can only come from a clock set back."""
+    async with running_bot(tmp_path) as bot:
+        bot.api.inject(429, method="sendMessage", chat_id=TEAM, retry_after=7200)
+        ticket = await bot.submit(deliver=False)
+        start = bot.clock()
+        await bot.deliver()
+        item = (await bot.services.storage.outbox.for_ticket(ticket.id))[0]
+        assert item.due_at == start + dt.timedelta(minutes=10)
+
+
+async def test_rows_scheduled_by_a_clock_that_ran_ahead_are_pulled_in_at_start(
+        tmp_path: Path) -> None:
+    """A row left by a run whose clock was a day ahead is due at the next start, not in a day."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit(deliver=False)
+        outbox = bot.services.storage.outbox
+        item = (await outbox.for_ticket(ticket.id))[0]
+        await outbox.reschedule(item.id, bot.clock() + dt.timedelta(days=1), "500 earlier")
+        fresh = OutboxWorker(bot.app.bot, bot.services)  # the first pass after a start
+        assert await fresh.run_once() == 0
+        bot.clock.advance(seconds=2)  # the backoff after one failed try is at most 2 s
+        assert await fresh.run_once() == 1
+        assert len(bot.cards_in_team()) == 1

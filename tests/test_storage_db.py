@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from bot.storage import Storage
-from bot.storage.db import Database
-from bot.storage.migrations import MIGRATIONS, SchemaTooNewError
+from bot.storage.db import Database, DatabaseUnusable
+from bot.storage.migrations import MIGRATIONS
 from bot.storage.questions import _UNANSWERED
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -81,7 +81,7 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO schema_version VALUES (?, ?)", (999, "x"))
     await db.close()
-    with pytest.raises(SchemaTooNewError):
+    with pytest.raises(DatabaseUnusable, match="newer than this program"):
         await Database.open(path)
 
 
@@ -93,7 +93,7 @@ async def test_failed_migration_leaves_schema_untouched(
     await (await Database.open(path)).close()
     broken = "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;"
     monkeypatch.setattr("bot.storage.migrations.MIGRATIONS", [*MIGRATIONS, broken])
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseUnusable, match="no_such_table"):
         await Database.open(path)
     monkeypatch.undo()
     db = await Database.open(path)
@@ -285,8 +285,10 @@ async def _plans_of(storage: Storage, action: Coroutine[Any, Any, object]) -> li
 
 
 def _full_scans(details: list[str]) -> list[str]:
-    # "SCAN tickets" alone reads the whole table; "SCAN t USING INDEX …" walks an index.
-    return [d for d in details if d.startswith("SCAN ") and "USING" not in d]
+    # "SCAN tickets" alone reads the whole table; "SCAN t USING INDEX …" walks an index;
+    # "SCAN json_each VIRTUAL TABLE" walks a parameter (the outbox's list of held-back ids).
+    return [d for d in details if d.startswith("SCAN ") and "USING" not in d
+            and "VIRTUAL TABLE" not in d]
 
 
 async def test_ten_thousand_tickets_queries_use_indexes(storage: Storage) -> None:

@@ -15,6 +15,7 @@ from telegram.error import InvalidToken
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.operator_check import operator_problem
+from bot.storage import DatabaseUnusable
 from bot.texts import TextsError, load_texts
 from bot.tg import logs
 from bot.tg.app import build_application
@@ -39,7 +40,7 @@ def validate(settings: Settings) -> KnowledgeBase:
     return load_knowledge(settings.knowledge.path)
 
 
-def run_bot(config_path: Path | None) -> int:
+def run_bot(config_path: Path | None, *, new_database: bool = False) -> int:
     try:
         settings = load_settings(config_path)
     except ConfigError as exc:
@@ -68,7 +69,9 @@ def run_bot(config_path: Path | None) -> int:
     except OSError as exc:  # unreadable file or directory: name it, no traceback
         print(f"cannot start: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
-    app = build_application(settings, reload_on_sighup=True, knowledge=knowledge)
+    app = build_application(
+        settings, reload_on_sighup=True, knowledge=knowledge, new_database=new_database
+    )
     code = 0
     try:
         if webhook is not None:
@@ -92,6 +95,9 @@ def run_bot(config_path: Path | None) -> int:
             file=sys.stderr,
         )
         code = 2
+    except DatabaseUnusable as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        code = 4
     return exit_despite_lingering_threads(code)
 
 

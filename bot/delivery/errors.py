@@ -58,13 +58,17 @@ def _reason(exc: BaseException) -> str:
 
 
 def retry_after_delay(exc: RetryAfter) -> dt.timedelta:
-    """RetryAfter.retry_after is an int (seconds) or a timedelta, depending on PTB's settings."""
+    """RetryAfter.retry_after is an int (seconds) or a timedelta, depending on PTB's settings.
+
+    Capped at BACKOFF_CAP, so no retry is ever scheduled further ahead than that: a row due
+    later must come from a wall clock set back (see backoff_ceiling). Asking too early only costs
+    another 429 with the time that is left.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
-    if isinstance(value, dt.timedelta):
-        return value
-    return dt.timedelta(seconds=float(value))
+    delay = value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=float(value))
+    return min(delay, BACKOFF_CAP)
 
 
 def is_missing_message(exc: BaseException) -> bool:
@@ -91,6 +95,15 @@ def classify(exc: BaseException) -> Verdict:
     if isinstance(exc, (InvalidToken, TelegramError)):
         return Verdict("failed", reason)
     return Verdict("failed", reason)  # a bug in our code: do not loop on it
+
+
+def backoff_ceiling(attempts: int, base: dt.timedelta = BACKOFF_BASE,
+                    cap: dt.timedelta = BACKOFF_CAP) -> dt.timedelta:
+    """The longest delay the worker can have set after `attempts` failed tries (0: none yet)."""
+    if attempts <= 0:
+        return dt.timedelta(0)
+    return dt.timedelta(seconds=min(cap.total_seconds(),
+                                    base.total_seconds() * 2 ** min(attempts - 1, 30)))
 
 
 def backoff(attempts: int, rng: random.Random | None = None,

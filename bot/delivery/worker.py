@@ -9,16 +9,31 @@ out; the retry then posts a second card. Only the confirmed one is linked to the
 other ("ghost") carries the same buttons, and the team handlers recognise it by its buttons:
 a press on it is applied to the ticket and the ghost is deleted, a reply to it reaches the
 requester. Once a card is confirmed, every later attempt edits it instead of posting again.
+
+Database faults (full disk, read-only file, I/O error). What Telegram confirmed is remembered in
+memory until the database records it: a delivered row is never sent again, whatever the database
+says afterwards; its writes (card link, 'sent') are retried with a backoff. A row whose handling
+hit a fault before anything was sent waits in memory with a backoff too, and the pass goes on
+with the other rows. While the database fails, each pass probes it with a tiny write, so the
+worker notices when the disk takes writes again (and the team hears it, see tg/db_alerts.py).
+
+Clock corrections. No retry is scheduled further ahead than errors.BACKOFF_CAP. A row due later
+than that must come from a wall clock set back; it is pulled in to now plus its own backoff, so
+it does not wait until the old time returns. The worker looks for such rows at its first pass and
+whenever the wall clock advanced less than the monotonic clock since the last pass (one query
+then, none otherwise). In-memory waits use the monotonic clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot, Message, ReplyParameters
@@ -26,9 +41,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery import queue
-from bot.delivery.errors import Verdict, backoff, classify, is_missing_message
+from bot.delivery.errors import (
+    BACKOFF_CAP,
+    Verdict,
+    backoff,
+    backoff_ceiling,
+    classify,
+    is_missing_message,
+)
 from bot.delivery.migration import follow_migration
 from bot.delivery.redaction import redact
+from bot.storage.health import is_storage_fault
 from bot.storage.models import OutboxItem, Ticket
 from bot.storage.team_posts import PostRef
 from bot.team.cards import render_card
@@ -42,31 +65,68 @@ POLL_SECONDS = 5.0
 MIN_WAIT_SECONDS = 0.2
 BATCH = 50
 STOP_GRACE_SECONDS = 10.0  # let a send in flight finish (and be recorded) before cancelling
+CLOCK_SLACK_SECONDS = 1.0  # the wall clock lagging the monotonic one by more: it was set back
 
 
 class _Wait(Exception):
     """The row cannot be delivered yet (no team chat configured): leave it pending."""
 
 
+Result = dict[str, Any] | None
+Write = Callable[[], Awaitable[object]]
+
+
 @dataclass
 class _Attempt:
-    """Where the current call went, so a ChatMigrated can be attributed to that chat."""
+    """One try of one row: where the call went (a ChatMigrated is attributed to that chat), and
+    once Telegram confirmed it, what is left to write down."""
 
     chat_id: int | None = None
+    delivered: bool = False
+    result: Result = None
+    writes: list[Write] = field(default_factory=list)
+
+    def confirmed(self, result: Result, *writes: Write) -> Result:
+        """Telegram took the message: from here on the row must never be sent again."""
+        self.delivered = True
+        self.result = result
+        self.writes.extend(writes)
+        return result
 
 
-Result = dict[str, Any] | None
+@dataclass
+class _Unrecorded:
+    """A delivered row whose writes failed; kept until the database takes them."""
+
+    writes: list[Write]
+    result: Result
+    card: tuple[int, int, int] | None = None  # (ticket_id, chat_id, message_id) of a new card
+    failures: int = 0
+    not_before: float = 0.0  # monotonic
+
+
+@dataclass
+class _Held:
+    """A row whose handling hit a database fault before anything was sent."""
+
+    failures: int = 0
+    not_before: float = 0.0  # monotonic
 Handler = Callable[[OutboxItem, _Attempt], Awaitable[Result]]
 
 
 class OutboxWorker:
     def __init__(self, bot: Bot, services: Services, *, poll_seconds: float = POLL_SECONDS,
-                 max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None) -> None:
+                 max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.bot = bot
         self.services = services
         self.poll_seconds = poll_seconds
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
+        self.monotonic = monotonic
+        self._unrecorded: dict[int, _Unrecorded] = {}
+        self._held: dict[int, _Held] = {}
+        self._last_clocks: tuple[dt.datetime, float] | None = None
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -108,6 +168,15 @@ class OutboxWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             self._stopping = False  # run_once() may still be called by hand (tests, shutdown)
+            await self._record_before_exit()
+
+    async def _record_before_exit(self) -> None:
+        """Last try to write down delivered rows; what is left may be sent again after a restart."""
+        for item_id in list(self._unrecorded):
+            await self._record(item_id)
+        if self._unrecorded:
+            log.error("outbox rows %s were delivered but could not be recorded (database fault);"
+                      " they may be sent again after a restart", sorted(self._unrecorded))
 
     @property
     def running(self) -> bool:
@@ -128,28 +197,114 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def _seconds_to_next(self) -> float:
-        due = await self.services.storage.outbox.next_due_at()
-        if due is None:
-            return self.poll_seconds
-        seconds = (due - self.services.clock()).total_seconds()
+        waiting: list[_Unrecorded | _Held] = [*self._unrecorded.values(), *self._held.values()]
+        due = await self.services.storage.outbox.next_due_at(exclude=self._in_memory())
+        seconds = self.poll_seconds
+        if due is not None:
+            seconds = (due - self.services.clock()).total_seconds()
+        for entry in waiting:
+            seconds = min(seconds, entry.not_before - self.monotonic())
         return min(max(seconds, MIN_WAIT_SECONDS), self.poll_seconds)
 
+    def _in_memory(self) -> set[int]:
+        return set(self._unrecorded) | set(self._held)
+
     async def run_once(self) -> int:
-        """Deliver every row due now (and rows queued meanwhile); returns how many were sent."""
+        """Deliver every row due now (and rows queued meanwhile); returns how many were sent.
+
+        Rows waiting in memory (delivered but unrecorded, or held after a database fault) are
+        never sent from the database's copy; a fault on one row never ends the pass.
+        """
         async with self._lock:
             sent = 0
+            await self._record_delivered()
+            if self.services.storage.db.health.failing:
+                await self.services.storage.db.probe()
+            outbox = self.services.storage.outbox
+            if self._clock_went_back():
+                await self._pull_in_far_future()
             tried: set[int] = set()
             while True:
-                due = await self.services.storage.outbox.due(self.services.clock(), BATCH)
-                fresh = [item for item in due if item.id not in tried]
-                if not fresh:
+                now = self.services.clock()
+                due = await outbox.due(now, BATCH, exclude=tried | self._in_memory())
+                if not due:
                     return sent
-                for item in fresh:
+                for item in due:
                     if self._stopping:
                         return sent
                     tried.add(item.id)
-                    if await self._deliver(item):
+                    try:
+                        delivered = await self._deliver(item)
+                    except Exception as exc:  # a database fault: hold this row, go on
+                        self._hold(item, exc)
+                        continue
+                    self._held.pop(item.id, None)
+                    if delivered:
                         sent += 1
+
+    def _hold(self, item: OutboxItem, exc: Exception) -> None:
+        held = self._held.setdefault(item.id, _Held())
+        held.failures += 1
+        held.not_before = self.monotonic() + self._retry_seconds(held.failures)
+        log.warning("outbox %d: %s while handling it, held for %.0f s", item.id,
+                    type(exc).__name__, held.not_before - self.monotonic(),
+                    exc_info=not is_storage_fault(exc))
+
+    def _retry_seconds(self, failures: int) -> float:
+        return backoff(failures - 1, self.rng).total_seconds()
+
+    async def _record_delivered(self) -> None:
+        """Retry the writes of delivered rows; release held rows whose wait is over."""
+        now = self.monotonic()
+        for item_id, held in list(self._held.items()):
+            if held.not_before <= now:
+                del self._held[item_id]  # it is tried from the database's copy again
+        for item_id, entry in list(self._unrecorded.items()):
+            if entry.not_before <= now:
+                await self._record(item_id)
+
+    async def _record(self, item_id: int) -> bool:
+        """Write down a delivered row (card link, 'sent'); on a fault keep it in memory."""
+        entry = self._unrecorded[item_id]
+        try:
+            while entry.writes:
+                await entry.writes[0]()
+                entry.writes.pop(0)
+            await self.services.storage.outbox.mark_sent(item_id, self.services.clock(),
+                                                         entry.result)
+        except Exception as exc:
+            entry.failures += 1
+            entry.not_before = self.monotonic() + self._retry_seconds(entry.failures)
+            log.warning("outbox %d delivered, but recording it failed (%s); kept in memory",
+                        item_id, type(exc).__name__, exc_info=not is_storage_fault(exc))
+            return False
+        del self._unrecorded[item_id]
+        return True
+
+    def _clock_went_back(self) -> bool:
+        """Compare the wall clock's progress with the monotonic clock's since the last pass."""
+        wall, mono = self.services.clock(), self.monotonic()
+        last, self._last_clocks = self._last_clocks, (wall, mono)
+        if last is None:
+            return True  # the clock may have been corrected while the bot was stopped
+        return (wall - last[0]).total_seconds() < (mono - last[1]) - CLOCK_SLACK_SECONDS
+
+    async def _pull_in_far_future(self) -> None:
+        """Rows due beyond any delay the worker sets: the wall clock was set back."""
+        now = self.services.clock()
+        outbox = self.services.storage.outbox
+        for item in await outbox.due_after(now + BACKOFF_CAP):
+            due = now + backoff_ceiling(item.attempts)
+            await outbox.set_due(item.id, due)
+            log.warning("outbox %d was due %s, after a clock correction due %s", item.id,
+                        item.due_at.isoformat(), due.isoformat())
+
+    def _memory_card(self, ticket_id: int) -> tuple[int, int] | None:
+        """(chat_id, message_id) of a card that was posted but is not stored yet."""
+        for entry in self._unrecorded.values():
+            if entry.card is not None and entry.card[0] == ticket_id:
+                return entry.card[1], entry.card[2]
+        return None
 
     # -- one row -------------------------------------------------------------------------------
 
@@ -164,9 +319,25 @@ class OutboxWorker:
         except _Wait:
             return False
         except Exception as exc:  # classified below; unknown ones fail the row, never the loop
-            return await self._failed_attempt(item, attempt, classify(exc), exc, migrated)
-        await self.services.storage.outbox.mark_sent(item.id, self.services.clock(), result)
+            if not attempt.delivered:
+                if is_storage_fault(exc):
+                    raise  # not Telegram's answer: run_once holds the row in memory
+                return await self._failed_attempt(item, attempt, classify(exc), exc, migrated)
+            log.error("outbox %d delivered, then %s", item.id, type(exc).__name__,
+                      exc_info=not is_storage_fault(exc))
+            result = attempt.result
+        return await self._delivered(item, attempt, result)
+
+    async def _delivered(self, item: OutboxItem, attempt: _Attempt, result: Result) -> bool:
+        """Remember the delivery in memory first, then write it down (see the module doc)."""
+        card = None
+        if item.kind in (queue.CARD, queue.CARD_UPDATE) and result and not result.get("edited"):
+            message_id = result.get("message_id")
+            if isinstance(message_id, int) and attempt.chat_id is not None and item.ticket_id:
+                card = (item.ticket_id, attempt.chat_id, message_id)
+        self._unrecorded[item.id] = _Unrecorded(attempt.writes, result, card)
         log.info("outbox %d delivered kind=%s ticket=%s", item.id, item.kind, item.ticket_id)
+        await self._record(item.id)
         return True
 
     async def _failed_attempt(self, item: OutboxItem, attempt: _Attempt, verdict: Verdict,
@@ -262,16 +433,25 @@ class OutboxWorker:
         attempt.chat_id = chat_id
         message = await self.bot.send_message(chat_id, card.text, parse_mode=ParseMode.HTML,
                                               reply_markup=keyboard(card.buttons))
-        await self.services.storage.tickets.set_card(ticket.id, chat_id, message.message_id)
+        tickets = self.services.storage.tickets
+        attempt.confirmed({"message_id": message.message_id},
+                          lambda: tickets.set_card(ticket.id, chat_id, message.message_id))
         return message
 
+    def _card_of(self, ticket: Ticket) -> tuple[int, int] | None:
+        """Where the ticket's card is: stored, or posted and still waiting to be stored."""
+        if ticket.card_chat_id is not None and ticket.card_message_id is not None:
+            return ticket.card_chat_id, ticket.card_message_id
+        return self._memory_card(ticket.id)
+
     async def _edit_card(self, ticket: Ticket, attempt: _Attempt) -> None:
-        assert ticket.card_chat_id is not None and ticket.card_message_id is not None
+        where = self._card_of(ticket)
+        assert where is not None
+        chat_id, message_id = where
         card = render_card(ticket, self.services.texts)
-        attempt.chat_id = ticket.card_chat_id
+        attempt.chat_id = chat_id
         try:
-            await self.bot.edit_message_text(card.text, chat_id=ticket.card_chat_id,
-                                             message_id=ticket.card_message_id,
+            await self.bot.edit_message_text(card.text, chat_id=chat_id, message_id=message_id,
                                              parse_mode=ParseMode.HTML,
                                              reply_markup=keyboard(card.buttons))
         except BadRequest as exc:
@@ -284,9 +464,10 @@ class OutboxWorker:
         if ticket is None or (ticket.status == "deleted" and ticket.card_message_id is None):
             return {"skipped": "ticket gone"}
         chat = self._team_chat()
-        if ticket.card_message_id is not None and ticket.card_chat_id == chat:
+        where = self._card_of(ticket)
+        if where is not None and where[0] == chat:
             await self._edit_card(ticket, attempt)
-            return {"message_id": ticket.card_message_id, "edited": True}
+            return attempt.confirmed({"message_id": where[1], "edited": True})
         message = await self._send_card(ticket, chat, attempt)
         return {"message_id": message.message_id}
 
@@ -294,11 +475,12 @@ class OutboxWorker:
         ticket = await self.services.storage.tickets.get(item.ticket_id or 0)
         if ticket is None:
             return {"skipped": "ticket gone"}
-        if ticket.card_message_id is None:
+        where = self._card_of(ticket)
+        if where is None:
             # The card is not posted yet; when it is, it shows the current state.
             return {"skipped": "no card yet"}
         await self._edit_card(ticket, attempt)
-        return {"message_id": ticket.card_message_id}
+        return attempt.confirmed({"message_id": where[1], "edited": True})
 
     async def _repost_card(self, item: OutboxItem) -> bool:
         """The card message is gone (deleted by someone): post the card anew."""
@@ -313,39 +495,45 @@ class OutboxWorker:
         try:
             message = await self._send_card(ticket, services.team_chat_id, attempt)
         except Exception as exc:
+            if is_storage_fault(exc):
+                raise
             return await self._failed_attempt(item, attempt, classify(exc), exc, migrated=True)
-        await services.storage.outbox.mark_sent(item.id, services.clock(),
-                                                {"message_id": message.message_id})
-        return True
+        return await self._delivered(item, attempt, {"message_id": message.message_id})
 
     async def _to_user(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        # Read before sending: after the send only memory and Telegram are touched.
+        ticket = (await self.services.storage.tickets.get(item.ticket_id)
+                  if item.ticket_id is not None else None)
         attempt.chat_id = item.chat_id
         message = await self.bot.send_message(item.chat_id, str(item.payload["text"]),
                                               parse_mode=ParseMode.HTML)
-        ticket = None
-        if item.ticket_id is not None:
-            if item.payload.get("link"):
-                await self.services.storage.messages.link(item.chat_id, message.message_id,
-                                                          item.ticket_id, "team_reply_copy")
-            ticket = await self.services.storage.tickets.get(item.ticket_id)
+        writes: list[Write] = []
+        if item.ticket_id is not None and item.payload.get("link"):
+            messages, ticket_id = self.services.storage.messages, item.ticket_id
+            writes.append(lambda: messages.link(item.chat_id, message.message_id, ticket_id,
+                                                "team_reply_copy"))
+        result = attempt.confirmed({"message_id": message.message_id}, *writes)
         await self._ack(item, "team_reply_delivered", ticket)
-        return {"message_id": message.message_id}
+        return result
 
     async def _to_team(self, item: OutboxItem, attempt: _Attempt) -> Result:
         chat = self._team_chat()
         ticket = (await self.services.storage.tickets.get(item.ticket_id)
                   if item.ticket_id is not None else None)
         reply_to = None
-        if ticket is not None and ticket.card_chat_id == chat and ticket.card_message_id:
-            reply_to = ReplyParameters(ticket.card_message_id, allow_sending_without_reply=True)
+        where = self._card_of(ticket) if ticket is not None else None
+        if where is not None and where[0] == chat:
+            reply_to = ReplyParameters(where[1], allow_sending_without_reply=True)
         attempt.chat_id = chat
         message = await self.bot.send_message(chat, str(item.payload["text"]),
                                               parse_mode=ParseMode.HTML, reply_parameters=reply_to)
+        writes: list[Write] = []
         if ticket is not None:
-            await self.services.storage.messages.link(chat, message.message_id, ticket.id,
-                                                      "user_reply_copy")
-        await self._track(chat, message.message_id, item, ticket)
-        return {"message_id": message.message_id}
+            messages, ticket_id = self.services.storage.messages, ticket.id
+            writes.append(lambda: messages.link(chat, message.message_id, ticket_id,
+                                                "user_reply_copy"))
+        writes.append(lambda: self._track(chat, message.message_id, item, ticket))
+        return attempt.confirmed({"message_id": message.message_id}, *writes)
 
     async def _track(self, chat: int, message_id: int, item: OutboxItem,
                      ticket: Ticket | None) -> None:
@@ -358,7 +546,9 @@ class OutboxWorker:
         try:
             await self.services.storage.team_posts.record(
                 chat, message_id, [PostRef(ticket_id=t) for t in tracked], self.services.clock())
-        except Exception:  # the message is out: failing the row would post it a second time
+        except Exception as exc:
+            if is_storage_fault(exc):
+                raise  # retried from memory with the row's other writes; never sent again
             log.exception("outbox %d: team message %d not tracked for redaction",
                           item.id, message_id)
 
@@ -370,5 +560,5 @@ class OutboxWorker:
         attempt.chat_id = item.chat_id
         message = await self.bot.send_message(item.chat_id, str(item.payload["text"]),
                                               parse_mode=ParseMode.HTML)
-        return {"message_id": message.message_id}
+        return attempt.confirmed({"message_id": message.message_id})
 

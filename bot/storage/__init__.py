@@ -20,11 +20,13 @@ from bot.storage.models import (
 from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.questions import QuestionLog
+from bot.storage.startup import DatabaseUnusable
 from bot.storage.team_posts import PostRef, TeamPostRepo
 from bot.storage.tickets import TicketRepo
 
 __all__ = [
     "Database",
+    "DatabaseUnusable",
     "Draft",
     "DraftRepo",
     "LoggedQuestion",
@@ -57,8 +59,9 @@ class Storage:
     team_posts: TeamPostRepo
 
     @classmethod
-    async def open(cls, path: Path | str) -> Storage:
-        db = await Database.open(path)
+    async def open(cls, path: Path | str, *, new_database: bool = False) -> Storage:
+        """Open the database after its start-up checks; raises DatabaseUnusable (one line)."""
+        db = await Database.open(path, new_database=new_database)
         # Shared by every repository that changes the drafts table (see draft_cache.py).
         draft_cache = DraftCache()
         questions = QuestionLog(db)

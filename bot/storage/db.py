@@ -39,11 +39,22 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.migrations import migrate
+from bot.storage.health import DatabaseHealth
+from bot.storage.migrations import SchemaTooNewError, migrate
+from bot.storage.startup import (
+    FLAG,
+    DatabaseUnusable,
+    check_file,
+    move_aside,
+    quick_check,
+    unusable,
+)
 
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
+# db_probe holds one row (see migrations._V_DB_PROBE); rewriting it proves that writes commit.
+PROBE_SQL = "INSERT OR REPLACE INTO db_probe (id, written_at) VALUES (1, ?)"
 BUSY_TIMEOUT_MS = 5000
 
 Params = Sequence[Any]
@@ -66,17 +77,47 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._closed = False
+        self.health = DatabaseHealth()
 
     @classmethod
-    async def open(cls, path: Path | str) -> Database:
-        """Open (creating directories and file as needed), set pragmas and run migrations."""
+    async def open(cls, path: Path | str, *, new_database: bool = False) -> Database:
+        """Open after the start-up checks (see startup.py), set pragmas, run migrations.
+
+        Raises DatabaseUnusable with a one-line reason instead of opening a database that is
+        empty, damaged, read-only or newer than this program. ``new_database`` replaces an
+        empty or damaged file (kept aside) and refuses a usable one, so a forgotten flag cannot
+        throw away a good database on the next start.
+        """
         target = str(path)
-        if target != MEMORY:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: autocommit mode, we issue BEGIN/COMMIT ourselves.
-        conn = await aiosqlite.connect(target, isolation_level=None)
+        if target == MEMORY:
+            return await cls._connect(target)
+        file = Path(target)
+        try:
+            existed = check_file(file)
+            db = await cls._connect(target)
+        except DatabaseUnusable as exc:
+            if not (new_database and exc.replaceable):
+                raise
+            move_aside(file, dt.datetime.now(dt.UTC))
+            return await cls._connect(target)
+        if new_database and existed:
+            await db.close()
+            raise DatabaseUnusable(
+                f"{FLAG} given, but the database file {target} is usable: start without {FLAG}")
+        if not existed:
+            log.warning("no database file yet: created a new one")
+        return db
+
+    @classmethod
+    async def _connect(cls, target: str) -> Database:
+        try:
+            # isolation_level=None: autocommit mode, we issue BEGIN/COMMIT ourselves.
+            conn = await aiosqlite.connect(target, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise unusable(exc, target) from None
         try:
             conn.row_factory = sqlite3.Row
+            await quick_check(conn, target)
             await run(conn, "PRAGMA journal_mode=WAL")
             await run(conn, "PRAGMA synchronous=NORMAL")
             await run(conn, "PRAGMA foreign_keys=ON")
@@ -86,11 +127,28 @@ class Database:
             # free pages until the next VACUUM.
             await run(conn, "PRAGMA secure_delete=ON")
             version = await migrate(conn, dt.datetime.now(dt.UTC))
+            # A read-only file, a full disk or a read-only directory shows only when writing;
+            # find out now rather than at the first request.
+            await conn.execute(PROBE_SQL, (dt.datetime.now(dt.UTC).isoformat(),))
+        except SchemaTooNewError as exc:
+            await _close_quietly(conn)
+            raise DatabaseUnusable(f"{exc}: update the bot") from None
+        except sqlite3.Error as exc:
+            await _close_quietly(conn)
+            raise unusable(exc, target) from None
         except BaseException:
-            await conn.close()
+            await _close_quietly(conn)
             raise
         log.info("database opened, schema version %d", version)
         return cls(conn, target)
+
+    async def probe(self) -> bool:
+        """Write one tiny row: True when the database takes writes (again)."""
+        try:
+            await self.write(PROBE_SQL, (dt.datetime.now(dt.UTC).isoformat(),))
+        except sqlite3.Error:
+            return False
+        return True
 
     @asynccontextmanager
     async def _hold(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -124,16 +182,22 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Serialised write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error."""
         async with self._hold() as conn:
-            await conn.execute("BEGIN IMMEDIATE")
+            changes = conn.total_changes
             try:
-                yield conn
-            except BaseException:
-                # SQLite may already have rolled back by itself (e.g. disk full); a second
-                # ROLLBACK would then hide the original error.
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    # SQLite may already have rolled back by itself (e.g. disk full); a second
+                    # ROLLBACK would then hide the original error.
+                    if conn.in_transaction:
+                        await conn.execute("ROLLBACK")
+                    raise
+                await conn.execute("COMMIT")
+            except Exception as exc:
+                self.health.fault(exc)
                 raise
-            await conn.execute("COMMIT")
+            self._committed(conn, changes)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -149,18 +213,38 @@ class Database:
         ``transaction()`` around it, but in one thread hop instead of three.
         """
         async with self._hold() as conn:
-            cursor = await conn.execute(sql, params)
+            changes = conn.total_changes
+            try:
+                cursor = await conn.execute(sql, params)
+            except Exception as exc:
+                self.health.fault(exc)
+                raise
+            self._committed(conn, changes)
             return WriteResult(cursor.lastrowid, cursor.rowcount)
+
+    def _committed(self, conn: aiosqlite.Connection, changes_before: int) -> None:
+        # Only a commit that changed rows proves the disk takes writes again: a transaction
+        # that changed nothing commits even on a full disk.
+        if conn.total_changes != changes_before:
+            self.health.wrote()
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run a read query under the lock and return its first row (for queries of one row)."""
         async with self._hold() as conn:
-            return await fetchone(conn, sql, params)
+            try:
+                return await fetchone(conn, sql, params)
+            except Exception as exc:
+                self.health.fault(exc)  # a damaged page shows when it is read
+                raise
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a read query under the lock and return all rows."""
         async with self._hold() as conn:
-            return await fetchall(conn, sql, params)
+            try:
+                return await fetchall(conn, sql, params)
+            except Exception as exc:
+                self.health.fault(exc)
+                raise
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         """Run a read query under the lock and return the first column of the first row."""
@@ -179,6 +263,13 @@ class Database:
             rows = await run(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
         busy = bool(rows and rows[0][0])
         log.info("database checkpointed and vacuumed (checkpoint busy: %s)", busy)
+
+
+async def _close_quietly(conn: aiosqlite.Connection) -> None:
+    try:
+        await conn.close()
+    except sqlite3.Error:  # closing a broken file may fail too; the reason was already found
+        log.debug("closing the unusable database failed")
 
 
 async def run(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:

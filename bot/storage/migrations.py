@@ -168,7 +168,16 @@ CREATE INDEX team_posts_user ON team_posts (user_id);
 CREATE INDEX team_posts_message ON team_posts (chat_id, message_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS]
+# One row, rewritten by the start-up check and by the outbox worker while the database fails:
+# a committed write is the only proof that the disk takes writes (again).
+_V_DB_PROBE = """
+CREATE TABLE db_probe (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    written_at TEXT    NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS, _V_DB_PROBE]
 
 
 class SchemaTooNewError(RuntimeError):

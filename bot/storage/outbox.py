@@ -4,7 +4,9 @@ delivered later by the outbox worker (which retries and may deliver twice after 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+from collections.abc import Collection
 from typing import Any
 
 import aiosqlite
@@ -17,6 +19,13 @@ from bot.storage.models import OutboxItem
 log = logging.getLogger(__name__)
 
 _COLUMNS = rows.OUTBOX_COLUMNS
+# The excluded ids travel as one JSON array parameter: no SQL built from values, no limit on
+# the number of host parameters.
+_NOT_EXCLUDED = "id NOT IN (SELECT value FROM json_each(?))"
+
+
+def _ids(ids: Collection[int]) -> str:
+    return json.dumps(sorted(int(i) for i in ids))
 
 
 async def insert_outbox(
@@ -69,21 +78,41 @@ class OutboxRepo:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (item_id,))
         return None if row is None else rows.outbox_item(row)
 
-    async def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxItem]:
-        """Pending rows due at or before now, oldest due first (ties by id)."""
+    async def due(self, now: dt.datetime, limit: int = 50,
+                  exclude: Collection[int] = ()) -> list[OutboxItem]:
+        """Pending rows due at or before now, oldest due first (ties by id).
+
+        ``exclude``: ids the caller holds back (tried in this pass, or waiting in memory), so
+        a batch full of held rows cannot hide the rows behind them.
+        """
         found = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND due_at <= ?"
-            " ORDER BY due_at, id LIMIT ?",
-            (ts(now), limit),
+            f" AND {_NOT_EXCLUDED} ORDER BY due_at, id LIMIT ?",
+            (ts(now), _ids(exclude), limit),
         )
         return [rows.outbox_item(row) for row in found]
 
-    async def next_due_at(self) -> dt.datetime | None:
+    async def next_due_at(self, exclude: Collection[int] = ()) -> dt.datetime | None:
         """When the earliest pending row is due (for the worker's sleep), or None."""
         value = await self.db.fetchval(
-            "SELECT MIN(due_at) FROM outbox WHERE status = 'pending'"
+            f"SELECT MIN(due_at) FROM outbox WHERE status = 'pending' AND {_NOT_EXCLUDED}",
+            (_ids(exclude),),
         )
         return None if value is None else parse_ts(value)
+
+    async def due_after(self, latest: dt.datetime) -> list[OutboxItem]:
+        """Pending rows due later than ``latest`` (the worker looks for clock corrections)."""
+        found = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND due_at > ?"
+            " ORDER BY id", (ts(latest),))
+        return [rows.outbox_item(row) for row in found]
+
+    async def set_due(self, item_id: int, due_at: dt.datetime) -> None:
+        """Move a pending row's next try (attempts and error unchanged)."""
+        await self.db.write(
+            "UPDATE outbox SET due_at = ? WHERE id = ? AND status = 'pending'",
+            (ts(due_at), item_id),
+        )
 
     async def mark_sent(
         self, item_id: int, now: dt.datetime, result: dict[str, Any] | None = None

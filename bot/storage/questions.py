@@ -9,6 +9,7 @@ import logging
 from bot.storage import rows
 from bot.storage.codec import ts, ts_or_none
 from bot.storage.db import Database
+from bot.storage.health import is_storage_fault
 from bot.storage.models import LoggedQuestion
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,11 @@ class QuestionLog:
             try:
                 async with self.db.transaction() as conn:
                     await conn.executemany(_INSERT, batch)
-            except Exception:
+            except Exception as exc:
                 # Nothing to retry into: the rows are statistics and the database is failing.
-                log.exception("%d question log rows could not be written", len(batch))
+                # A disk fault is reported once by the database's health; a bug gets a traceback.
+                log.error("%d question log rows could not be written (%s)", len(batch),
+                          type(exc).__name__, exc_info=not is_storage_fault(exc))
 
     async def flush(self) -> None:
         """Write every pending row now (and wait for a write already under way)."""

@@ -228,6 +228,7 @@ def build_application(
     check_team_chat: bool = True,
     reload_on_sighup: bool = False,
     knowledge: KnowledgeBase | None = None,
+    new_database: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the bot. ``request`` replaces the network (offline chat, tests); ``rate_limit=False``
     leaves out the AIORateLimiter whatever the settings say (the offline chat and tests);
@@ -237,7 +238,7 @@ def build_application(
     builder.concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        storage = await Storage.open(settings.database.path)
+        storage = await Storage.open(settings.database.path, new_database=new_database)
         try:
             await start_services(app, storage)
         except BaseException:

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.storage.health import is_storage_fault
 from bot.tg.polling import SafeBot
 from bot.tg.services import SERVICES_KEY, Services
 
@@ -28,7 +29,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):
         log.info("user blocked the bot (update %s)", update_id)
         return
-    log.error("unhandled error in update %s", update_id, exc_info=error)
+    storage_fault = error is not None and is_storage_fault(error)
+    if storage_fault:  # the team is alerted by tg/db_alerts.py; one line here, no traceback
+        log.error("update %s not handled: database fault (%s)", update_id, type(error).__name__)
+    else:
+        log.error("unhandled error in update %s", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":
@@ -36,11 +41,26 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = context.bot_data.get(SERVICES_KEY)
     if not isinstance(services, Services):
         return
+    key = "error_generic"
+    if storage_fault:
+        key = await _fault_text(services, update)
     try:
         await context.bot.send_message(
             update.effective_chat.id,
-            services.texts.render("error_generic"),
+            services.texts.render(key),
             parse_mode=ParseMode.HTML,
         )
     except TelegramError:
         log.warning("could not send the error notice (update %s)", update_id)
+
+
+async def _fault_text(services: Services, update: Update) -> str:
+    """Promise "nothing lost" only where it is true: the user's draft is still stored."""
+    user = update.effective_user
+    if user is None:
+        return "db_unavailable"
+    try:
+        draft = await services.storage.drafts.get(user.id)
+    except Exception:  # the database may not even read; then promise nothing
+        return "db_unavailable"
+    return "db_unavailable" if draft is None else "db_unavailable_draft"

@@ -18,11 +18,13 @@ from telegram.ext import Application, ContextTypes
 from bot.delivery import OutboxWorker, queue
 from bot.team.display import BERLIN, when_words
 from bot.team.reports import digest_text
+from bot.tg.db_alerts import DatabaseAlerts
 from bot.tg.services import Services
 
 log = logging.getLogger(__name__)
 
 WORKER_KEY = "outbox_worker"
+DB_ALERTS_KEY = "db_alerts"
 DRAFT_JOB_SECONDS = 3600
 DRAFT_JOB_FIRST_SECONDS = 60
 RETENTION_HOUR = 3  # at night, Europe/Berlin
@@ -134,6 +136,9 @@ async def shutdown(services: Services) -> None:
     worker = worker_of(services)
     if worker is not None:
         await worker.stop()
+    alerts = services.extras.get(DB_ALERTS_KEY)
+    if isinstance(alerts, DatabaseAlerts):
+        await alerts.close()
 
 
 def _stop_worker_on_stop(app: AnyApp, services: Services) -> None:
@@ -149,6 +154,7 @@ def _stop_worker_on_stop(app: AnyApp, services: Services) -> None:
 
 def schedule(app: AnyApp, services: Services) -> None:
     """Start the outbox worker and register the digest and draft jobs (called in post_init)."""
+    services.extras[DB_ALERTS_KEY] = DatabaseAlerts(app.bot, services)
     worker = OutboxWorker(app.bot, services)
     services.extras[WORKER_KEY] = worker
     services.wake_outbox = worker.wake
