@@ -25,6 +25,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|done|reopen)"),
     "privacy": re.compile(r"p:(?P<op>del|keep)"),
+    # The team's review list: adopt the question for an entry, dismiss it, or undo either.
+    "review": re.compile(rf"u:(?P<id>{_NUM}):(?:(?P<op>add):(?P<entry>{_ID})|(?P<op2>no|undo))"),
+    # "Hat das geholfen?" under an answer; "ok" is the thanks that replaces the two buttons.
+    "feedback": re.compile(rf"f:(?P<entry>{_ID}):(?P<op>up|down|ok)"),
 }
 
 
@@ -51,7 +55,7 @@ def parse(data: str | None) -> Callback | None:
                 entry=groups.get("entry"),
                 id=int(groups["id"]) if groups.get("id") else None,
                 rev=int(groups["rev"]) if groups.get("rev") else None,
-                op=groups.get("op"),
+                op=groups.get("op") or groups.get("op2"),
                 arg=groups.get("arg"),
             )
     return None
@@ -93,3 +97,12 @@ def card(ticket_id: int, op: str) -> str:
 
 def privacy(op: str) -> str:
     return _checked(f"p:{op}")
+
+
+def review(question_id: int, op: str, entry_id: str | None = None) -> str:
+    """A review-list button: ``add`` (with the entry), ``no`` or ``undo``."""
+    return _checked(f"u:{question_id}:{op}" + (f":{entry_id}" if entry_id else ""))
+
+
+def feedback(entry_id: str, op: str) -> str:
+    return _checked(f"f:{entry_id}:{op}")

@@ -20,7 +20,6 @@ from bot.team.reports import (
     select_for_digest,
     stats_text,
     ticket_details,
-    unanswered_text,
 )
 from bot.texts import load_texts
 from tests.test_team_cards import CREATED, ticket
@@ -96,13 +95,6 @@ def test_stats_text_orders_and_labels() -> None:
     assert text.index("Beratung für Kommunen: 3") < text.index("Workshop vor Ort: 1")
     assert text.index("offen: 3") < text.index("erledigt: 2")
     assert text.index("01/2026: 4") < text.index("02/2026: 1")
-
-
-def test_unanswered_text_escapes_and_handles_empty() -> None:
-    """Questions are shown escaped with their counts; an empty list says so."""
-    assert "Keine" in visible(unanswered_text([], TEXTS))
-    text = visible(unanswered_text([("<script>?", 4)], TEXTS))
-    assert "4× <script>?" in text
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.storage.db import Database
 from bot.storage.draft_cache import DraftCache
 from bot.storage.drafts import DraftRepo
+from bot.storage.feedback import FeedbackRepo
 from bot.storage.messages import MessageRepo
 from bot.storage.models import (
     Draft,
@@ -21,6 +22,7 @@ from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.questions import QuestionLog
 from bot.storage.startup import DatabaseUnusable
+from bot.storage.teaching import TeachingRepo
 from bot.storage.team_posts import PostRef, TeamPostRepo
 from bot.storage.tickets import TicketRepo
 
@@ -29,6 +31,7 @@ __all__ = [
     "DatabaseUnusable",
     "Draft",
     "DraftRepo",
+    "FeedbackRepo",
     "LoggedQuestion",
     "MessageRepo",
     "OutboxItem",
@@ -37,6 +40,7 @@ __all__ = [
     "PrivacyRepo",
     "QuestionLog",
     "Storage",
+    "TeachingRepo",
     "TeamPostRepo",
     "Ticket",
     "TicketEvent",
@@ -57,6 +61,8 @@ class Storage:
     questions: QuestionLog
     privacy: PrivacyRepo
     team_posts: TeamPostRepo
+    teaching: TeachingRepo
+    feedback: FeedbackRepo
 
     @classmethod
     async def open(cls, path: Path | str, *, new_database: bool = False) -> Storage:
@@ -74,6 +80,8 @@ class Storage:
             questions=questions,
             privacy=PrivacyRepo(db, draft_cache, questions),
             team_posts=TeamPostRepo(db),
+            teaching=TeachingRepo(db, questions),
+            feedback=FeedbackRepo(db, questions),
         )
 
     async def close(self) -> None:

@@ -177,7 +177,46 @@ CREATE TABLE db_probe (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS, _V_DB_PROBE]
+# The team teaches the bot (bot/storage/teaching.py, bot/storage/feedback.py): phrasings the
+# team adopted from the review list, the team's decision on each reviewed question, and the
+# users' 👍/👎 on answers. Decisions and feedback follow their question_log row: deleting a
+# question (retention, /loeschen) takes its decision along and unlinks its feedback.
+_V_TEACHING = """
+CREATE TABLE taught_phrasings (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    entry_id    TEXT    NOT NULL,
+    text        TEXT    NOT NULL,
+    group_id    INTEGER NOT NULL,
+    created_at  TEXT    NOT NULL,
+    exported_at TEXT
+);
+CREATE INDEX taught_phrasings_group ON taught_phrasings (group_id);
+
+CREATE TABLE review_decisions (
+    question_id INTEGER PRIMARY KEY REFERENCES question_log (id) ON DELETE CASCADE,
+    group_id    INTEGER NOT NULL,
+    decision    TEXT    NOT NULL CHECK (decision IN ('taught', 'dismissed')),
+    decided_at  TEXT    NOT NULL
+);
+CREATE INDEX review_decisions_group ON review_decisions (group_id);
+
+CREATE TABLE answer_feedback (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id     INTEGER NOT NULL,
+    chat_id     INTEGER NOT NULL,
+    message_id  INTEGER NOT NULL,
+    entry_id    TEXT    NOT NULL,
+    vote        TEXT    NOT NULL CHECK (vote IN ('up', 'down')),
+    question_id INTEGER REFERENCES question_log (id) ON DELETE SET NULL,
+    created_at  TEXT    NOT NULL,
+    UNIQUE (chat_id, message_id)
+);
+CREATE INDEX answer_feedback_user ON answer_feedback (user_id);
+CREATE INDEX answer_feedback_question ON answer_feedback (question_id);
+CREATE INDEX answer_feedback_created ON answer_feedback (created_at);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING]
 
 
 class SchemaTooNewError(RuntimeError):

@@ -116,6 +116,12 @@ class PrivacyRepo:
                 f"SELECT {rows.QUESTION_COLUMNS} FROM question_log WHERE user_id = ? ORDER BY id",
                 (user_id,),
             )
+            feedback = await fetchall(
+                conn,
+                "SELECT entry_id, vote, created_at FROM answer_feedback WHERE user_id = ?"
+                " ORDER BY id",
+                (user_id,),
+            )
         log.info("data export for a user: %d tickets", len(exported_tickets))
         return {
             "user_id": user_id,
@@ -123,6 +129,7 @@ class PrivacyRepo:
             "tickets": exported_tickets,
             "pending_notifications": [rows.as_dict(rows.outbox_item(r)) for r in outbox],
             "questions": [rows.as_dict(rows.logged_question(r)) for r in questions],
+            "feedback": [dict(r) for r in feedback],
         }
 
     async def delete_user(self, user_id: int, now: dt.datetime) -> list[Ticket]:
@@ -149,6 +156,8 @@ class PrivacyRepo:
             await _erase_elsewhere(conn, user_id, now)
             await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
+            # Their 👍/👎; their questions' review decisions go with the questions (cascade).
+            await conn.execute("DELETE FROM answer_feedback WHERE user_id = ?", (user_id,))
             await conn.execute(
                 f"DELETE FROM ticket_events WHERE ticket_id IN ({_USER_TICKETS})", (user_id,)
             )

@@ -1,5 +1,5 @@
-"""What the team commands show: open tickets, one ticket with its history, statistics, the most
-frequent unanswered questions, and the daily digest. Pure functions from records to HTML."""
+"""What the team commands show: open tickets, one ticket with its history, statistics, and the
+daily digest. Pure functions from records to HTML."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from bot.texts import Raw, Texts
 SUBJECT_LIMIT = 60
 HISTORY_TEXT_LIMIT = 300
 DETAILS_CARD_BUDGET = 2400
-QUESTION_LIMIT = 200
 
 
 def status_label(status: str | None, texts: Texts) -> str:
@@ -176,14 +175,3 @@ def stats_text(stats: dict[str, Any], texts: Texts) -> str:
         if counts:
             lines += ["", texts.render(title_key), *_count_lines(counts, label, texts)]
     return "\n".join(lines)
-
-
-def unanswered_text(rows: Sequence[tuple[str, int]], texts: Texts) -> str:
-    """/unbeantwortet: the most frequent questions the bot could not answer."""
-    if not rows:
-        return texts.render("team_unanswered_none")
-    head = texts.render("team_unanswered_title", count=len(rows))
-    lines = [texts.render("team_unanswered_line", count=count,
-                          text=Raw(clip(" ".join(text.split()), QUESTION_LIMIT)))
-             for text, count in rows]
-    return _fit_lines(head, lines, texts)

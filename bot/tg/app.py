@@ -7,7 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
@@ -30,6 +30,7 @@ from bot.config import RateLimitSettings, Settings
 from bot.delivery.migration import TEAM_FILTER_KEY
 from bot.dialogue import DialogueEngine
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.extra import with_extra_questions
 from bot.matching import Matcher
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
@@ -44,6 +45,7 @@ from bot.tg import (
     qa,
     router,
     shutdown,
+    teaching_handlers,
     team_handlers,
 )
 from bot.tg.concurrency import PerChatUpdateProcessor
@@ -69,7 +71,7 @@ TEAM_COMMANDS = [
     ("anfrage", "Details zu einer Anfrage: /anfrage A-2026-0001"),
     ("export", "CSV-Export der Anfragen"),
     ("statistik", "Zahlen nach Art, Status und Monat"),
-    ("unbeantwortet", "Häufige unbeantwortete Fragen"),
+    ("unbeantwortet", "Fragen zum Nachschärfen: dem Bot beibringen"),
     ("reload", "Wissensbasis neu laden"),
 ]
 
@@ -80,8 +82,11 @@ def build_services(
     texts: Texts,
     clock: Callable[[], Any] = utc_now,
     kb: KnowledgeBase | None = None,
+    taught: Sequence[tuple[str, str]] = (),
 ) -> Services:
-    kb = kb or load_knowledge(settings.knowledge.path)
+    files = kb or load_knowledge(settings.knowledge.path)
+    # The team's taught phrasings on top of the files (skipped ones are logged on /reload).
+    kb, _ = with_extra_questions(files, taught)
     answerer = Answerer(kb, Matcher(kb, settings.matching), texts, today=lambda: clock().date())
     dialogue = DialogueEngine(texts, notice_version=texts.raw("privacy_version"))
     return Services(
@@ -94,6 +99,8 @@ def build_services(
         clock=clock,
         team_chat_id=settings.team.chat_id,
         rate_limiter=UserRateLimiter(settings.limits.burst, settings.limits.per_minute),
+        knowledge_files=files,
+        taught=tuple(taught),
     )
 
 
@@ -124,7 +131,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
             CommandHandler("anfrage", team_handlers.cmd_ticket, filters=team),
             CommandHandler("export", team_handlers.cmd_export, filters=team),
             CommandHandler("statistik", team_handlers.cmd_stats, filters=team),
-            CommandHandler("unbeantwortet", team_handlers.cmd_unanswered, filters=team),
+            CommandHandler("unbeantwortet", teaching_handlers.cmd_unanswered, filters=team),
             CommandHandler("reload", team_handlers.cmd_reload, filters=team),
             CommandHandler(["hilfe", "help", "start"], team_handlers.cmd_team_help, filters=team),
             MessageHandler(team & filters.REPLY & ~filters.COMMAND, team_handlers.on_team_reply),
@@ -172,7 +179,9 @@ def install_reload_signal(services: Services) -> None:
     """SIGHUP reloads the knowledge files (validated first; errors keep the old ones)."""
 
     def reload() -> None:
-        team_handlers.reload_knowledge(services)  # logs success or failure itself
+        # Logs success or failure itself; the task reads the taught phrasings first.
+        task = asyncio.get_running_loop().create_task(team_handlers.refresh_knowledge(services))
+        services.extras["reload_task"] = task  # a reference, so the task is not collected
 
     with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
@@ -251,7 +260,8 @@ def build_application(
     async def start_services(
         app: Application[Any, Any, Any, Any, Any, Any], storage: Storage
     ) -> None:
-        services = build_services(settings, storage, texts, clock, kb=knowledge)
+        taught = [(p.entry_id, p.text) for p in await storage.teaching.active_phrasings()]
+        services = build_services(settings, storage, texts, clock, kb=knowledge, taught=taught)
         # The knowledge base and the matcher's index live as long as the process: keep the
         # garbage collector from walking them again on every collection.
         gc.freeze()

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.replies import Button, Reply
 from bot.tg import outgoing
+from bot.tg.feedback_handlers import with_feedback_buttons
 from bot.tg.render import send_reply
 from bot.tg.services import Services, get_services
 
@@ -74,6 +75,7 @@ async def answer_question(message: Message, services: Services, text: str) -> Re
     else:
         questions.record_later(user_id, text, normalized, result.band, entry_id, services.clock())
         log.info("question answered band=%s entry=%s", result.band, top)
+        reply = with_feedback_buttons(reply, services)
     await send_reply(message, reply)
     return reply
 

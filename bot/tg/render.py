@@ -21,3 +21,14 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | Non
 async def send_reply(message: Message, reply: Reply) -> None:
     """Answer in the chat of ``message`` (not as a quote: private chats read better without)."""
     await outgoing.send_html(message.get_bot(), message.chat_id, reply.text, reply.buttons)
+
+
+def shows_button(message: Message, data: str | None) -> bool:
+    """The bot's own message shows a button with this data: a press with data the message does
+    not show is forged (or from a message the bot has since changed)."""
+    markup = message.reply_markup
+    if data is None or not isinstance(markup, InlineKeyboardMarkup):
+        return False
+    if message.from_user is None or message.from_user.id != message.get_bot().id:
+        return False
+    return any(button.callback_data == data for row in markup.inline_keyboard for button in row)

@@ -13,7 +13,14 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.tg import dialogue_handlers, privacy_handlers, qa, team_handlers
+from bot.tg import (
+    dialogue_handlers,
+    feedback_handlers,
+    privacy_handlers,
+    qa,
+    teaching_handlers,
+    team_handlers,
+)
 from bot.tg.services import get_services
 
 log = logging.getLogger(__name__)
@@ -48,8 +55,14 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if parsed.kind == "card":
         await team_handlers.on_card_button(query, parsed, services)
         return
+    if parsed.kind == "review":
+        await teaching_handlers.on_review_button(query, parsed, services)
+        return
     if message.chat.type != "private" or is_team_chat:
         await query.answer(services.texts.plain("stale_button"))
+        return
+    if parsed.kind == "feedback":
+        await feedback_handlers.on_feedback_button(query, parsed, services)
         return
     if parsed.kind == "dialogue":
         await dialogue_handlers.on_button(query, parsed, services)

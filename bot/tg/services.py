@@ -38,6 +38,10 @@ class Services:
     rate_limiter: UserRateLimiter = field(default_factory=lambda: UserRateLimiter(10, 30))
     wake_outbox: Callable[[], None] = lambda: None  # set by the delivery worker
     extras: dict[str, Any] = field(default_factory=dict)
+    # The knowledge files as last loaded, and the phrasings the team taught on top of them
+    # (entry id, text): kb is the one built from both (team_handlers.reload_knowledge).
+    knowledge_files: KnowledgeBase | None = None
+    taught: tuple[tuple[str, str], ...] = ()
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -30,7 +30,8 @@ from bot.answering import Answerer
 from bot.callbacks import Callback
 from bot.delivery import queue
 from bot.delivery.migration import follow_migration
-from bot.knowledge import load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.extra import with_extra_questions
 from bot.matching import Matcher
 from bot.storage import PostRef
 from bot.storage.models import Ticket
@@ -39,14 +40,14 @@ from bot.team.display import clip
 from bot.team.export import export_csv, export_filename
 from bot.team.notices import status_notice, team_message_for_user, user_message_for_team
 from bot.team.refs import parse_ref, refs_in
-from bot.team.reports import open_list, stats_text, ticket_details, unanswered_text
+from bot.team.reports import open_list, stats_text, ticket_details
+from bot.team.teaching import feedback_lines
 from bot.texts import Raw
 from bot.tg.services import Services, get_services
 
 log = logging.getLogger(__name__)
 
 RELOAD_ERROR_LIMIT = 3500
-UNANSWERED_TOP = 10
 POSTING_STATUSES = frozenset(
     {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 )
@@ -81,6 +82,10 @@ def _team_message(update: Update, services: Services) -> Message | None:
         )
         return None
     return message
+
+
+# For the other team-chat handler modules (teaching_handlers).
+team_message = _team_message
 
 
 async def _say(message: Message, text: str) -> Message:
@@ -476,42 +481,47 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/statistik: counts by kind, status and month."""
+    """/statistik: counts by kind, status and month; 👍/👎 per entry."""
     services = get_services(context)
     message = _team_message(update, services)
     if message is not None:
-        await _say(message, stats_text(await services.storage.tickets.stats(), services.texts))
+        text = stats_text(await services.storage.tickets.stats(), services.texts)
+        votes = feedback_lines(await services.storage.feedback.counts(), services.kb,
+                               services.texts)
+        await _say(message, f"{text}\n\n{votes}" if votes else text)
 
 
-async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/unbeantwortet: the questions the bot most often could not answer."""
-    services = get_services(context)
-    message = _team_message(update, services)
-    if message is not None:
-        questions = services.storage.questions
-        rows = await questions.top_unanswered(limit=UNANSWERED_TOP)
-        askers = await questions.askers_of_unanswered(limit=UNANSWERED_TOP)
-        await _say_tracked(message, unanswered_text(rows, services.texts), services,
-                           [PostRef(user_id=u) for u in askers])
-
-
-def reload_knowledge(services: Services) -> str:
-    """Load the knowledge files anew; replace knowledge base and answerer only if all is valid.
+def reload_knowledge(services: Services, files: KnowledgeBase | None = None) -> str:
+    """Load the knowledge files anew (or reuse ``files``, as loaded before), apply the phrasings
+    the team taught, and replace knowledge base and answerer only if all is valid.
 
     Returns the HTML report for the team: the entry count, or the problems (file and entry)
     while the old knowledge base stays active.
     """
     texts = services.texts
     try:
-        kb = load_knowledge(services.settings.knowledge.path)
+        base = files if files is not None else load_knowledge(services.settings.knowledge.path)
+        kb, skipped = with_extra_questions(base, services.taught)
         matcher = Matcher(kb, services.settings.matching)
     except Exception as exc:  # any problem keeps the running knowledge base
         log.warning("knowledge reload failed: %s", type(exc).__name__)
         return texts.render("team_reload_failed", error=Raw(clip(str(exc), RELOAD_ERROR_LIMIT)))
+    if skipped:
+        log.warning("%d taught phrasings not applied (entry gone or text unusable)", len(skipped))
+    services.knowledge_files = base
     services.kb = kb
     services.answerer = Answerer(kb, matcher, texts, today=lambda: services.clock().date())
-    log.info("knowledge reloaded: %d entries", len(kb.entries))
+    log.info("knowledge reloaded: %d entries, %d taught phrasings", len(kb.entries),
+             len(services.taught) - len(skipped))
     return texts.render("team_reload_ok", entries=len(kb.entries))
+
+
+async def refresh_knowledge(services: Services) -> str:
+    """/reload and SIGHUP: the files from disk plus the taught phrasings as stored now (an
+    export meanwhile moved some of them into the files)."""
+    phrasings = await services.storage.teaching.active_phrasings()
+    services.taught = tuple((p.entry_id, p.text) for p in phrasings)
+    return reload_knowledge(services)
 
 
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -519,7 +529,7 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     services = get_services(context)
     message = _team_message(update, services)
     if message is not None:
-        await _say(message, reload_knowledge(services))
+        await _say(message, await refresh_knowledge(services))
 
 
 async def cmd_team_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -538,7 +548,6 @@ __all__ = [
     "cmd_stats",
     "cmd_team_help",
     "cmd_ticket",
-    "cmd_unanswered",
     "in_team_chat",
     "is_team_member",
     "on_card_button",
@@ -546,7 +555,9 @@ __all__ = [
     "on_team_reply",
     "question_to_team",
     "refresh_card",
+    "refresh_knowledge",
     "reload_knowledge",
+    "team_message",
     "user_reply",
     "verify_team_chat",
 ]
