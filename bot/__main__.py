@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot ask | chat | check | run``."""
+"""Command line: ``python -m bot ask | chat | check | backup | knowledge export | run``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         "backup", parents=[common], help="consistent copy of the database, also while running"
     )
     backup.add_argument("target", type=Path, help="file to write the backup to")
+    knowledge = sub.add_parser("knowledge", help="knowledge files and what the team taught")
+    knowledge_sub = knowledge.add_subparsers(dest="knowledge_command", required=True)
+    knowledge_sub.add_parser(
+        "export", parents=[common],
+        help="write the phrasings the team taught into the knowledge files",
+    )
     run = sub.add_parser(
         "run", parents=[common], help="run the Telegram bot (long polling or webhook)"
     )
@@ -51,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli.backup import run_backup
 
         return run_backup(config_path, args.target, sys.stdout, sys.stderr)
+    if args.command == "knowledge":
+        from bot.cli.knowledge import run_knowledge
+
+        return run_knowledge(args.knowledge_command, config_path, sys.stdout, sys.stderr)
     if args.command == "chat":
         from bot.cli.chat import run_chat
 

@@ -93,11 +93,19 @@ class TelegramSettings(Section):
         return token
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
 class TeamSettings(Section):
     chat_id: int | None = None
     admins: list[int] = Field(default_factory=list)
     digest_after_days: int = Field(default=3, ge=1)
     digest_hour: int = Field(default=8, ge=0, le=23)
+    review_day: Weekday | None = Field(
+        default="monday",
+        description="Weekday of the review digest (questions to teach the bot); null: none.",
+    )
+    review_hour: int = Field(default=9, ge=0, le=23, description="Hour (Europe/Berlin).")
 
 
 class DatabaseSettings(Section):

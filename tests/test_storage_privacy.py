@@ -90,7 +90,7 @@ async def test_delete_user_leaves_tombstones_and_others_untouched(storage: Stora
     assert await storage.drafts.get(USER) is None
     assert await storage.privacy.export_user(USER) == {
         "user_id": USER, "drafts": [], "tickets": [], "pending_notifications": [],
-        "questions": []}
+        "questions": [], "feedback": []}
     assert (await storage.tickets.get(other.id)) is not None
     assert len(await storage.messages.for_ticket(other.id)) == 2
     assert await storage.drafts.get(OTHER) is not None

@@ -58,10 +58,13 @@ async def on_feedback_button(query: CallbackQuery, parsed: Callback, services: S
     """👍 or 👎 on an answer in a private chat (the router checked the chat type)."""
     texts = services.texts
     message = query.message
+    # The message must show this button, or the thanks that replaced it (a second press from
+    # a client that had not yet shown the thanks: answered, not counted).
     if (
         not isinstance(message, Message)
         or parsed.entry is None
-        or not shows_button(message, query.data)
+        or not (shows_button(message, query.data)
+                or shows_button(message, callbacks.feedback(parsed.entry, "ok")))
     ):
         log.info("feedback button refused: user=%s", query.from_user.id)
         await query.answer(texts.plain("stale_button"))

@@ -1,5 +1,5 @@
-"""Background work: the outbox worker, the team's daily digest, draft reminders/expiry and the
-daily retention job.
+"""Background work: the outbox worker, the team's daily digest, the weekly review digest (questions
+to teach the bot), draft reminders/expiry and the daily retention job.
 
 Job callbacks catch and log every error: a failing job must never stop the others or the bot.
 The work itself lives in plain async functions (send_digest, remind_drafts, expire_drafts) so
@@ -18,6 +18,7 @@ from telegram.ext import Application, ContextTypes
 from bot.delivery import OutboxWorker, queue
 from bot.team.display import BERLIN, when_words
 from bot.team.reports import digest_text
+from bot.tg import teaching_handlers
 from bot.tg.db_alerts import DatabaseAlerts
 from bot.tg.services import Services
 
@@ -30,6 +31,9 @@ DRAFT_JOB_FIRST_SECONDS = 60
 RETENTION_HOUR = 3  # at night, Europe/Berlin
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+# PTB's run_daily counts days from Sunday = 0.
+PTB_WEEKDAYS = {"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4,
+                "friday": 5, "saturday": 6}
 
 
 async def send_digest(services: Services) -> bool:
@@ -113,6 +117,8 @@ async def apply_retention(services: Services) -> dict[str, int]:
             now - dt.timedelta(days=retention.delivered_outbox_days)),
         "questions": await storage.questions.delete_before(
             now - dt.timedelta(days=retention.question_log_days)),
+        "feedback": await storage.feedback.delete_before(
+            now - dt.timedelta(days=retention.question_log_days)),
     }
     if any(counts.values()):
         await storage.db.checkpoint_and_vacuum()
@@ -172,6 +178,14 @@ def schedule(app: AnyApp, services: Services) -> None:
         time=dt.time(hour=hour, tzinfo=BERLIN),
         name="team_digest",
     )
+    review_day = services.settings.team.review_day
+    if review_day is not None:
+        job_queue.run_daily(
+            guarded_job("review", lambda: teaching_handlers.send_review_digest(app.bot, services)),
+            time=dt.time(hour=services.settings.team.review_hour, tzinfo=BERLIN),
+            days=(PTB_WEEKDAYS[review_day],),
+            name="review_digest",
+        )
     job_queue.run_daily(
         guarded_job("retention", lambda: apply_retention(services)),
         time=dt.time(hour=RETENTION_HOUR, tzinfo=BERLIN),
