@@ -11,7 +11,8 @@ from typing import Any
 
 from bot import callbacks
 from bot.offline import user
-from bot.tg import teaching_handlers
+from bot.team.teaching import short_label, similar
+from bot.tg import jobs, teaching_handlers
 from tests.e2e_support import buttons
 from tests.test_team_harness import (
     MEMBER,
@@ -283,3 +284,39 @@ async def test_weekly_digest_posts_the_review_list_only_when_needed(tmp_path: Pa
     settings = make_settings(tmp_path, review_day=None)
     async with running_bot(tmp_path, settings=settings) as bot:
         assert bot.app.job_queue.get_jobs_by_name("review_digest") == ()
+
+
+async def test_reload_keeps_taught_phrasings(tmp_path: Path) -> None:
+    """/reload reads the files anew and applies the taught phrasings on top again."""
+    async with running_bot(tmp_path) as bot:
+        await ask(bot, UNKNOWN)
+        group = await review_group(bot)
+        add = button_data(group, "u:")[0]
+        await press(bot, MEMBER, group, add)
+        await bot.team_says(MEMBER, "/reload")
+        assert "neu geladen" in bot.team_texts()[-1]
+        assert answered_entry(await ask(bot, UNKNOWN)) == (callbacks.parse(add)
+                                                           or callbacks.Callback("x")).entry
+
+
+async def test_retention_deletes_old_feedback(tmp_path: Path) -> None:
+    """Votes are kept as long as the question log (retention.question_log_days), then deleted."""
+    async with running_bot(tmp_path) as bot:
+        answer = await ask(bot, ANSWERABLE)
+        entry = answered_entry(answer)
+        assert entry is not None
+        await press(bot, REQUESTER, answer, callbacks.feedback(entry, "up"))
+        bot.clock.advance(days=bot.services.settings.retention.question_log_days + 1)
+        counts = await jobs.apply_retention(bot.services)
+        assert counts["feedback"] == 1
+        assert await bot.services.storage.feedback.counts() == []
+
+
+def test_grouping_compares_short_questions_as_a_whole() -> None:
+    """A one- or two-word question is not merged into every longer question containing its
+    words; wordings that differ in small words are; labels stay within 30 characters."""
+    assert similar("gibt es foerdergeld fuer vereine", "gibt es foerdergeld fuer unsere vereine")
+    assert not similar("kosten", "was kosten die workshops fuer vereine")
+    assert similar("kosten", "kosten")
+    assert len(short_label("Modul III: Workshops vor Ort für Kommunen und Vereine")) <= 30
+    assert short_label("Kosten") == "Kosten"

@@ -57,11 +57,13 @@ def purposes(services: Services) -> dict[str, Any]:
             "tickets": "Bearbeitung Ihrer Anfragen und Fragen durch das Team",
             "pending_notifications": "Zustellung von Nachrichten zwischen Ihnen und dem Team",
             "questions": "Beantwortung und Verbesserung der Antworten des Assistenten",
+            "feedback": "Ihre Rückmeldungen (👍/👎) zur Verbesserung der Antworten",
         },
         "speicherdauer_tage": {
             "drafts": settings.requests.draft_ttl_days,
             "tickets_nach_abschluss": settings.retention.closed_requests_days,
             "questions": settings.retention.question_log_days,
+            "feedback": settings.retention.question_log_days,
             "zugestellte_benachrichtigungen": settings.retention.delivered_outbox_days,
         },
         "rechte": "Auskunft (/meinedaten), Löschung (/loeschen), Berichtigung, Einschränkung, "
