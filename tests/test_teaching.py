@@ -170,7 +170,7 @@ async def test_review_list_groups_similar_questions(tmp_path: Path) -> None:
         await log.record(5, "Was kostet das?", "was kostet das", "answer", "kosten", now)
         await bot.team_says(MEMBER, "/unbeantwortet")
         head = bot.team_texts()[-3]
-        assert "2 Gruppen" in head
+        assert "Themen: 2" in head
         groups = review_messages(bot)
         assert len(groups) == 2
         assert "3×" in groups[0]["text"] and "fördergeld" in groups[0]["text"].lower()
@@ -320,3 +320,5 @@ def test_grouping_compares_short_questions_as_a_whole() -> None:
     assert similar("kosten", "kosten")
     assert len(short_label("Modul III: Workshops vor Ort für Kommunen und Vereine")) <= 30
     assert short_label("Kosten") == "Kosten"
+    longest = callbacks.review(10**12 - 1, "add", "a" * 31)
+    assert callbacks.parse(longest) is not None and len(longest.encode()) <= callbacks.MAX_BYTES
