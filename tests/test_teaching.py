@@ -322,3 +322,26 @@ def test_grouping_compares_short_questions_as_a_whole() -> None:
     assert short_label("Kosten") == "Kosten"
     longest = callbacks.review(10**12 - 1, "add", "a" * 31)
     assert callbacks.parse(longest) is not None and len(longest.encode()) <= callbacks.MAX_BYTES
+
+
+async def test_vote_on_an_entry_opened_from_the_menu_is_counted_without_a_question(
+    tmp_path: Path,
+) -> None:
+    """Entries opened by a button also ask "Hat das geholfen?"; a 👎 there is counted but links
+    no question unless the user's last question was answered with that entry."""
+    async with running_bot(tmp_path) as bot:
+        await ask(bot, UNKNOWN)  # the user's last question: not about this entry
+        await bot.user_says("/start")
+        menu = bot.api.last_message(REQUESTER)
+        assert menu is not None
+        entry_button = next(data for _, data in buttons(menu) if data.startswith("e:"))
+        await bot.press(REQUESTER, menu, entry_button)
+        shown = bot.api.last_message(REQUESTER)
+        assert shown is not None
+        entry = answered_entry(shown)
+        assert entry is not None and entry_button == callbacks.entry(entry)
+        await press(bot, REQUESTER, shown, callbacks.feedback(entry, "down"))
+        [count] = await bot.services.storage.feedback.counts()
+        assert (count.entry_id, count.up, count.down) == (entry, 0, 1)
+        review = await bot.services.storage.teaching.open_review()
+        assert [q.text for q in review] == [UNKNOWN] and not review[0].downvoted

@@ -44,16 +44,21 @@ class FeedbackRepo:
     ) -> bool:
         """Store the vote on one answer message; False if that message has a vote already.
 
-        The vote is linked to the user's latest logged question answered with this entry (the
-        answer message itself does not carry the question, which is logged in batches).
+        The vote is linked to the user's latest logged question if that was answered with this
+        entry (the answer message does not carry the question, which is logged in batches); a
+        vote on an entry opened from the menu or a suggestion is counted without a question.
         """
         await self._questions.flush()
         async with self.db.transaction() as conn:
-            question = await fetchone(
+            last = await fetchone(
                 conn,
-                "SELECT id FROM question_log WHERE user_id = ? AND entry_id = ?"
-                " AND band = 'answer' ORDER BY id DESC LIMIT 1",
-                (user_id, entry_id),
+                "SELECT id, band, entry_id FROM question_log WHERE user_id = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (user_id,),
+            )
+            question = (
+                last if last is not None and last["band"] == "answer"
+                and last["entry_id"] == entry_id else None
             )
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO answer_feedback (user_id, chat_id, message_id, entry_id,"

@@ -8,6 +8,7 @@ the team's review list (bot/storage/teaching.py).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
@@ -30,11 +31,7 @@ def with_feedback_buttons(reply: Reply, services: Services) -> Reply:
         Button(texts.plain("btn_feedback_up"), callbacks.feedback(reply.entry_id, "up")),
         Button(texts.plain("btn_feedback_down"), callbacks.feedback(reply.entry_id, "down")),
     )
-    return Reply(
-        kind=reply.kind, text=reply.text, buttons=(*reply.buttons, row),
-        suggestions=reply.suggestions, entry_id=reply.entry_id,
-        start_request=reply.start_request, extras=reply.extras,
-    )
+    return replace(reply, buttons=(*reply.buttons, row))
 
 
 def _thanked(message: Message, entry_id: str, services: Services) -> tuple[tuple[Button, ...], ...]:

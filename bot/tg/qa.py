@@ -84,7 +84,7 @@ async def show_entry(message: Message, services: Services, entry_id: str) -> boo
     reply = services.answerer.show_entry(entry_id)
     if reply is None:
         return False
-    await send_reply(message, reply)
+    await send_reply(message, with_feedback_buttons(reply, services))
     return True
 
 
