@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.storage.codec import parse_ts, parse_ts_or_none, ts, ts_or_none
-from bot.storage.db import Database, fetchall, fetchone
+from bot.storage.db import Database, fetchone
 from bot.storage.questions import QuestionLog
 
 log = logging.getLogger(__name__)
@@ -214,10 +214,3 @@ class TeachingRepo:
                 [(ts(now), pid) for pid in phrasing_ids],
             )
             return cursor.rowcount
-
-    async def all_phrasings(self) -> list[Phrasing]:
-        async with self.db.read() as conn:
-            found = await fetchall(
-                conn, f"SELECT {_PHRASING_COLUMNS} FROM taught_phrasings ORDER BY id"
-            )
-        return [_phrasing(row) for row in found]
