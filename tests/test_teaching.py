@@ -145,15 +145,18 @@ async def test_dismiss_and_undo(tmp_path: Path) -> None:
 
 
 async def test_second_tap_on_a_decided_group_is_refused_politely(tmp_path: Path) -> None:
-    """Two copies of the same group (two /unbeantwortet): the second tap says it is done."""
+    """Two copies of the same group (two /unbeantwortet): a tap on the second after the first
+    was decided says it is done, shows the decision, and changes nothing."""
     async with running_bot(tmp_path) as bot:
         await ask(bot, UNKNOWN)
         first = await review_group(bot)
         second = await review_group(bot)
-        await press(bot, MEMBER, first, button_data(first, "u:")[0])
-        answer = await press(bot, OTHER_MEMBER, second, button_data(second, "u:")[-1])
+        await press(bot, MEMBER, first, button_data(first, "u:")[-1])  # Keins davon
+        answer = await press(bot, OTHER_MEMBER, second, button_data(second, "u:")[0])
         assert answer is not None and "schon erledigt" in answer
-        assert len(await bot.services.storage.teaching.active_phrasings()) == 1
+        shown = current(bot, second)["text"]
+        assert "„Kann der Bürgermeister" in shown and "abgelegt" in shown
+        assert await bot.services.storage.teaching.active_phrasings() == []
 
 
 async def test_review_list_groups_similar_questions(tmp_path: Path) -> None:

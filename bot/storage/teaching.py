@@ -74,6 +74,7 @@ class Phrasing:
 @dataclass(frozen=True)
 class GroupDecision:
     group_id: int  # the question the decision was taken on (its "Rückgängig" undoes it)
+    text: str  # that question's text ("" once the question is deleted)
     decision: Decision
     count: int  # questions the decision covers
     phrasing: Phrasing | None  # the taught phrasing, None for a dismissal
@@ -126,7 +127,7 @@ class TeachingRepo:
         async with self.db.transaction() as conn:
             open_row = await fetchone(
                 conn,
-                "SELECT q.id FROM question_log q WHERE q.id = ?"
+                "SELECT q.id, q.text FROM question_log q WHERE q.id = ?"
                 " AND q.id NOT IN (SELECT question_id FROM review_decisions)",
                 (group_id,),
             )
@@ -152,7 +153,7 @@ class TeachingRepo:
                     cursor.lastrowid or 0, entry_id, text, group_id, now, None
                 )
         log.info("review group %d: %s (%d questions)", group_id, decision, len(ids))
-        return GroupDecision(group_id, decision, len(ids), phrasing)
+        return GroupDecision(group_id, open_row["text"], decision, len(ids), phrasing)
 
     async def decision(self, question_id: int) -> GroupDecision | None:
         """The decision that covers a question, if any."""
@@ -160,7 +161,9 @@ class TeachingRepo:
             row = await fetchone(
                 conn,
                 "SELECT group_id, decision, (SELECT COUNT(*) FROM review_decisions d"
-                " WHERE d.group_id = r.group_id) AS n FROM review_decisions r"
+                " WHERE d.group_id = r.group_id) AS n,"
+                " (SELECT text FROM question_log q WHERE q.id = r.group_id) AS text"
+                " FROM review_decisions r"
                 " WHERE question_id = ?",
                 (question_id,),
             )
@@ -174,7 +177,7 @@ class TeachingRepo:
             )
         taught = row["decision"] == "taught" and phrasing_row is not None
         return GroupDecision(
-            row["group_id"], row["decision"], int(row["n"]),
+            row["group_id"], row["text"] or "", row["decision"], int(row["n"]),
             _phrasing(phrasing_row) if taught and phrasing_row is not None else None,
         )
 

@@ -120,14 +120,9 @@ def _rebuild(services: Services) -> bool:
     return services.kb is not before
 
 
-async def _reload_taught(services: Services) -> bool:
-    phrasings = await services.storage.teaching.active_phrasings()
-    services.taught = tuple((p.entry_id, p.text) for p in phrasings)
-    return _rebuild(services)
-
-
-def _decided_view(services: Services, decision: GroupDecision, question: str) -> tuple[str, Rows]:
+def _decided_view(services: Services, decision: GroupDecision) -> tuple[str, Rows]:
     entry = None
+    question = decision.text
     if decision.phrasing is not None:
         found = services.kb.entry(decision.phrasing.entry_id)
         entry = found.title if found is not None else decision.phrasing.entry_id
@@ -145,7 +140,7 @@ async def _already_decided(query: CallbackQuery, services: Services, question_id
         await _show(query, texts.render("review_answer_gone"), ())
         return
     await query.answer(texts.plain("review_answer_done_already"))
-    await _show(query, *_decided_view(services, decision, ""))
+    await _show(query, *_decided_view(services, decision))
 
 
 async def _decide(
@@ -176,7 +171,7 @@ async def _decide(
         answer = texts.plain("review_answer_taught" if ok else "review_answer_reload_failed")
     log.info("review group %d decided: %s", question_id, decision)
     await query.answer(answer)
-    await _show(query, *_decided_view(services, decided, question.text))
+    await _show(query, *_decided_view(services, decided))
 
 
 async def _undo(query: CallbackQuery, services: Services, question_id: int) -> None:
@@ -186,7 +181,7 @@ async def _undo(query: CallbackQuery, services: Services, question_id: int) -> N
         await query.answer(texts.plain("review_answer_exported"))
         return
     if outcome == "undone":
-        await _reload_taught(services)
+        await team_handlers.refresh_knowledge(services, services.knowledge_files)
     groups, by_id = await _open_groups(services)
     group = group_of(groups, question_id)
     if group is None:

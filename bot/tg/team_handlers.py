@@ -516,12 +516,12 @@ def reload_knowledge(services: Services, files: KnowledgeBase | None = None) -> 
     return texts.render("team_reload_ok", entries=len(kb.entries))
 
 
-async def refresh_knowledge(services: Services) -> str:
-    """/reload and SIGHUP: the files from disk plus the taught phrasings as stored now (an
-    export meanwhile moved some of them into the files)."""
+async def refresh_knowledge(services: Services, files: KnowledgeBase | None = None) -> str:
+    """/reload, SIGHUP (files from disk) and an undo in the review list (``files``: as loaded):
+    the taught phrasings as stored now (an export may have moved some into the files)."""
     phrasings = await services.storage.teaching.active_phrasings()
     services.taught = tuple((p.entry_id, p.text) for p in phrasings)
-    return reload_knowledge(services)
+    return reload_knowledge(services, files)
 
 
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
