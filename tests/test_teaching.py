@@ -220,7 +220,8 @@ async def test_a_second_vote_on_the_same_answer_counts_once(tmp_path: Path) -> N
 
 
 async def test_loeschen_removes_the_users_questions_and_feedback(tmp_path: Path) -> None:
-    """/loeschen takes the user's questions and votes out of the review list and the counts."""
+    """/loeschen takes the user's questions and votes out of the review list and the counts,
+    and the review messages that showed them are redacted."""
     async with running_bot(tmp_path) as bot:
         await ask(bot, UNKNOWN)
         answer = await ask(bot, ANSWERABLE)
@@ -228,11 +229,15 @@ async def test_loeschen_removes_the_users_questions_and_feedback(tmp_path: Path)
         assert entry is not None
         await press(bot, REQUESTER, answer, callbacks.feedback(entry, "down"))
         assert len(await bot.services.storage.teaching.open_review()) == 2
+        group = await review_group(bot)  # shows the user's words in the team chat
+        assert UNKNOWN in group["text"]
         await bot.user_says("/loeschen")
         confirm = bot.api.last_message(REQUESTER)
         assert confirm is not None
         [data] = [d for label, d in buttons(confirm) if "löschen" in label]
         await bot.process(bot.factory.callback(ERIKA, confirm, data))
+        await bot.deliver()
+        assert UNKNOWN not in current(bot, group)["text"]  # redacted (storage/team_posts.py)
         assert await bot.services.storage.teaching.open_review() == []
         assert await bot.services.storage.feedback.counts() == []
         await bot.team_says(MEMBER, "/unbeantwortet")

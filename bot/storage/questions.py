@@ -150,21 +150,6 @@ class QuestionLog:
         )
         return [(row["text"], int(row["n"])) for row in found]
 
-    async def askers_of_unanswered(
-        self, limit: int = 10, since: dt.datetime | None = None
-    ) -> list[int]:
-        """The users behind top_unanswered(limit, since): whose texts a /unbeantwortet list shows
-        (so /loeschen can redact that list)."""
-        await self.flush()
-        found = await self.db.fetchall(
-            f"SELECT DISTINCT user_id FROM question_log WHERE {_UNANSWERED} AND normalized IN"
-            f" (SELECT normalized FROM question_log WHERE {_UNANSWERED}"
-            " AND (? IS NULL OR created_at >= ?)"
-            " GROUP BY normalized ORDER BY COUNT(*) DESC, MAX(id) DESC LIMIT ?)",
-            (ts_or_none(since), ts_or_none(since), limit),
-        )
-        return [int(row["user_id"]) for row in found]
-
     async def delete_before(self, cutoff: dt.datetime) -> int:
         await self.flush()
         async with self.db.transaction() as conn:

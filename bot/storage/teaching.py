@@ -33,7 +33,7 @@ REVIEW_ROW_LIMIT = 500  # the most recent open review questions considered for g
 _PHRASING_COLUMNS = "id, entry_id, text, group_id, created_at, exported_at"
 # Unanswered bands: the same literal as questions._UNANSWERED.
 _OPEN_REVIEW = f"""
-SELECT q.id, q.text, q.band, q.entry_id, q.created_at,
+SELECT q.id, q.user_id, q.text, q.band, q.entry_id, q.created_at,
        EXISTS (SELECT 1 FROM answer_feedback f WHERE f.question_id = q.id AND f.vote = 'down')
            AS downvoted
 FROM question_log q
@@ -49,9 +49,11 @@ LIMIT {REVIEW_ROW_LIMIT}
 
 @dataclass(frozen=True)
 class ReviewQuestion:
-    """A question waiting for the team's decision (text only: no user id leaves storage)."""
+    """A question waiting for the team's decision. The user id is never shown; it records
+    whose text a review message shows, so /loeschen can redact it (storage/team_posts.py)."""
 
     id: int
+    user_id: int
     text: str
     band: str
     entry_id: str | None
@@ -103,6 +105,7 @@ class TeachingRepo:
         return [
             ReviewQuestion(
                 id=row["id"],
+                user_id=row["user_id"],
                 text=row["text"],
                 band=row["band"],
                 entry_id=row["entry_id"],

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
 from bot.knowledge.extra import clean_phrasing
+from bot.storage import PostRef
 from bot.storage.teaching import Decision, GroupDecision, ReviewQuestion
 from bot.team.teaching import (
     MAX_GROUPS,
@@ -78,9 +79,15 @@ async def send_review(bot: Bot, services: Services, head_key: str, *, empty_note
     )
     for group in shown:
         text, rows = _group_view(services, group, by_id)
-        await bot.send_message(
+        sent = await bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows),
             disable_web_page_preview=True,
+        )
+        # The message shows these users' words: /loeschen and retention redact it.
+        askers = {by_id[q].user_id for q in group.question_ids if q in by_id}
+        await services.storage.team_posts.record(
+            sent.chat_id, sent.message_id, [PostRef(user_id=u) for u in sorted(askers)],
+            services.clock(),
         )
     log.info("review list posted: %d of %d groups", len(shown), len(groups))
     return len(shown)
