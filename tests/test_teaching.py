@@ -353,3 +353,23 @@ async def test_vote_on_an_entry_opened_from_the_menu_is_counted_without_a_questi
         assert (count.entry_id, count.up, count.down) == (entry, 0, 1)
         review = await bot.services.storage.teaching.open_review()
         assert [q.text for q in review] == [UNKNOWN] and not review[0].downvoted
+
+
+async def test_a_question_that_is_another_entrys_example_is_not_taught_twice(
+    tmp_path: Path,
+) -> None:
+    """A 👎 on an answer to one of an entry's own example questions: the team cannot add it to a
+    second entry (the matcher would be torn between both); it is told where it stands."""
+    async with running_bot(tmp_path) as bot:
+        kb = bot.services.kb
+        example = next(q for q in kb.entries["kosten"].questions if len(q.split()) >= 3)
+        answer = await ask(bot, example)
+        assert answered_entry(answer) == "kosten"
+        await press(bot, REQUESTER, answer, callbacks.feedback("kosten", "down"))
+        group = await review_group(bot)
+        other = next(d for d in button_data(group, "u:")
+                     if ":add:" in d and not d.endswith(":kosten"))
+        said = await press(bot, MEMBER, group, other)
+        assert said is not None and "schon als Beispiel" in said
+        assert await bot.services.storage.teaching.active_phrasings() == []
+        assert "Zu welchem Eintrag" in current(bot, group)["text"]

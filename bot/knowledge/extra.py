@@ -19,6 +19,15 @@ def clean_phrasing(text: str) -> str | None:
     return line if 0 < len(line) <= MAX_PHRASING_CHARS else None
 
 
+def owner_of(kb: KnowledgeBase, text: str) -> str | None:
+    """The entry that already has this example question (ignoring case), if any."""
+    line = (clean_phrasing(text) or "").casefold()
+    return next(
+        (e.id for e in kb.entries.values() if any(q.casefold() == line for q in e.questions)),
+        None,
+    )
+
+
 def with_extra_questions(
     kb: KnowledgeBase, extra: Iterable[tuple[str, str]]
 ) -> tuple[KnowledgeBase, list[tuple[str, str]]]:

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
-from bot.knowledge.extra import clean_phrasing
+from bot.knowledge.extra import clean_phrasing, owner_of
 from bot.storage import PostRef
 from bot.storage.teaching import Decision, GroupDecision, ReviewQuestion
 from bot.team.teaching import (
@@ -164,6 +164,13 @@ async def _decide(
     text = clean_phrasing(question.text) if decision == "taught" else None
     if decision == "taught" and (text is None or entry_id is None):
         await query.answer(texts.plain("review_answer_gone"))
+        return
+    owner = owner_of(services.kb, question.text) if decision == "taught" else None
+    if owner is not None and owner != entry_id:
+        # The same example under two entries would make the matcher undecided between them.
+        found = services.kb.entry(owner)
+        await query.answer(texts.plain("review_answer_owned",
+                                       entry=found.title if found is not None else owner)[:200])
         return
     decided = await services.storage.teaching.decide(
         question_id, group.question_ids, decision, services.clock(), entry_id=entry_id, text=text
