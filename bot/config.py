@@ -7,9 +7,12 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.localtime import DEFAULT_TIMEZONE, load_zone
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -105,7 +108,7 @@ class TeamSettings(Section):
         default="monday",
         description="Weekday of the review digest (questions to teach the bot); null: none.",
     )
-    review_hour: int = Field(default=9, ge=0, le=23, description="Hour (Europe/Berlin).")
+    review_hour: int = Field(default=9, ge=0, le=23, description="Hour (operator's timezone).")
 
 
 class DatabaseSettings(Section):
@@ -173,6 +176,10 @@ class LoggingSettings(Section):
 
 
 class Settings(Section):
+    timezone: str = Field(
+        default=DEFAULT_TIMEZONE,
+        description="The operator's IANA time zone: reference years, dates, the digest hour.",
+    )
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     team: TeamSettings = Field(default_factory=TeamSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -183,6 +190,16 @@ class Settings(Section):
     operator: OperatorSettings = Field(default_factory=OperatorSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        load_zone(value)  # a typo fails at start-up, not at the first date shown
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return load_zone(self.timezone)
 
 
 def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import callbacks
+from bot.localtime import DEFAULT_ZONE
 from bot.offline.telegram_html import parse_html
 from bot.storage.models import Ticket
 from bot.team.cards import card_text, render_card
@@ -20,6 +21,7 @@ from bot.texts import load_texts
 from tests.test_team_harness import request_data
 
 TEXTS = load_texts()
+ZONE = DEFAULT_ZONE  # Europe/Berlin, the configuration's default
 CREATED = dt.datetime(2026, 7, 1, 22, 15, tzinfo=dt.UTC)
 HOSTILE = ["<b>", "&", "</code>", '"', "😀", "\u200f", "&amp;", "<", "a"]
 
@@ -40,7 +42,7 @@ def visible(html: str) -> str:
 
 def test_request_card_shows_fields_in_dialogue_order() -> None:
     """The card lists ref, kind, Berlin time, status and the request's fields in order."""
-    text = visible(card_text(ticket(), TEXTS))
+    text = visible(card_text(ticket(), TEXTS, ZONE))
     assert text.startswith("📋 Anfrage A-2026-0007 · Beratung für Kommunen")
     assert "🟢 offen" in text and "02.07.2026, 00:15" in text
     order = ["Themen:", "Format:", "Kommune/Organisation:", "Name und Funktion:", "Kontakt:",
@@ -54,14 +56,14 @@ def test_workshop_card_shows_need() -> None:
     """Another kind shows its own fields (Handlungsbedarf for a workshop)."""
     data = request_data(kind="workshop", kind_label="Workshop vor Ort", need="Leerstand",
                         need_label="Leerstand")
-    text = visible(card_text(ticket(data=data), TEXTS))
+    text = visible(card_text(ticket(data=data), TEXTS, ZONE))
     assert "Handlungsbedarf: Leerstand" in text and "Themen:" not in text
 
 
 def test_telegram_only_contact_is_named() -> None:
     """A requester who wants no e-mail or phone contact is marked as reachable via Telegram."""
     data = request_data(email=None, telegram_only=True)
-    assert "nur über Telegram" in visible(card_text(ticket(data=data), TEXTS))
+    assert "nur über Telegram" in visible(card_text(ticket(data=data), TEXTS, ZONE))
 
 
 @pytest.mark.parametrize(("status", "name", "line", "ops"), [
@@ -72,19 +74,20 @@ def test_telegram_only_contact_is_named() -> None:
 def test_status_line_and_buttons(status: str, name: str | None, line: str,
                                  ops: list[str]) -> None:
     """Each status has its line and its buttons."""
-    card = render_card(ticket(status=status, assignee_name=name, assignee_id=1), TEXTS)
+    card = render_card(ticket(status=status, assignee_name=name, assignee_id=1), TEXTS, ZONE)
     assert line in visible(card.text)
     assert [b.data for row in card.buttons for b in row] == [callbacks.card(7, op) for op in ops]
 
 
 def test_blocked_requester_is_shown() -> None:
     """A card of a requester who blocked the bot says so."""
-    assert "hat den Bot blockiert" in visible(card_text(ticket(requester_blocked=True), TEXTS))
+    blocked = ticket(requester_blocked=True)
+    assert "hat den Bot blockiert" in visible(card_text(blocked, TEXTS, ZONE))
 
 
 def test_deleted_ticket_is_a_tombstone_without_buttons() -> None:
     """A deleted ticket's card keeps only ref and date and has no buttons."""
-    card = render_card(ticket(status="deleted", data={}, user_id=None, chat_id=None), TEXTS)
+    card = render_card(ticket(status="deleted", data={}, user_id=None, chat_id=None), TEXTS, ZONE)
     text = visible(card.text)
     assert "A-2026-0007" in text and "gelöscht auf Wunsch" in text
     assert "Musterdorf" not in text and card.buttons == ()
@@ -93,7 +96,7 @@ def test_deleted_ticket_is_a_tombstone_without_buttons() -> None:
 def test_question_card_shows_the_question() -> None:
     """A question ticket shows its text."""
     q = ticket(ref="F-2026-0002", type="question", data={"text": "Wie <viel>?"})
-    text = visible(card_text(q, TEXTS))
+    text = visible(card_text(q, TEXTS, ZONE))
     assert text.startswith("❓ Frage F-2026-0002") and "Frage: Wie <viel>?" in text
 
 
@@ -104,7 +107,7 @@ def test_card_with_4096_char_fields_fits_one_message(char: str) -> None:
     data = request_data(**{key: long for key in (
         "kind_label", "topics_label", "format_label", "organisation_label", "person_label",
         "time_label", "remarks_label", "email", "phone")})
-    html = card_text(ticket(data=data, assignee_name=long, status="taken"), TEXTS)
+    html = card_text(ticket(data=data, assignee_name=long, status="taken"), TEXTS, ZONE)
     assert tg_len(html) <= MAX_MESSAGE
     text = visible(html)
     assert "…" in text and "🟡 übernommen von" in text
@@ -113,7 +116,7 @@ def test_card_with_4096_char_fields_fits_one_message(char: str) -> None:
 def test_long_question_fits_one_message() -> None:
     """A 4,096-character question is cut with an ellipsis."""
     q = ticket(type="question", ref="F-2026-0001", data={"text": "&" * 4096})
-    html = card_text(q, TEXTS)
+    html = card_text(q, TEXTS, ZONE)
     assert tg_len(html) <= MAX_MESSAGE and "…" in visible(html)
 
 

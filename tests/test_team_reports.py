@@ -22,7 +22,7 @@ from bot.team.reports import (
     ticket_details,
 )
 from bot.texts import load_texts
-from tests.test_team_cards import CREATED, ticket
+from tests.test_team_cards import CREATED, ZONE, ticket
 
 TEXTS = load_texts()
 NOW = CREATED + dt.timedelta(days=4)
@@ -44,8 +44,8 @@ def test_parse_ref(typed: str, expected: str | None) -> None:
 
 def test_age_counts_berlin_calendar_days() -> None:
     """22:15 UTC on 1 July is already 2 July in Berlin; one day later it is one day old."""
-    assert age_days(CREATED, CREATED + dt.timedelta(hours=3)) == 0
-    assert age_days(CREATED, dt.datetime(2026, 7, 2, 22, 30, tzinfo=dt.UTC)) == 1
+    assert age_days(CREATED, CREATED + dt.timedelta(hours=3), ZONE) == 0
+    assert age_days(CREATED, dt.datetime(2026, 7, 2, 22, 30, tzinfo=dt.UTC), ZONE) == 1
 
 
 def test_open_list_overflows_into_more_marker() -> None:
@@ -53,7 +53,7 @@ def test_open_list_overflows_into_more_marker() -> None:
     many = [ticket(id=i, ref=f"A-2026-{i:04d}", data={**ticket().data,
                                                      "organisation": "O" * 60})
             for i in range(1, 301)]
-    html = open_list(many, NOW, TEXTS)
+    html = open_list(many, NOW, TEXTS, ZONE)
     assert tg_len(html) <= MAX_MESSAGE
     text = visible(html)
     assert "Offen: 300" in text and "weitere" in text.splitlines()[-1]
@@ -68,8 +68,8 @@ def test_digest_selects_only_old_open_tickets() -> None:
     oldest = ticket(id=4, ref="A-2026-0004", status="taken", assignee_name="Tom",
                     created_at=NOW - dt.timedelta(days=7))
     assert [t.id for t in select_for_digest([old, older_done, fresh, oldest], NOW, 3)] == [4, 1]
-    assert digest_text([fresh], NOW, 3, TEXTS) is None
-    text = visible(digest_text([old, oldest], NOW, 3, TEXTS) or "")
+    assert digest_text([fresh], NOW, 3, TEXTS, ZONE) is None
+    text = visible(digest_text([old, oldest], NOW, 3, TEXTS, ZONE) or "")
     assert text.index("A-2026-0004") < text.index("A-2026-0001")
 
 
@@ -79,7 +79,7 @@ def test_details_keep_newest_history_when_long() -> None:
                 for i in range(1, 60)]
     events = [TicketEvent(i, 7, "message_to_user", None, None, 1, "Tom", i, CREATED)
               for i in range(1, 60)]
-    html = ticket_details(ticket(), events, messages, TEXTS)
+    html = ticket_details(ticket(), events, messages, TEXTS, ZONE)
     assert tg_len(html) <= MAX_MESSAGE
     assert "frühere Einträge" in visible(html)
 
@@ -112,7 +112,7 @@ def test_export_csv_round_trips_awkward_values() -> None:
     awkward = 'Süd; "Nord"\nOst'
     data = {**ticket().data, "organisation": awkward, "organisation_label": awkward}
     question = ticket(id=8, ref="F-2026-0001", type="question", data={"text": "=HYPERLINK()"})
-    raw = export_csv([dataclasses.replace(ticket(), data=data), question], TEXTS)
+    raw = export_csv([dataclasses.replace(ticket(), data=data), question], TEXTS, ZONE)
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     header = rows[0]

@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from bot.answering import Answerer
+from bot.answering_factory import build_answerer
 from bot.config import load_settings
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
+from bot.localtime import Clock, utc_now
 from bot.replies import Reply
-from bot.texts import load_texts
 
 
 def reply_json(reply: Reply) -> str:
@@ -23,14 +21,16 @@ def reply_json(reply: Reply) -> str:
     return json.dumps(payload, ensure_ascii=False)
 
 
-def build_answerer(config_path: Path | None) -> Answerer:
-    settings = load_settings(config_path)
-    kb = load_knowledge(settings.knowledge.path)
-    return Answerer(kb, Matcher(kb, settings.matching), load_texts())
-
-
-def run_ask(config_path: Path | None, stdin: TextIO, stdout: TextIO, *, explain: bool) -> int:
-    answerer = build_answerer(config_path)
+def run_ask(
+    config_path: Path | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    explain: bool,
+    clock: Clock = utc_now,
+) -> int:
+    # Built like the running bot's: the same dates ("vorbei"/"bevorstehend") for the same day.
+    answerer = build_answerer(load_settings(config_path), clock=clock)
     for line in stdin:
         question = line.rstrip("\n")
         reply, result = answerer.answer(question)

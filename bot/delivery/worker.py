@@ -429,7 +429,7 @@ class OutboxWorker:
         return self.services.team_chat_id
 
     async def _send_card(self, ticket: Ticket, chat_id: int, attempt: _Attempt) -> Message:
-        card = render_card(ticket, self.services.texts)
+        card = render_card(ticket, self.services.texts, self.services.settings.zone)
         attempt.chat_id = chat_id
         message = await self.bot.send_message(chat_id, card.text, parse_mode=ParseMode.HTML,
                                               reply_markup=keyboard(card.buttons))
@@ -448,7 +448,7 @@ class OutboxWorker:
         where = self._card_of(ticket)
         assert where is not None
         chat_id, message_id = where
-        card = render_card(ticket, self.services.texts)
+        card = render_card(ticket, self.services.texts, self.services.settings.zone)
         attempt.chat_id = chat_id
         try:
             await self.bot.edit_message_text(card.text, chat_id=chat_id, message_id=message_id,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.localtime import DEFAULT_ZONE
 from bot.storage.db import Database
 from bot.storage.draft_cache import DraftCache
 from bot.storage.drafts import DraftRepo
@@ -65,8 +67,11 @@ class Storage:
     feedback: FeedbackRepo
 
     @classmethod
-    async def open(cls, path: Path | str, *, new_database: bool = False) -> Storage:
-        """Open the database after its start-up checks; raises DatabaseUnusable (one line)."""
+    async def open(
+        cls, path: Path | str, *, new_database: bool = False, zone: ZoneInfo = DEFAULT_ZONE
+    ) -> Storage:
+        """Open the database after its start-up checks; raises DatabaseUnusable (one line).
+        `zone` is the operator's (settings.zone), for the year in reference numbers."""
         db = await Database.open(path, new_database=new_database)
         # Shared by every repository that changes the drafts table (see draft_cache.py).
         draft_cache = DraftCache()
@@ -74,7 +79,7 @@ class Storage:
         return cls(
             db=db,
             drafts=DraftRepo(db, draft_cache),
-            tickets=TicketRepo(db, draft_cache),
+            tickets=TicketRepo(db, draft_cache, zone),
             messages=MessageRepo(db),
             outbox=OutboxRepo(db),
             questions=questions,

@@ -10,11 +10,13 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Collection
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.localtime import DEFAULT_ZONE, local
 from bot.storage import rows
-from bot.storage.codec import dump_json, ts, ts_or_none
+from bot.storage.codec import dump_json, parse_ts, ts, ts_or_none
 from bot.storage.db import Database, fetchone
 from bot.storage.draft_cache import DraftCache
 from bot.storage.models import Draft, Ticket, TicketEvent, TicketType
@@ -55,9 +57,12 @@ async def insert_event(
     return cursor.lastrowid
 
 
-async def _allocate_ref(conn: aiosqlite.Connection, ticket_type: str, now: dt.datetime) -> str:
-    """Next reference of this type in now's (UTC) year, e.g. A-2026-0007; never reused."""
-    year = now.astimezone(dt.UTC).year
+async def _allocate_ref(
+    conn: aiosqlite.Connection, ticket_type: str, now: dt.datetime, zone: ZoneInfo
+) -> str:
+    """Next reference of this type in now's year in the operator's zone (the year the card's
+    date shows), e.g. A-2026-0007; never reused."""
+    year = local(now, zone).year
     row = await fetchone(
         conn,
         "INSERT INTO ref_counters (type, year, last) VALUES (?, ?, 1)"
@@ -82,13 +87,14 @@ async def _create(
     chat_id: int,
     data: dict[str, Any],
     now: dt.datetime,
+    zone: ZoneInfo,
     card_outbox: CardPayload,
     notice_version: str | None = None,
     notice_shown_at: dt.datetime | None = None,
     draft_id: int | None = None,
     question_log_id: int | None = None,
 ) -> Ticket:
-    ref = await _allocate_ref(conn, ticket_type, now)
+    ref = await _allocate_ref(conn, ticket_type, now, zone)
     cursor = await conn.execute(
         "INSERT INTO tickets (ref, type, user_id, chat_id, data, status, created_at, updated_at,"
         " notice_version, notice_shown_at, draft_id, question_log_id)"
@@ -120,9 +126,10 @@ async def _create(
 
 
 class TicketRepo:
-    def __init__(self, db: Database, drafts: DraftCache) -> None:
+    def __init__(self, db: Database, drafts: DraftCache, zone: ZoneInfo = DEFAULT_ZONE) -> None:
         self.db = db
         self._drafts = drafts  # submitting deletes the draft
+        self.zone = zone  # the operator's: the year in references, the month in statistics
 
     # -- creating ------------------------------------------------------------------------------
 
@@ -147,6 +154,7 @@ class TicketRepo:
                 chat_id=draft.chat_id,
                 data=data,
                 now=now,
+                zone=self.zone,
                 card_outbox=card_outbox,
                 notice_version=draft.notice_version,
                 notice_shown_at=draft.notice_shown_at,
@@ -185,6 +193,7 @@ class TicketRepo:
                 chat_id=chat_id,
                 data={"text": text},
                 now=now,
+                zone=self.zone,
                 card_outbox=card_outbox,
                 question_log_id=question_id,
             )
@@ -253,7 +262,7 @@ class TicketRepo:
         return [rows.event(row) for row in found]
 
     async def stats(self) -> dict[str, Any]:
-        """Counts for the team: total, by type, by request kind, by status, by month (UTC)."""
+        """Counts for the team: total, by type, by request kind, by status, by month (local)."""
         async with self.db.read() as conn:
             # Under one lock hold, so that all counts describe the same moment.
             total = await fetchone(conn, "SELECT COUNT(*) FROM tickets WHERE status != 'deleted'")
@@ -266,9 +275,16 @@ class TicketRepo:
                 " WHERE type = 'request' AND status != 'deleted' GROUP BY 1",
             )
             by_status = await _counts(conn, "SELECT status, COUNT(*) FROM tickets GROUP BY status")
-            by_month = await _counts(
-                conn, "SELECT substr(created_at, 1, 7), COUNT(*) FROM tickets GROUP BY 1"
+            # Grouped by UTC minute in SQL, then by local month here: the month boundary is
+            # the operator's (zone offsets are whole minutes), so a ticket counts in the month
+            # its reference year and card date name.
+            by_minute = await _counts(
+                conn, "SELECT substr(created_at, 1, 16), COUNT(*) FROM tickets GROUP BY 1"
             )
+        by_month: dict[str, int] = {}
+        for minute, count in by_minute.items():
+            month = local(parse_ts(f"{minute}:00+00:00"), self.zone).strftime("%Y-%m")
+            by_month[month] = by_month.get(month, 0) + count
         return {
             "total": int(total[0]) if total else 0,
             "by_type": by_type,

@@ -7,6 +7,7 @@ card always fits one Telegram message, however long (or entity-heavy) the input 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import callbacks
 from bot.dialogue.steps import STEPS, flow_for
@@ -84,7 +85,7 @@ def card_buttons(ticket: Ticket, texts: Texts) -> tuple[tuple[Button, ...], ...]
     return ()
 
 
-def _card_text(ticket: Ticket, texts: Texts, long_limit: int) -> str:
+def _card_text(ticket: Ticket, texts: Texts, zone: ZoneInfo, long_limit: int) -> str:
     if ticket.type == "question":
         title = texts.render("card_title_question", ref=ticket.ref)
         fields = [("question", texts.plain("card_field_question"), _text(ticket.data.get("text")))]
@@ -93,7 +94,7 @@ def _card_text(ticket: Ticket, texts: Texts, long_limit: int) -> str:
                              kind=Raw(clip(kind_label(ticket, texts), NAME_LIMIT)))
         fields = request_fields(ticket, texts)
     lines = [title, status_line(ticket, texts),
-             texts.render("card_created", time=when(ticket.created_at))]
+             texts.render("card_created", time=when(ticket.created_at, zone))]
     empty = texts.plain("card_value_empty")
     for field_id, label, value in fields:
         limit = long_limit if field_id in LONG_FIELDS else SHORT_FIELD
@@ -105,18 +106,21 @@ def _card_text(ticket: Ticket, texts: Texts, long_limit: int) -> str:
     return "\n".join(lines)
 
 
-def card_text(ticket: Ticket, texts: Texts, max_len: int = MAX_MESSAGE) -> str:
-    """The card's HTML, at most `max_len` long: long fields shrink until it fits."""
+def card_text(ticket: Ticket, texts: Texts, zone: ZoneInfo, max_len: int = MAX_MESSAGE) -> str:
+    """The card's HTML, at most `max_len` long: long fields shrink until it fits; dates in
+    `zone`, the operator's."""
     if ticket.status == "deleted":
-        return texts.render("card_deleted", ref=ticket.ref, date=day(ticket.updated_at))
+        return texts.render("card_deleted", ref=ticket.ref, date=day(ticket.updated_at, zone))
     limit = LONG_FIELD_START
-    text = _card_text(ticket, texts, limit)
+    text = _card_text(ticket, texts, zone, limit)
     while tg_len(text) > max_len and limit > LONG_FIELD_MIN:
         limit = max(LONG_FIELD_MIN, limit * 3 // 4)
-        text = _card_text(ticket, texts, limit)
+        text = _card_text(ticket, texts, zone, limit)
     return text
 
 
-def render_card(ticket: Ticket, texts: Texts) -> Reply:
+def render_card(ticket: Ticket, texts: Texts, zone: ZoneInfo) -> Reply:
     """The card as a reply: HTML text plus the buttons the ticket's status allows."""
-    return Reply(kind="info", text=card_text(ticket, texts), buttons=card_buttons(ticket, texts))
+    return Reply(
+        kind="info", text=card_text(ticket, texts, zone), buttons=card_buttons(ticket, texts)
+    )

@@ -1,4 +1,4 @@
-"""Small display helpers for team texts: Berlin time, ages, and length-safe escaping.
+"""Small display helpers for team texts: local time, ages, and length-safe escaping.
 
 Telegram limits a message to 4096 characters; we count the HTML we send (which is never shorter
 than what Telegram counts after parsing) in UTF-16 code units (emoji count twice), so a text that
@@ -11,7 +11,8 @@ import datetime as dt
 import html
 from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from bot.localtime import local
+
 MAX_MESSAGE = 4096
 ELLIPSIS = "…"
 
@@ -46,27 +47,27 @@ def clip(text: str, limit: int) -> str:
     return "".join(parts).rstrip() + ELLIPSIS
 
 
-def berlin(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(BERLIN)
+# Every date takes the operator's zone (settings.zone) explicitly: a forgotten zone is a type
+# error, not a silent second calendar next to the reference numbers.
 
 
-def when(moment: dt.datetime) -> str:
-    """Date and time as the team reads it, e.g. 25.11.2026, 14:03 (Berlin time)."""
-    return berlin(moment).strftime("%d.%m.%Y, %H:%M")
+def when(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """Date and time as the team reads it, e.g. 25.11.2026, 14:03 (local time)."""
+    return local(moment, zone).strftime("%d.%m.%Y, %H:%M")
 
 
-def when_words(moment: dt.datetime) -> str:
-    """Date and time for a sentence, e.g. 25.11.2026 um 14:03 Uhr (Berlin time)."""
-    return berlin(moment).strftime("%d.%m.%Y um %H:%M Uhr")
+def when_words(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """Date and time for a sentence, e.g. 25.11.2026 um 14:03 Uhr (local time)."""
+    return local(moment, zone).strftime("%d.%m.%Y um %H:%M Uhr")
 
 
-def day(moment: dt.datetime) -> str:
-    return berlin(moment).strftime("%d.%m.%Y")
+def day(moment: dt.datetime, zone: ZoneInfo) -> str:
+    return local(moment, zone).strftime("%d.%m.%Y")
 
 
-def age_days(created: dt.datetime, now: dt.datetime) -> int:
-    """Whole calendar days (Berlin) between creation and now; never negative."""
-    return max((berlin(now).date() - berlin(created).date()).days, 0)
+def age_days(created: dt.datetime, now: dt.datetime, zone: ZoneInfo) -> int:
+    """Whole calendar days (local) between creation and now; never negative."""
+    return max((local(now, zone).date() - local(created, zone).date()).days, 0)
 
 
 def first_line(text: str) -> str:

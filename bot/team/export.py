@@ -11,10 +11,11 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.localtime import local
 from bot.storage.models import Ticket
 from bot.team.cards import kind_label
-from bot.team.display import berlin
 from bot.team.reports import status_label
 from bot.texts import Texts
 
@@ -35,23 +36,23 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _time(moment: dt.datetime | None) -> str:
-    return berlin(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _time(moment: dt.datetime | None, zone: ZoneInfo) -> str:
+    return local(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _field(name: str) -> Callable[[Ticket], Any]:
     return lambda t: t.data.get(f"{name}_label") or t.data.get(name)
 
 
-def columns(texts: Texts) -> list[tuple[str, Callable[[Ticket], Any]]]:
-    """Header label and value of every column, in order."""
+def columns(texts: Texts, zone: ZoneInfo) -> list[tuple[str, Callable[[Ticket], Any]]]:
+    """Header label and value of every column, in order (times in the operator's `zone`)."""
     return [
         ("Nummer", lambda t: t.ref),
         ("Typ", lambda t: texts.plain(f"team_type_{t.type}")),
         ("Art", lambda t: kind_label(t, texts)),
         ("Status", lambda t: status_label(t.status, texts)),
-        ("Eingegangen", lambda t: _time(t.created_at)),
-        ("Abgeschlossen", lambda t: _time(t.closed_at)),
+        ("Eingegangen", lambda t: _time(t.created_at, zone)),
+        ("Abgeschlossen", lambda t: _time(t.closed_at, zone)),
         ("Bearbeitet von", lambda t: t.assignee_name),
         ("Kommune/Organisation", _field("organisation")),
         ("Name und Funktion", _field("person")),
@@ -71,9 +72,9 @@ def columns(texts: Texts) -> list[tuple[str, Callable[[Ticket], Any]]]:
     ]
 
 
-def export_csv(tickets: Sequence[Ticket], texts: Texts) -> bytes:
+def export_csv(tickets: Sequence[Ticket], texts: Texts, zone: ZoneInfo) -> bytes:
     """The CSV file's bytes: BOM, header row, one row per ticket."""
-    cols = columns(texts)
+    cols = columns(texts, zone)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name, _ in cols])
@@ -82,5 +83,5 @@ def export_csv(tickets: Sequence[Ticket], texts: Texts) -> bytes:
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def export_filename(now: dt.datetime) -> str:
-    return f"anfragen-{berlin(now).strftime('%Y-%m-%d')}.csv"
+def export_filename(now: dt.datetime, zone: ZoneInfo) -> str:
+    return f"anfragen-{local(now, zone).strftime('%Y-%m-%d')}.csv"

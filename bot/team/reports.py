@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.storage.models import Ticket, TicketEvent, TicketMessage
 from bot.team.cards import NAME_LIMIT, card_text, kind_label
@@ -22,8 +23,8 @@ def status_label(status: str | None, texts: Texts) -> str:
     return texts.plain(key) if status and key in texts else (status or "?")
 
 
-def age_text(created: dt.datetime, now: dt.datetime, texts: Texts) -> str:
-    days = age_days(created, now)
+def age_text(created: dt.datetime, now: dt.datetime, texts: Texts, zone: ZoneInfo) -> str:
+    days = age_days(created, now, zone)
     if days == 0:
         return texts.plain("team_age_today")
     if days == 1:
@@ -38,7 +39,7 @@ def subject(ticket: Ticket) -> str:
     return " ".join(str(source or "").split())
 
 
-def open_line(ticket: Ticket, now: dt.datetime, texts: Texts, failed: bool) -> str:
+def open_line(ticket: Ticket, now: dt.datetime, texts: Texts, zone: ZoneInfo, failed: bool) -> str:
     """One line of /offen and of the digest."""
     assignee = (texts.render("team_open_assignee", name=Raw(clip(ticket.assignee_name or "?",
                                                                   NAME_LIMIT)))
@@ -46,7 +47,7 @@ def open_line(ticket: Ticket, now: dt.datetime, texts: Texts, failed: bool) -> s
     line = texts.render(
         "team_open_line",
         ref=ticket.ref,
-        age=age_text(ticket.created_at, now, texts),
+        age=age_text(ticket.created_at, now, texts, zone),
         kind=Raw(clip(kind_label(ticket, texts), NAME_LIMIT)),
         subject=Raw(clip(subject(ticket) or "–", SUBJECT_LIMIT)),
         assignee=Raw(assignee),
@@ -71,24 +72,24 @@ def _fit_lines(head: str, lines: Sequence[str], texts: Texts) -> str:
     return "\n".join(out)
 
 
-def open_list(tickets: Sequence[Ticket], now: dt.datetime, texts: Texts,
+def open_list(tickets: Sequence[Ticket], now: dt.datetime, texts: Texts, zone: ZoneInfo,
               failed: Collection[int] = ()) -> str:
     """/offen: open and taken tickets, oldest first (the caller's order), with age and assignee."""
     if not tickets:
         return texts.render("team_open_none")
     head = texts.render("team_open_title", count=len(tickets))
-    lines = [open_line(t, now, texts, t.id in failed) for t in tickets]
+    lines = [open_line(t, now, texts, zone, t.id in failed) for t in tickets]
     return _fit_lines(head, lines, texts)
 
 
 def digest_text(tickets: Sequence[Ticket], now: dt.datetime, days: int, texts: Texts,
-                failed: Collection[int] = ()) -> str | None:
+                zone: ZoneInfo, failed: Collection[int] = ()) -> str | None:
     """The daily reminder of tickets open for at least `days` days; None when there are none."""
     old = select_for_digest(tickets, now, days)
     if not old:
         return None
     head = texts.render("team_digest_title", days=days, count=len(old))
-    return _fit_lines(head, [open_line(t, now, texts, t.id in failed) for t in old], texts)
+    return _fit_lines(head, [open_line(t, now, texts, zone, t.id in failed) for t in old], texts)
 
 
 def select_for_digest(tickets: Sequence[Ticket], now: dt.datetime, days: int) -> list[Ticket]:
@@ -118,11 +119,11 @@ def _event_text(event: TicketEvent, messages: dict[int, TicketMessage], texts: T
 
 
 def ticket_details(ticket: Ticket, events: Sequence[TicketEvent],
-                   messages: Sequence[TicketMessage], texts: Texts) -> str:
+                   messages: Sequence[TicketMessage], texts: Texts, zone: ZoneInfo) -> str:
     """/anfrage NR: the card plus the history; the oldest history lines give way if too long."""
-    head = card_text(ticket, texts, max_len=DETAILS_CARD_BUDGET)
+    head = card_text(ticket, texts, zone, max_len=DETAILS_CARD_BUDGET)
     by_id = {m.id: m for m in messages}
-    lines = [texts.render("team_history_line", time=when(e.created_at),
+    lines = [texts.render("team_history_line", time=when(e.created_at, zone),
                           what=Raw(_event_text(e, by_id, texts))) for e in events]
     title = texts.render("team_history_title")
     budget = MAX_MESSAGE - tg_len(head) - tg_len(title) - 2

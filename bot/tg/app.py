@@ -7,7 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
@@ -25,13 +25,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.answering import Answerer
+from bot.answering_factory import build_answerer
 from bot.config import RateLimitSettings, Settings
 from bot.delivery.migration import TEAM_FILTER_KEY
 from bot.dialogue import DialogueEngine
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.extra import with_extra_questions
-from bot.matching import Matcher
+from bot.localtime import Clock, utc_now
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
 from bot.texts import Texts, load_texts
@@ -51,7 +50,7 @@ from bot.tg import (
 from bot.tg.concurrency import PerChatUpdateProcessor
 from bot.tg.http import AiohttpRequest
 from bot.tg.polling import SafeBot
-from bot.tg.services import SERVICES_KEY, Services, utc_now
+from bot.tg.services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +79,13 @@ def build_services(
     settings: Settings,
     storage: Storage,
     texts: Texts,
-    clock: Callable[[], Any] = utc_now,
+    clock: Clock = utc_now,
     kb: KnowledgeBase | None = None,
     taught: Sequence[tuple[str, str]] = (),
 ) -> Services:
     files = kb or load_knowledge(settings.knowledge.path)
-    # The team's taught phrasings on top of the files (skipped ones are logged on /reload).
-    kb, _ = with_extra_questions(files, taught)
-    answerer = Answerer(kb, Matcher(kb, settings.matching), texts, today=lambda: clock().date())
+    answerer = build_answerer(settings, texts=texts, clock=clock, files=files, taught=taught)
+    kb = answerer.kb
     dialogue = DialogueEngine(texts, notice_version=texts.raw("privacy_version"))
     return Services(
         settings=settings,
@@ -232,7 +230,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
-    clock: Callable[[], Any] = utc_now,
+    clock: Clock = utc_now,
     rate_limit: bool = True,
     check_team_chat: bool = True,
     reload_on_sighup: bool = False,
@@ -247,7 +245,9 @@ def build_application(
     builder.concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        storage = await Storage.open(settings.database.path, new_database=new_database)
+        storage = await Storage.open(
+            settings.database.path, new_database=new_database, zone=settings.zone
+        )
         try:
             await start_services(app, storage)
         except BaseException:

@@ -16,7 +16,7 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.delivery import OutboxWorker, queue
-from bot.team.display import BERLIN, when_words
+from bot.team.display import when_words
 from bot.team.reports import digest_text
 from bot.tg import teaching_handlers
 from bot.tg.db_alerts import DatabaseAlerts
@@ -28,7 +28,7 @@ WORKER_KEY = "outbox_worker"
 DB_ALERTS_KEY = "db_alerts"
 DRAFT_JOB_SECONDS = 3600
 DRAFT_JOB_FIRST_SECONDS = 60
-RETENTION_HOUR = 3  # at night, Europe/Berlin
+RETENTION_HOUR = 3  # at night, in the operator's time zone
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 # PTB's run_daily counts days from Sunday = 0.
@@ -43,7 +43,7 @@ async def send_digest(services: Services) -> bool:
     now = services.clock()
     days = services.settings.team.digest_after_days
     tickets = await services.storage.tickets.open_older_than(now, days)
-    text = digest_text(tickets, now, days, services.texts)
+    text = digest_text(tickets, now, days, services.texts, services.settings.zone)
     if text is None:
         return False
     await queue.enqueue_to_team(services, text, track=[t.id for t in tickets])
@@ -61,7 +61,9 @@ async def remind_drafts(services: Services) -> int:
     for draft in due:
         # Marked first: a crash in between loses one reminder rather than sending it twice.
         await drafts.mark_reminded(draft.id, now)
-        text = services.texts.render("req_reminder", date=when_words(draft.expires_at))
+        text = services.texts.render(
+            "req_reminder", date=when_words(draft.expires_at, services.settings.zone)
+        )
         await queue.enqueue_to_user(services, draft.chat_id, text)
         log.info("draft %d reminder queued", draft.id)
     if due:
@@ -173,22 +175,23 @@ def schedule(app: AnyApp, services: Services) -> None:
         )
         return
     hour = services.settings.team.digest_hour
+    zone = services.settings.zone
     job_queue.run_daily(
         guarded_job("digest", lambda: send_digest(services)),
-        time=dt.time(hour=hour, tzinfo=BERLIN),
+        time=dt.time(hour=hour, tzinfo=zone),
         name="team_digest",
     )
     review_day = services.settings.team.review_day
     if review_day is not None:
         job_queue.run_daily(
             guarded_job("review", lambda: teaching_handlers.send_review_digest(app.bot, services)),
-            time=dt.time(hour=services.settings.team.review_hour, tzinfo=BERLIN),
+            time=dt.time(hour=services.settings.team.review_hour, tzinfo=zone),
             days=(PTB_WEEKDAYS[review_day],),
             name="review_digest",
         )
     job_queue.run_daily(
         guarded_job("retention", lambda: apply_retention(services)),
-        time=dt.time(hour=RETENTION_HOUR, tzinfo=BERLIN),
+        time=dt.time(hour=RETENTION_HOUR, tzinfo=zone),
         name="retention",
     )
     job_queue.run_repeating(

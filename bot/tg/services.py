@@ -13,15 +13,12 @@ from bot.answering import Answerer
 from bot.config import Settings
 from bot.dialogue import DialogueEngine
 from bot.knowledge import KnowledgeBase
+from bot.localtime import utc_now
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
 from bot.texts import Texts
 
 SERVICES_KEY = "services"
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

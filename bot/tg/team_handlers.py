@@ -26,13 +26,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.answering import Answerer
+from bot.answering_factory import build_answerer
 from bot.callbacks import Callback
 from bot.delivery import queue
 from bot.delivery.migration import follow_migration
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.extra import with_extra_questions
-from bot.matching import Matcher
+from bot.localtime import local
 from bot.storage import PostRef
 from bot.storage.models import Ticket
 from bot.team.cards import CARD_OPS
@@ -426,7 +425,8 @@ async def cmd_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     tickets = await services.storage.tickets.list_open()
     failed = await _failed_deliveries(services, tickets)
-    await _say_tracked(message, open_list(tickets, services.clock(), services.texts, failed),
+    zone = services.settings.zone
+    await _say_tracked(message, open_list(tickets, services.clock(), services.texts, zone, failed),
                        services, [PostRef(ticket_id=t.id) for t in tickets])
 
 
@@ -438,7 +438,8 @@ async def cmd_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     texts = services.texts
     typed = " ".join(context.args or [])
-    ref = parse_ref(typed, services.clock().year) if typed else None
+    zone = services.settings.zone
+    ref = parse_ref(typed, local(services.clock(), zone).year) if typed else None
     if ref is None:
         await _say(message, texts.render("team_ticket_usage"))
         return
@@ -448,7 +449,7 @@ async def cmd_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     events = await services.storage.tickets.events(ticket.id)
     messages = await services.storage.messages.for_ticket(ticket.id)
-    await _say_tracked(message, ticket_details(ticket, events, messages, texts), services,
+    await _say_tracked(message, ticket_details(ticket, events, messages, texts, zone), services,
                        [PostRef(ticket_id=ticket.id)])
 
 
@@ -462,7 +463,7 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not tickets:
         await _say(message, services.texts.render("team_export_empty"))
         return
-    content = export_csv(tickets, services.texts)
+    content = export_csv(tickets, services.texts, services.settings.zone)
     log.info(
         "export of %d tickets requested by user=%s",
         len(tickets),
@@ -470,7 +471,7 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
     sent = await message.get_bot().send_document(
         message.chat_id,
-        InputFile(content, filename=export_filename(services.clock())),
+        InputFile(content, filename=export_filename(services.clock(), services.settings.zone)),
         caption=services.texts.render("team_export_caption", count=len(tickets)),
         parse_mode=ParseMode.HTML,
     )
@@ -501,18 +502,16 @@ def reload_knowledge(services: Services, files: KnowledgeBase | None = None) -> 
     texts = services.texts
     try:
         base = files if files is not None else load_knowledge(services.settings.knowledge.path)
-        kb, skipped = with_extra_questions(base, services.taught)
-        matcher = Matcher(kb, services.settings.matching)
+        answerer = build_answerer(services.settings, texts=texts, clock=services.clock,
+                                  files=base, taught=services.taught)
     except Exception as exc:  # any problem keeps the running knowledge base
         log.warning("knowledge reload failed: %s", type(exc).__name__)
         return texts.render("team_reload_failed", error=Raw(clip(str(exc), RELOAD_ERROR_LIMIT)))
-    if skipped:
-        log.warning("%d taught phrasings not applied (entry gone or text unusable)", len(skipped))
     services.knowledge_files = base
-    services.kb = kb
-    services.answerer = Answerer(kb, matcher, texts, today=lambda: services.clock().date())
-    log.info("knowledge reloaded: %d entries, %d taught phrasings", len(kb.entries),
-             len(services.taught) - len(skipped))
+    services.kb = kb = answerer.kb
+    services.answerer = answerer
+    log.info("knowledge reloaded: %d entries, %d taught phrasings known", len(kb.entries),
+             len(services.taught))
     return texts.render("team_reload_ok", entries=len(kb.entries))
 
 
