@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.offline import BOT_ID, user
@@ -51,6 +52,10 @@ class BotProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        if "FAKETIME" in os.environ:
+            # Timed waits against a bot process do not survive faketime: say so instead of
+            # hanging for minutes, so a new process test gets its marker.
+            pytest.fail("drives a bot process: mark the test @pytest.mark.realclock")
         env = {k: v for k, v in os.environ.items() if k != "BOT_CONFIG"}
         env.update({
             "BOT_TOKEN": "123456:E2E",

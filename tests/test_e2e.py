@@ -23,6 +23,10 @@ from tests.fake_server import FakeTelegramServer
 USER_CHAT = int(REQUESTER["id"])
 
 
+# Drives the bot process with timed waits: left out of the faketime run (pyproject.toml).
+pytestmark = pytest.mark.realclock
+
+
 @pytest.fixture
 def server() -> Iterator[FakeTelegramServer]:
     with FakeTelegramServer(timeout_delay=3.0) as fake:

@@ -26,6 +26,7 @@ def server() -> Iterator[FakeTelegramServer]:
         yield fake
 
 
+@pytest.mark.realclock
 def test_sigterm_stops_cleanly(server: FakeTelegramServer, tmp_path: Path) -> None:
     """SIGTERM ends the bot with exit code 0 after closing the database properly."""
     bot = BotProcess(server, tmp_path)
@@ -38,6 +39,7 @@ def test_sigterm_stops_cleanly(server: FakeTelegramServer, tmp_path: Path) -> No
     assert "Traceback" not in bot.log_text()
 
 
+@pytest.mark.realclock
 def test_sighup_reloads_knowledge_and_keeps_old_on_error(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -71,6 +73,7 @@ def test_sighup_reloads_knowledge_and_keeps_old_on_error(
         assert bot.stop() == 0
 
 
+@pytest.mark.realclock
 def test_backup_command_copies_a_consistent_database(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -92,6 +95,7 @@ def test_backup_command_copies_a_consistent_database(
         bot.stop()
 
 
+@pytest.mark.realclock
 def test_start_fails_clearly_when_team_chat_unreachable(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
