@@ -105,7 +105,7 @@ def test_unknown_time_zone_is_a_configuration_error(tmp_path: Path, name: str) -
     """A time zone zoneinfo does not know is refused at load, naming the key, no traceback."""
     config = tmp_path / "config.yaml"
     config.write_text(f"timezone: '{name}'\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="timezone: .*unknown time zone"):
+    with pytest.raises(ConfigError, match=r"timezone: .*unknown time zone"):
         load_settings(config, env={})
 
 
