@@ -15,20 +15,24 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 
 from bot.cli.run import configure_logging
 from bot.config import Settings, load_settings
+from bot.localtime import local, utc_now
 from bot.offline import FakeBotApi, UpdateFactory, user
 from bot.offline.local_request import LocalRequest
+from bot.team.refs import parse_ref
+from bot.tg import jobs
 from bot.tg.app import build_application
+from bot.tg.services import SERVICES_KEY, Services
 
 OFFLINE_TEAM_CHAT = -100100
 OFFLINE_DB = Path("data/chat.sqlite")
 USER = user(4242, first_name="Erika", last_name="Muster")
 TEAM_MEMBER = user(777, first_name="Tina", last_name="Team")
-SETTLE_SECONDS = 0.15
 MAX_WAIT_SECONDS = 5.0
 
 HELP = """\
@@ -37,7 +41,7 @@ Offline-Chat mit dem Engagement-Assistenten (kein Telegram, keine Daten verlasse
   Zahl            Schaltfläche mit dieser Nummer drücken
   ^ Text          auf die letzte Bot-Nachricht antworten (z. B. auf „Nachricht vom Team“)
   @team Text      als Teammitglied in der Team-Gruppe schreiben (z. B. @team /offen)
-  @team ^A-2026-0001 Text   als Team auf die Karte dieser Anfrage antworten
+  @team ^1 Text   als Team auf die Karte dieser Anfrage antworten (Nummer wie bei /anfrage)
   /quit           beenden
 """
 
@@ -57,8 +61,11 @@ class Shown:
 
 
 class ChatSession:
-    def __init__(self, app: Any, api: FakeBotApi, out: TextIO, team_chat_id: int) -> None:
+    def __init__(
+        self, app: Any, api: FakeBotApi, out: TextIO, team_chat_id: int, zone: ZoneInfo
+    ) -> None:
         self.app = app
+        self.zone = zone
         self.api = api
         self.out = out
         self.team_chat_id = team_chat_id
@@ -116,7 +123,9 @@ class ChatSession:
             return
         await self._process(self.factory.message(TEAM_MEMBER, text, self.team_chat))
 
-    def _card_of(self, ref: str) -> int | None:
+    def _card_of(self, typed: str) -> int | None:
+        # The spellings /anfrage accepts: "A-2026-0001", "a-2026-1" or this year's bare "1".
+        ref = parse_ref(typed, local(utc_now(), self.zone).year) or typed
         for message in reversed(self.api.sent_to(self.team_chat_id)):
             if ref.upper() in (message.get("text") or "").upper():
                 return int(message["message_id"])
@@ -134,18 +143,23 @@ class ChatSession:
     # -- output ------------------------------------------------------------------------------
 
     async def flush(self) -> None:
-        """Wait until the bot (and its background delivery) is quiet, then print what changed."""
-        waited, quiet, seen = 0.0, 0.0, len(self.api.calls)
-        while waited < MAX_WAIT_SECONDS and quiet < SETTLE_SECONDS:
-            await asyncio.sleep(0.03)
-            waited += 0.03
-            if len(self.api.calls) == seen:
-                quiet += 0.03
-            else:
-                seen, quiet = len(self.api.calls), 0.0
+        """Wait until what the handlers queued is delivered, then print what changed."""
+        await self._delivered()
         self._print_chat(self.user_chat, "Bot")
         self._print_chat(self.team_chat_id, "[Team-Gruppe] Bot")
         self._print_callback_answers()
+
+    async def _delivered(self) -> None:
+        """The handlers have returned; what they queued (cards, notes to the user or the team)
+        is delivered by one outbox pass over every row due now. The pass waits for one under
+        way, so no quiet period is guessed. A row the fake refuses is retried later, as on
+        Telegram; a pass that hangs is left running after MAX_WAIT_SECONDS."""
+        services = self.app.bot_data.get(SERVICES_KEY)
+        worker = jobs.worker_of(services) if isinstance(services, Services) else None
+        if worker is None:
+            return
+        delivery = asyncio.ensure_future(worker.run_once())
+        await asyncio.wait({delivery}, timeout=MAX_WAIT_SECONDS)
 
     def _print_callback_answers(self) -> None:
         answers = list(self.api.callback_answers.values())
@@ -196,11 +210,15 @@ def chat_settings(config_path: Path | None) -> Settings:
     return settings
 
 
-async def chat_loop(settings: Settings, stdin: TextIO, out: TextIO) -> None:
-    api = FakeBotApi(strict_chats=False)
-    app = build_application(settings, request=LocalRequest(api), rate_limit=False)
+async def chat_loop(
+    settings: Settings, stdin: TextIO, out: TextIO, request: LocalRequest | None = None
+) -> None:
+    """The chat on `request`'s fake Bot API (default: a fresh one, answering at once)."""
+    request = request or LocalRequest(FakeBotApi(strict_chats=False))
+    api = request.api
+    app = build_application(settings, request=request, rate_limit=False)
     team_chat_id = settings.team.chat_id or OFFLINE_TEAM_CHAT
-    session = ChatSession(app, api, out, team_chat_id)
+    session = ChatSession(app, api, out, team_chat_id, settings.zone)
     api.set_member(team_chat_id, int(TEAM_MEMBER["id"]), "member")
     await app.initialize()
     if app.post_init:
