@@ -103,9 +103,11 @@ async def test_a_cancelled_waiting_update_lets_the_next_one_run() -> None:
     """Cancelling an update that waits for its predecessor neither hangs the chat nor warns."""
     processor = PerChatUpdateProcessor(4)
     release = asyncio.Event()
+    first_running = asyncio.Event()
     done: list[str] = []
 
     async def slow() -> None:
+        first_running.set()
         await release.wait()
         done.append("first")
 
@@ -114,7 +116,8 @@ async def test_a_cancelled_waiting_update_lets_the_next_one_run() -> None:
 
     first, second, third = run_all(processor, [(message(1), slow()), (message(1), ok("second")),
                                                (message(1), ok("third"))])
-    await asyncio.sleep(0.01)
+    # The first runs; the others, created after it, wait for it in the processor.
+    await asyncio.wait_for(first_running.wait(), 5)
     second.cancel()
     release.set()
     await asyncio.gather(first, third)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.storage import Storage
 from bot.storage.draft_cache import DraftCache
+from tests.waiting import eventually
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TTL = dt.timedelta(days=7)
@@ -94,29 +95,32 @@ async def _logged(storage: Storage) -> int:
 
 
 async def test_deferred_questions_are_written_after_the_interval(tmp_path: Path) -> None:
+    """A deferred question log row is held back, then written by the timer on its own."""
     store = await Storage.open(tmp_path / "bot.sqlite")
     store.questions._flush_after = 0.05
     try:
         store.questions.record_later(1, "Was kostet das?", "was kostet das", "answer", "kosten",
                                      NOW)
         assert await _logged(store) == 0 and store.questions.pending == 1
-        for _ in range(100):
-            if await _logged(store):
-                break
-            await asyncio.sleep(0.01)
+        assert await eventually(lambda: _logged(store))
         assert await _logged(store) == 1 and store.questions.pending == 0
     finally:
         await store.close()
 
 
 async def test_many_deferred_questions_are_written_in_one_batch(tmp_path: Path) -> None:
+    """The row that fills a batch starts the write at once, long before the timer would."""
     store = await Storage.open(tmp_path / "bot.sqlite")
     store.questions._flush_at_rows = 3
+    store.questions._flush_after = 3600  # the timer cannot be what writes them
     try:
         for n in range(3):
             store.questions.record_later(n, "Frage", "frage", "suggest", None, NOW)
-        await asyncio.sleep(0.05)  # no timer needed: the third row starts the write
-        assert await _logged(store) == 3
+
+        async def all_three() -> bool:
+            return await _logged(store) == 3
+
+        assert await eventually(all_three)
     finally:
         await store.close()
 
