@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT
+from bot.config import BUNDLED_KNOWLEDGE
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.knowledge.dates import render_answer
 from bot.knowledge.loader import SCHEMA_FILE, json_schema, knowledge_files, parse_file
 from bot.texts import load_texts
+from tests.eval_data import EVAL_DIR, require
 
-FACTS = PROJECT_ROOT.parent / "shared" / "eval" / "facts.yaml"
+FACTS = EVAL_DIR / "facts.yaml"
 MAX_ANSWER = 1400
 LATE = dt.date(2026, 11, 25)
 EARLY = dt.date(2022, 1, 10)
@@ -150,8 +151,7 @@ def test_button_labels_fit_on_a_phone(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("entry_id", sorted(ENTRY_TOPICS))
 def test_answers_state_their_facts(kb: KnowledgeBase, entry_id: str) -> None:
     """Each answer states every fact of the topics it is meant to answer."""
-    if not FACTS.exists():
-        pytest.skip("shared/eval/facts.yaml is not beside the project")
+    require(FACTS)
     facts = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
     text = plain(rendered(kb.entries[entry_id], LATE))
     missing = [

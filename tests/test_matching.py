@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
+from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.dates import render_answer
 from bot.knowledge.models import Entry, SmallTalk
@@ -20,10 +20,10 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.normalize import normalize, tokenize
 from bot.matching.stemming import stem
 from bot.texts import load_texts
+from tests.eval_data import EVAL_DIR, require
 
 # The shipped thresholds (tuned on dev + the blind sets in tests/data).
 TUNED = MatchingSettings()
-EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 DATA_DIR = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 25)
 MONTHS = load_texts().raw("date_months").split()
@@ -342,8 +342,7 @@ def test_accuracy_does_not_regress(
 ) -> None:
     """Accuracy and rejection on the question sets stay above floors just below today's."""
     facts_path = EVAL_DIR / "facts.yaml"
-    if not path.exists() or not facts_path.exists():
-        pytest.skip("shared/eval is not beside the project")
+    require(path, facts_path)
     facts = yaml.safe_load(facts_path.read_text(encoding="utf-8"))
     questions = yaml.safe_load(path.read_text(encoding="utf-8"))
     accuracy, rejection = _accuracy(matcher, kb, questions, facts)
