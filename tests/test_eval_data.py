@@ -15,7 +15,7 @@ def test_missing_eval_data_skips_with_the_reason_locally(
     """Outside CI a missing file skips the test, naming the file."""
     monkeypatch.delenv("CI", raising=False)
     missing = tmp_path / "dev.yaml"
-    with pytest.raises(pytest.skip.Exception, match="evaluation data missing: .*dev.yaml"):
+    with pytest.raises(pytest.skip.Exception, match=r"evaluation data missing: .*dev\.yaml"):
         require(missing)
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
+from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.dates import render_answer
 from bot.knowledge.models import Entry, SmallTalk
@@ -269,11 +273,36 @@ def test_out_of_scope_questions_fall_back(matcher: Matcher, question: str) -> No
     assert matcher.match(question).band == "fallback"
 
 
-def test_matching_is_deterministic(kb: KnowledgeBase) -> None:
-    """Two matchers built from the same base explain every question identically."""
-    first, second = Matcher(kb, TUNED), Matcher(kb, TUNED)
-    for question in ["Was kostet das?", "modul 2", "Kommt ihr zu uns?", "xyz", "Hallo"]:
-        assert first.match(question).explain() == second.match(question).explain()
+# Builds the shipped matcher and explains each question of stdin (a JSON list), one per block.
+EXPLAIN_SCRIPT = """
+import json, sys
+from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
+kb = load_knowledge(BUNDLED_KNOWLEDGE)
+matcher = Matcher(kb, MatchingSettings())
+for question in json.load(sys.stdin):
+    print(matcher.match(question).explain(), end="\\n---\\n")
+"""
+
+
+def test_matching_is_deterministic() -> None:
+    """Two processes with different string hashing (PYTHONHASHSEED) build the matcher and
+    explain every question identically: no result depends on set or dict order."""
+    questions = ["Was kostet das?", "modul 2", "Kommt ihr zu uns?", "xyz", "Hallo"]
+    questions += [item["q"] for item in yaml.safe_load(
+        (DATA_DIR / "blind_a.yaml").read_text(encoding="utf-8"))]
+    outputs = []
+    for seed in ("1", "4242"):
+        result = subprocess.run(
+            [sys.executable, "-c", EXPLAIN_SCRIPT], input=json.dumps(questions),
+            capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT, check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0].count("\n---\n") == len(questions)
+    assert outputs[0] == outputs[1]
 
 
 def test_explain_names_band_candidates_and_terms(matcher: Matcher) -> None:
