@@ -91,17 +91,21 @@ async def test_delete_erases_everything_and_redacts_the_card(tmp_path: Path) -> 
 
 
 async def test_no_personal_data_in_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """Logs carry ids, never names, e-mails or message texts."""
+    """Logs carry ids, never names, e-mails or message texts: the submission, the card's
+    delivery, the question and the erasure are each logged (by id), and no personal string is."""
     caplog.set_level(logging.DEBUG)
     async with running_bot(tmp_path) as h:
-        await h.submit(personal_request())
+        ticket = await h.submit(personal_request())
         await h.user_says("Geheimfrage zu Quasimodohausen?")
         await h.user_says("/loeschen")
         await press(h, "Ja, alles löschen")
         await h.deliver()
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+    for entry in (f"ticket {ticket.id} submitted", f"kind=card ticket={ticket.id}",
+                  "question not answered", f"user {REQUESTER} erased"):
+        assert entry in logged, entry
     for value in (*PERSONAL, "Quasimodohausen", "Geheimfrage"):
-        assert value not in logged
+        assert value not in logged, value
 
 
 async def test_retention_deletes_old_closed_requests_and_questions(tmp_path: Path) -> None:
