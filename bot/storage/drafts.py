@@ -127,6 +127,17 @@ class DraftRepo:
         await self.db.write("UPDATE drafts SET reminded_at = ? WHERE id = ?", (ts(now), draft_id))
         self.cache.clear()  # keyed by user, not draft id; reminders are rare
 
+    async def take_expired(self, now: dt.datetime) -> list[Draft]:
+        """Delete the drafts expired by `now` and return them. One statement, so a draft is
+        returned to exactly one caller (its owner is told once) and never one saved again."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                f"DELETE FROM drafts WHERE expires_at <= ? RETURNING {_COLUMNS}", (ts(now),)
+            )
+            found = await cursor.fetchall()
+        self.cache.clear()
+        return [rows.draft(row) for row in found]
+
     async def delete_expired(self, now: dt.datetime) -> int:
         async with self.db.transaction() as conn:
             cursor = await conn.execute("DELETE FROM drafts WHERE expires_at <= ?", (ts(now),))

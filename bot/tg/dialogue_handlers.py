@@ -16,7 +16,7 @@ from bot.delivery import queue
 from bot.dialogue import DialogueState, Outcome
 from bot.replies import Reply
 from bot.storage.models import Draft
-from bot.tg import outgoing
+from bot.tg import jobs, outgoing
 from bot.tg.render import send_reply
 from bot.tg.services import Services, get_services
 
@@ -36,10 +36,12 @@ def _state(draft: Draft) -> DialogueState:
 
 
 async def active_draft(services: Services, user_id: int) -> Draft | None:
-    """The user's draft, or None; an expired draft is removed on the spot."""
+    """The user's draft, or None; an expired draft is removed on the spot and its owner told
+    (the hourly job may not have come by yet; whichever deletes it tells)."""
     draft = await services.storage.drafts.get(user_id)
     if draft is not None and draft.expires_at <= services.clock():
-        await services.storage.drafts.delete(user_id)
+        if await services.storage.drafts.delete(user_id):
+            await jobs.tell_draft_expired(services, draft)
         return None
     return draft
 

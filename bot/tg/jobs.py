@@ -16,6 +16,7 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.delivery import OutboxWorker, queue
+from bot.storage.models import Draft
 from bot.team.display import when_words
 from bot.team.reports import digest_text
 from bot.tg import teaching_handlers
@@ -72,22 +73,19 @@ async def remind_drafts(services: Services) -> int:
 
 
 async def expire_drafts(services: Services) -> int:
-    """Delete expired drafts and tell their users; returns how many were deleted."""
-    now = services.clock()
-    drafts = services.storage.drafts
-    expired = await drafts.expired(now)
-    await drafts.delete_expired(now)
-    told = 0
-    text = services.texts.render("req_expired", days=services.settings.requests.draft_ttl_days)
+    """Delete expired drafts and tell their owners; returns how many were deleted."""
+    expired = await services.storage.drafts.take_expired(services.clock())
     for draft in expired:
-        if await drafts.get_by_id(draft.id) is not None:
-            continue  # saved again meanwhile (a new expiry): not deleted, nothing to tell
-        await queue.enqueue_to_user(services, draft.chat_id, text)
-        told += 1
-        log.info("draft %d expired and deleted", draft.id)
-    if told:
-        services.wake_outbox()
-    return told
+        await tell_draft_expired(services, draft)
+    return len(expired)
+
+
+async def tell_draft_expired(services: Services, draft: Draft) -> None:
+    """Queue the note that the draft is gone (its owner may not be looking right now)."""
+    text = services.texts.render("req_expired", days=services.settings.requests.draft_ttl_days)
+    await queue.enqueue_to_user(services, draft.chat_id, text)
+    services.wake_outbox()
+    log.info("draft %d expired and deleted", draft.id)
 
 
 def guarded_job(
@@ -114,7 +112,9 @@ async def apply_retention(services: Services) -> dict[str, int]:
             now - dt.timedelta(days=retention.closed_requests_days), now),
         "team_messages": await storage.team_posts.redact_questions_before(
             now - dt.timedelta(days=retention.question_log_days), now),
-        "expired_drafts": await storage.drafts.delete_expired(now),
+        # Through expire_drafts, so a draft that expired since the last hourly pass is not
+        # deleted without telling its owner.
+        "expired_drafts": await expire_drafts(services),
         "outbox_rows": await storage.outbox.delete_delivered_before(
             now - dt.timedelta(days=retention.delivered_outbox_days)),
         "questions": await storage.questions.delete_before(
