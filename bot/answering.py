@@ -23,7 +23,7 @@ class Answerer:
         kb: KnowledgeBase,
         matcher: Matcher,
         texts: Texts,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date],  # the operator's date (bot.answering_factory builds it)
     ) -> None:
         self.kb = kb
         self.matcher = matcher
