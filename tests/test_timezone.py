@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli.check import run_check
 from bot.config import ConfigError, Settings, load_settings
 from bot.tg import jobs
 from tests.test_team_harness import MEMBER, TEAM, Harness, running_bot
@@ -107,6 +108,15 @@ def test_unknown_time_zone_is_a_configuration_error(tmp_path: Path, name: str) -
     config.write_text(f"timezone: '{name}'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"timezone: .*unknown time zone"):
         load_settings(config, env={})
+
+
+def test_check_names_the_time_zone(tmp_path: Path) -> None:
+    """`python -m bot check` says which time zone is in effect."""
+    config = tmp_path / "config.yaml"
+    config.write_text("timezone: America/New_York\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(config, out, err) == 0, err.getvalue()
+    assert "time zone: America/New_York" in out.getvalue()
 
 
 def test_default_time_zone_is_berlin() -> None:

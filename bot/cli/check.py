@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings, WebhookSettings, load_settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.localtime import local, utc_now
 from bot.operator_check import operator_problem
 from bot.texts import TextsError, load_texts
 
@@ -33,6 +34,8 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
     out.write(f"{stand_summary(kb)}\n")
     out.write(f"telegram: {sending_summary(settings)}\n")
     out.write(f"updates: {updates_summary(settings.telegram.webhook)}\n")
+    now = local(utc_now(), settings.zone)  # lets the operator see that the zone is right
+    out.write(f"time zone: {settings.timezone} (now {now:%d.%m.%Y %H:%M})\n")
     return 0
 
 
