@@ -9,18 +9,17 @@ import json
 from pathlib import Path
 
 from bot.cli.ask import run_ask
-from bot.texts import load_texts
 from bot.tg.team_handlers import reload_knowledge
 from tests.test_team_harness import TEAM, running_bot
 from tests.test_timezone import settings_in
 
-# The certificate course starts on 16.03.2022. 23:30 UTC the evening before is already that day
-# in Berlin (00:30), but still the day before in UTC: only the operator's zone says "heute".
-MOMENT = dt.datetime(2022, 3, 15, 23, 30, tzinfo=dt.UTC)
+# The certificate course began on 16 March 2022. 23:30 UTC that day is already 17 March in
+# Berlin (00:30), but still the 16th in UTC: only the operator's zone says it has begun. A date
+# on today counts as not yet passed (bot.knowledge.dates).
+MOMENT = dt.datetime(2022, 3, 16, 23, 30, tzinfo=dt.UTC)
 QUESTION = "Wann beginnt der Zertifikatskurs?\n"
-TEXTS = load_texts()
-TODAY = TEXTS.raw("date_today").format(date="16.03.2022")
-UPCOMING = TEXTS.raw("date_upcoming").format(date="16.03.2022")
+PAST = "begann am 16. März 2022"
+UPCOMING = "beginnt am 16. März 2022"
 
 
 def ask(config: Path | None) -> str:
@@ -32,20 +31,20 @@ def ask(config: Path | None) -> str:
 
 
 async def test_ask_app_and_reload_render_dates_alike(tmp_path: Path) -> None:
-    """With the same clock, `ask`, the running bot and the bot after /reload all call the course
-    start "heute" (Berlin date), none "steht noch bevor" (the UTC date)."""
-    assert TODAY in ask(None)
+    """With the same clock, `ask`, the running bot and the bot after /reload all say the course
+    began (the Berlin date), none that it begins (the UTC date)."""
+    assert PAST in ask(None)
     async with running_bot(tmp_path) as bot:
         bot.clock.now = MOMENT
         entry = bot.services.answerer.show_entry("m3_zertifikat")
-        assert entry is not None and TODAY in entry.text
+        assert entry is not None and PAST in entry.text
         reload_knowledge(bot.services)
         entry = bot.services.answerer.show_entry("m3_zertifikat")
-        assert entry is not None and TODAY in entry.text
+        assert entry is not None and PAST in entry.text
 
 
 async def test_ask_and_app_follow_the_configured_time_zone(tmp_path: Path) -> None:
-    """With timezone UTC in the configuration, `ask` and the bot both say "steht noch bevor"."""
+    """With timezone UTC in the configuration, `ask` and the bot both say the course begins."""
     config = tmp_path / "config.yaml"
     config.write_text(f"timezone: UTC\nteam: {{chat_id: {TEAM}}}\n", encoding="utf-8")
     assert UPCOMING in ask(config)

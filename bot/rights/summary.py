@@ -43,12 +43,14 @@ def _contact_lines(tickets: list[Mapping[str, Any]], texts: Texts) -> list[str]:
 
 def _ticket_line(ticket: Mapping[str, Any], settings: Settings, texts: Texts) -> str:
     days = settings.retention.closed_requests_days
+    zone = settings.zone
     kind = texts.plain(f"team_type_{ticket.get('type')}") if ticket.get("type") in (
         "request", "question") else ""
     closed = _moment(ticket.get("closed_at"))
     if ticket.get("status") == "done" and closed is not None:
         return texts.render("my_data_until_done", kind=kind, ref=ticket.get("ref", ""),
-                            closed=day(closed), date=day(closed + dt.timedelta(days=days)))
+                            closed=day(closed, zone),
+                            date=day(closed + dt.timedelta(days=days), zone))
     return texts.render("my_data_until_open", kind=kind, ref=ticket.get("ref", ""), days=days)
 
 
@@ -77,15 +79,16 @@ def my_data_summary(export: Mapping[str, Any], settings: Settings, texts: Texts)
         parts += [texts.render("my_data_contact_title"), *contacts]
     parts.append(texts.render("my_data_why"))
     until = [_ticket_line(t, settings, texts) for t in tickets]
+    zone = settings.zone
     for draft in drafts:
         expires = _moment(draft.get("expires_at"))
         if expires is not None:
-            until.append(texts.render("my_data_until_draft", date=day(expires)))
+            until.append(texts.render("my_data_until_draft", date=day(expires, zone)))
     created = [m for m in (_moment(q.get("created_at")) for q in questions) if m is not None]
     if created:
         days = settings.retention.question_log_days
         until.append(texts.render("my_data_until_questions", days=days,
-                                  date=day(min(created) + dt.timedelta(days=days))))
+                                  date=day(min(created) + dt.timedelta(days=days), zone)))
     parts += [texts.render("my_data_until_title"), *until]
     parts.append(texts.render("my_data_footer"))
     return "\n".join(parts)
