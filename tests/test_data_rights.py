@@ -132,8 +132,9 @@ async def test_my_data_summary_says_what_why_and_until_when(tmp_path: Path) -> N
         assert "2 Anfragen" in summary and "1 gestellte Frage" in summary
         assert "erika@quasimodo.test" in summary and "Gemeinde Musterdorf" in summary
         assert "Wozu" in summary
-        deleted_from = day(closed.closed_at + dt.timedelta(days=123))
-        assert f"{done.ref} (erledigt am {day(closed.closed_at)}): wird ab {deleted_from}" in (
+        zone = h.services.settings.zone
+        deleted_from = day(closed.closed_at + dt.timedelta(days=123), zone)
+        assert f"{done.ref} (erledigt am {day(closed.closed_at, zone)}): wird ab {deleted_from}" in (
             summary)
         assert f"{still_open.ref} (offen): bis 123 Tage nach Abschluss" in summary
-        assert day(asked_at + dt.timedelta(days=45)) in summary
+        assert day(asked_at + dt.timedelta(days=45), zone) in summary
