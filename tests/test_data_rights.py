@@ -134,7 +134,7 @@ async def test_my_data_summary_says_what_why_and_until_when(tmp_path: Path) -> N
         assert "Wozu" in summary
         zone = h.services.settings.zone
         deleted_from = day(closed.closed_at + dt.timedelta(days=123), zone)
-        assert f"{done.ref} (erledigt am {day(closed.closed_at, zone)}): wird ab {deleted_from}" in (
-            summary)
+        closed_on = day(closed.closed_at, zone)
+        assert f"{done.ref} (erledigt am {closed_on}): wird ab {deleted_from}" in summary
         assert f"{still_open.ref} (offen): bis 123 Tage nach Abschluss" in summary
         assert day(asked_at + dt.timedelta(days=45), zone) in summary
