@@ -35,6 +35,10 @@ RECOVERED = "Die Datenbank arbeitet wieder"
 NOT_RECORDED = "delivered, but recording it failed"
 
 
+# Drives the bot process with timed waits: left out of the faketime run (pyproject.toml).
+pytestmark = pytest.mark.realclock
+
+
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     mount_point = tmp_path / "small-disk"

@@ -75,6 +75,7 @@ def run_once(tmp_path: Path, env: dict[str, str], config: str | None = None,
 # ---------------------------------------------------------------- malformed updates
 
 
+@pytest.mark.realclock
 def test_malformed_updates_are_skipped_and_everyone_else_is_served(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -135,6 +136,7 @@ def _corrupt_behind_the_bots_back(db: Path) -> None:
         other.close()
 
 
+@pytest.mark.realclock
 def test_sigterm_exits_when_closing_the_database_fails(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -187,6 +189,7 @@ def test_logging_level_typo_is_a_configuration_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.realclock
 def test_polling_conflict_is_one_warning_per_episode(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -207,6 +210,7 @@ def test_polling_conflict_is_one_warning_per_episode(
         assert stop_within(bot) == 0
 
 
+@pytest.mark.realclock
 def test_token_never_reaches_the_log(server: FakeTelegramServer, tmp_path: Path) -> None:
     """Even at DEBUG, where PTB logs request details, the bot token is not in the log."""
     config = tmp_path / "debug.yaml"
@@ -268,6 +272,7 @@ def webhook_bot(server: FakeTelegramServer, tmp_path: Path) -> Iterator[tuple[Bo
             assert stop_within(bot) == 0
 
 
+@pytest.mark.realclock
 def test_webhook_without_configured_secret_refuses_unauthenticated_posts(
     server: FakeTelegramServer, webhook_bot: tuple[BotProcess, int]
 ) -> None:
@@ -288,6 +293,7 @@ def test_webhook_without_configured_secret_refuses_unauthenticated_posts(
     assert "generated a random one" in log and secret not in log
 
 
+@pytest.mark.realclock
 def test_webhook_survives_malformed_posts(
     server: FakeTelegramServer, webhook_bot: tuple[BotProcess, int]
 ) -> None:
