@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.html_check import check_telegram_html
+from bot.telegram_html import check_telegram_html
 
 TEXTS_DIR = Path(__file__).with_name("texts")
 

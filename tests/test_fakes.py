@@ -32,7 +32,7 @@ from telegram.request import HTTPXRequest
 
 from bot.offline import BOT_ID, FakeBotApi, UpdateFactory
 from bot.offline.local_request import LocalRequest
-from bot.offline.telegram_html import HtmlParseError, parse_html
+from bot.telegram_html import HtmlParseError, parse_html
 from bot.tg.http import AiohttpRequest
 from tests.fake_server import FakeTelegramServer
 

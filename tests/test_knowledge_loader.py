@@ -58,7 +58,10 @@ def test_good_file_loads(tmp_path: Path) -> None:
             lambda t: t.replace("<b>kostenfrei</b>", "<blink>kostenfrei</blink>"),
             r"id 'kosten'.*blink",
         ),
-        (lambda t: t.replace("<b>kostenfrei</b>", "<b>kostenfrei"), r"id 'kosten'.*never closed"),
+        (
+            lambda t: t.replace("<b>kostenfrei</b>", "<b>kostenfrei"),
+            r"id 'kosten'.*nicht geschlossen",
+        ),
         (lambda t: t.replace("{date:beginn}", "{date:ende}"), r"'start': \{date:ende\}"),
         (lambda t: t.replace("id: start", "id: kosten"), r"'kosten': duplicate id"),
     ],

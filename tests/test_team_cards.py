@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from bot import callbacks
 from bot.localtime import DEFAULT_ZONE
-from bot.offline.telegram_html import parse_html
 from bot.storage.models import Ticket
 from bot.team.cards import card_text, render_card
 from bot.team.display import MAX_MESSAGE, clip, tg_len
 from bot.team.notices import status_notice, team_message_for_user, user_message_for_team
+from bot.telegram_html import parse_html
 from bot.texts import load_texts
 from tests.test_team_harness import request_data
 

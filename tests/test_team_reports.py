@@ -9,7 +9,6 @@ import io
 
 import pytest
 
-from bot.offline.telegram_html import parse_html
 from bot.storage.models import TicketEvent, TicketMessage
 from bot.team.display import MAX_MESSAGE, age_days, tg_len
 from bot.team.export import export_csv, safe_cell
@@ -21,6 +20,7 @@ from bot.team.reports import (
     stats_text,
     ticket_details,
 )
+from bot.telegram_html import parse_html
 from bot.texts import load_texts
 from tests.test_team_cards import CREATED, ZONE, ticket
 

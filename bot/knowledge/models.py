@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.knowledge.html_check import check_telegram_html
 from bot.knowledge.meta import Meta
+from bot.telegram_html import check_telegram_html
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]{0,30}$"  # short: ids travel in 64-byte callback data
 # {date:ID} or {date:ID,ID}: the date(s), e.g. "15. und 27. Juni 2022".

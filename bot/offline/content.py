@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.offline.errors import FakeApiError
 from bot.offline.params import JsonDict
-from bot.offline.telegram_html import HtmlParseError, parse_html, trim
+from bot.telegram_html import HtmlParseError, parse_html, trim
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

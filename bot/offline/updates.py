@@ -15,7 +15,7 @@ from typing import Any
 from bot.offline.chats import BOT_ID, BOT_USER, chat_member, private_chat
 from bot.offline.fake_api import FakeBotApi, UploadedFile
 from bot.offline.params import JsonDict
-from bot.offline.telegram_html import utf16_len
+from bot.telegram_html import utf16_len
 
 # Telegram marks "/cmd" and "/cmd@botname" as bot_command entities wherever they stand.
 _BOT_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![^\s.,!?;:])")
