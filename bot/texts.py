@@ -65,21 +65,30 @@ def load_texts(directory: Path = TEXTS_DIR) -> Texts:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise TextsError(f"{path.name}: not valid YAML: {exc}") from exc
+            raise TextsError(f"{path.name}: kein gültiges YAML: {exc}") from exc
         if not isinstance(raw, dict):
-            raise TextsError(f"{path.name}: the top level must be a mapping of key: text")
+            raise TextsError(f"{path.name}: oben muss eine Zuordnung schluessel: Text stehen")
         for key, value in raw.items():
             if not isinstance(value, str):
-                problems.append(f"{path.name}: '{key}': must be a text")
+                problems.append(f"{path.name}: '{key}': muss ein Text sein")
                 continue
             if key in origin:
-                problems.append(f"{path.name}: '{key}': duplicate key (also in {origin[key]})")
+                problems.append(
+                    f"{path.name}: '{key}': den Schlüssel gibt es zweimal (auch in {origin[key]})"
+                )
                 continue
             try:
                 check_telegram_html(value)
-                list(string.Formatter().parse(value))
             except ValueError as exc:
                 problems.append(f"{path.name}: '{key}': {exc}")
+                continue
+            try:
+                list(string.Formatter().parse(value))
+            except ValueError:
+                problems.append(
+                    f"{path.name}: '{key}': eine Klammer {{ oder }} ohne Gegenstück "
+                    "(ein Platzhalter ist {name}; eine Klammer selbst schreiben Sie {{ oder }})"
+                )
                 continue
             origin[key] = path.name
             templates[key] = value.strip()

@@ -52,7 +52,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ),
         (
             lambda t: t.replace("related: [start]", "related: [nirgends]"),
-            r"'kosten': related id 'nirgends'",
+            r"Eintrag 'kosten' \(related\): den Eintrag 'nirgends' gibt es nicht",
         ),
         (
             lambda t: t.replace("<b>kostenfrei</b>", "<blink>kostenfrei</blink>"),
@@ -62,8 +62,14 @@ def test_good_file_loads(tmp_path: Path) -> None:
             lambda t: t.replace("<b>kostenfrei</b>", "<b>kostenfrei"),
             r"id 'kosten'.*nicht geschlossen",
         ),
-        (lambda t: t.replace("{date:beginn}", "{date:ende}"), r"'start': \{date:ende\}"),
-        (lambda t: t.replace("id: start", "id: kosten"), r"'kosten': duplicate id"),
+        (
+            lambda t: t.replace("{date:beginn}", "{date:ende}"),
+            r"Eintrag 'start': \{date:ende\} nennt kein Datum",
+        ),
+        (
+            lambda t: t.replace("id: start", "id: kosten"),
+            r"Eintrag 'kosten': die id gibt es zweimal",
+        ),
     ],
 )
 def test_broken_file_names_file_and_entry(tmp_path: Path, mutation: object, message: str) -> None:
@@ -77,14 +83,15 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
     write(tmp_path, GOOD)
     write(tmp_path, GOOD.replace("id: start", "id: other").replace("[start]", "[other]"), "b.yaml")
     with pytest.raises(
-        KnowledgeError, match=r"b\.yaml: entry 'kosten': duplicate id \(also in a\.yaml\)"
+        KnowledgeError,
+        match=r"b\.yaml: Eintrag 'kosten': die id gibt es zweimal \(auch in a\.yaml\)",
     ):
         load_knowledge(tmp_path)
 
 
 def test_invalid_yaml_names_file(tmp_path: Path) -> None:
     """A YAML syntax error names the file."""
-    with pytest.raises(KnowledgeError, match=r"a\.yaml: not valid YAML"):
+    with pytest.raises(KnowledgeError, match=r"a\.yaml: kein gültiges YAML"):
         load_knowledge(write(tmp_path, "entries: [\n"))
 
 
@@ -123,3 +130,63 @@ def test_several_dates_read_like_prose(days: list[tuple[int, int, int]], expecte
     ids = ",".join(f.id for f in facts)
     entry = Entry(id="x", title="X", answer=f"am {{date:{ids}}}", questions=["q"], dates=facts)
     assert render_answer(entry, dt.date(2026, 1, 1), MONTHS) == f"am {expected}"
+
+
+CHAIN = """
+entries:
+  - id: angebot
+    title: Angebot
+    answer: "Das Angebot."
+    questions: ["Was bietet ihr an?"]
+  - id: kosten
+    title: Kosten
+    answer: "Kostenfrei."
+    questions: ["Was kostet das?"]
+    related: [angebot]
+  - id: ablauf
+    title: Ablauf
+    answer: "So läuft es."
+    questions: ["Wie läuft das ab?"]
+    related: [angebot, kosten]
+menu:
+  - {label: Angebot, entry: angebot}
+"""
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(write(tmp_path, text))
+    return str(caught.value).splitlines()
+
+
+def test_typo_in_an_id_is_one_error_listing_where_it_is_named(tmp_path: Path) -> None:
+    """A typo in an entry's id gives one German error for the missing id, with a guess at the
+    typo and every reference listed under it, not one error line per reference."""
+    lines = problems_of(tmp_path, CHAIN.replace("id: angebot", "id: angebto"))
+    assert lines[0] == (
+        "den Eintrag 'angebot' gibt es nicht (3 Verweise) - meinten Sie 'angebto'?"
+    )
+    assert lines[1:] == [
+        "  - a.yaml: Eintrag 'kosten' (related)",
+        "  - a.yaml: Eintrag 'ablauf' (related)",
+        "  - a.yaml: Menüpunkt 'Angebot'",
+    ]
+
+
+def test_an_invalid_entry_is_the_only_error_not_the_references_to_it(tmp_path: Path) -> None:
+    """When an entry is broken (here its id breaks the id rules), that is the one error
+    reported, in German; the references to it and to the entries of its file are not."""
+    lines = problems_of(tmp_path, CHAIN.replace("id: angebot", "id: Angebot"))
+    assert lines == [
+        "a.yaml: entries[0] (id 'Angebot'), Feld 'id': nur Kleinbuchstaben a-z, Ziffern und _"
+        " (am Anfang kein _, höchstens 31 Zeichen)"
+    ]
+    write(tmp_path, CHAIN.replace("title: Kosten", "titel: Kosten").split("menu:")[0])
+    write(tmp_path, "menu:\n  - {label: Kosten, entry: kosten}\n", "b.yaml")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(tmp_path)
+    lines = str(caught.value).splitlines()
+    assert lines == [
+        "a.yaml: entries[1] (id 'kosten'), Feld 'title': fehlt",
+        "a.yaml: entries[1] (id 'kosten'), Feld 'titel': unbekanntes Feld (Tippfehler im Namen?)",
+    ]

@@ -54,15 +54,15 @@ def test_knowledge_without_meta_still_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("meta", "message"),
     [
-        ('stand: "Juni 2022"\nprogramme_year: 2022\n', r"meta\.yaml: field 'stand'.*YYYY"),
-        ('stand: "2022-13"\nprogramme_year: 2022\n', r"meta\.yaml: field 'stand'.*calendar"),
-        ("stand: 2019-01-01\nprogramme_year: 2022\n", r"meta\.yaml: field 'programme_year'"),
-        ('stand: "2022"\n', r"meta\.yaml: field 'programme_year'.*required"),
+        ('stand: "Juni 2022"\nprogramme_year: 2022\n', r"meta\.yaml: Feld 'stand'.*JJJJ"),
+        ('stand: "2022-13"\nprogramme_year: 2022\n', r"meta\.yaml: Feld 'stand'.*Kalender"),
+        ("stand: 2019-01-01\nprogramme_year: 2022\n", r"meta\.yaml: Feld 'programme_year'"),
+        ('stand: "2022"\n', r"meta\.yaml: Feld 'programme_year'.*fehlt"),
         ('stand: "2022"\nprogramme_year: 2022\nprogram_year: 2023\n',
-         r"meta\.yaml: field 'program_year'"),
+         r"meta\.yaml: Feld 'program_year'"),
         ('stand: "2022"\nprogramme_year: 2022\ncurrency: {current: aktuell}\n',
-         r"meta\.yaml: field 'currency\.current'"),
-        ("stand: [\n", r"meta\.yaml: not valid YAML"),
+         r"meta\.yaml: Feld 'currency\.current'"),
+        ("stand: [\n", r"meta\.yaml: kein gültiges YAML"),
     ],
     ids=["words", "month-13", "year-mismatch", "missing-year", "typo", "cues-not-a-list", "yaml"],
 )
@@ -107,7 +107,7 @@ def test_check_names_a_broken_meta_file_and_shows_the_stand(tmp_path: Path) -> N
                     encoding="utf-8")
     broken = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert broken.returncode == 1
-    assert "meta.yaml: field 'stand'" in broken.stderr
+    assert "meta.yaml: Feld 'stand'" in broken.stderr
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ def test_broken_texts_name_file_and_key(tmp_path: Path) -> None:
         load_texts(tmp_path)
     (tmp_path / "a.yaml").write_text("hello: 'x'\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("hello: 'y'\n", encoding="utf-8")
-    with pytest.raises(TextsError, match=r"b\.yaml: 'hello': duplicate key"):
+    with pytest.raises(TextsError, match=r"b\.yaml: 'hello': den Schlüssel gibt es zweimal"):
         load_texts(tmp_path)
 
 

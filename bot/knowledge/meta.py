@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from bot.knowledge.messages import german_error
+
 META_FILE = "meta.yaml"
 _STAND = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -78,12 +80,12 @@ class Meta(_Strict):
         text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
         match = _STAND.match(text)
         if not match:
-            raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2022-06")
+            raise ValueError("muss JJJJ, JJJJ-MM oder JJJJ-MM-TT sein, z. B. 2022-06")
         year, month, day = (int(g) if g else 1 for g in match.groups())
         try:
             dt.date(year, month, day)
-        except ValueError as exc:
-            raise ValueError(f"is no calendar date: {exc}") from None
+        except ValueError:
+            raise ValueError(f"ist kein Datum im Kalender: {text}") from None
         return text
 
     @field_validator("programme_year")
@@ -92,7 +94,7 @@ class Meta(_Strict):
         # Confirmed long before the programme year is a typo in one of the two.
         stand = info.data.get("stand")
         if stand is not None and int(stand[:4]) < value - 1:
-            raise ValueError(f"lies more than a year after the stand {stand}")
+            raise ValueError(f"liegt mehr als ein Jahr nach dem Stand {stand}")
         return value
 
     @property
@@ -112,7 +114,7 @@ class Meta(_Strict):
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "file"
+    return ".".join(str(p) for p in loc) or "Datei"
 
 
 def load_meta(path: Path) -> Meta:
@@ -120,15 +122,17 @@ def load_meta(path: Path) -> Meta:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise MetaError(f"{path.name}: not valid YAML: {exc}") from exc
+        raise MetaError(f"{path.name}: kein gültiges YAML: {exc}") from exc
     if not isinstance(raw, dict):
-        raise MetaError(f"{path.name}: the top level must be a mapping (stand, programme_year)")
+        raise MetaError(
+            f"{path.name}: oben muss eine Zuordnung stehen (stand, programme_year)"
+        )
     try:
         return Meta.model_validate(raw)
     except ValidationError as exc:
         raise MetaError(
             "\n".join(
-                f"{path.name}: field '{_field_path(tuple(err['loc']))}': {err['msg']}"
+                f"{path.name}: Feld '{_field_path(tuple(err['loc']))}': {german_error(err)}"
                 for err in exc.errors()
             )
         ) from None

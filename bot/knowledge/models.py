@@ -85,7 +85,8 @@ class Entry(Strict):
     def _button_label_fits(self) -> Entry:
         if self.short is None and len(self.title) > BUTTON_MAX:
             raise ValueError(
-                f"title is longer than {BUTTON_MAX} characters: give a 'short' button label"
+                f"der Titel ist länger als {BUTTON_MAX} Zeichen: geben Sie unter 'short' eine "
+                "kurze Beschriftung für den Knopf an"
             )
         return self
 
