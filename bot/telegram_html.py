@@ -25,14 +25,17 @@ _ENTITY_TYPE = {
     "tg-emoji": "custom_emoji", "a": "text_link", "blockquote": "blockquote",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_HTML_ENTITY = re.compile(r"&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,10})|([a-zA-Z]{1,10}));")
-_NAME_CHAR = re.compile(r"[^\s>]*")  # tdlib: a name runs to the next space or '>'
-_ATTRIBUTE_NAME = re.compile(r"[^\s=>]*")
-_UNQUOTED_VALUE = re.compile(r"[A-Za-z0-9.\-]*")  # tdlib: an HTML "name token"
+# tdlib's decode_html_entity: "&#" decimal or "&#x" (lower-case x) hex digits, or letters naming
+# one of the four entities above; the closing ';' is optional.
+_NUMERIC = re.compile(r"&#(?:x([0-9a-fA-F]*)|([0-9]*))")
+_LETTERS = re.compile(r"&([A-Za-z]*)")
+_SPACE = " \t\r\n\v\x00"  # tdlib's is_space
+_TAG_NAME = re.compile(r"[^ \t\r\n\v\x00>]*")
+_ATTRIBUTE_NAME = re.compile(r"[^ \t\r\n\v\x00=>/\"']*")
+_NAME_TOKEN = re.compile(r"[A-Za-z0-9.\-]*")  # an unquoted attribute value
 _TRIM = " \t\r\n\v\f\x00"
-
-
 _PLAIN_RUN = re.compile(r"[^<&]*")
+_CUSTOM_EMOJI_ID = re.compile(r"[0-9]{1,19}")
 
 
 class HtmlParseError(ValueError):
@@ -54,31 +57,36 @@ class HtmlRuleError(ValueError):
 class _OpenTag:
     name: str
     offset: int  # UTF-16 offset where the entity starts
+    out_index: int  # where its text starts in the output pieces (an <a> without href)
     argument: str = ""
-    language: str = ""
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: set[str] = field(default_factory=set)
 
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts entity offsets (UTF-16 code units)."""
     if text.isascii():
         return len(text)
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
-    """The character an HTML entity at ``pos`` stands for and where it ends, or None."""
-    match = _HTML_ENTITY.match(text, pos)
-    if match is None:
-        return None
-    hex_code, dec_code, name = match.groups()
-    if name is not None:
-        char = _NAMED_ENTITIES.get(name)
-        return (char, match.end()) if char is not None else None
-    code = int(hex_code, 16) if hex_code is not None else int(dec_code)
-    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        return None
-    return chr(code), match.end()
+def _decode_entity(text: str, pos: int) -> tuple[int, int] | None:
+    """The code point an entity at ``pos`` stands for and where it ends, or None (literal)."""
+    numeric = _NUMERIC.match(text, pos)
+    if numeric is not None:
+        hex_digits, dec_digits = numeric.groups()
+        digits = hex_digits if hex_digits is not None else dec_digits
+        code = int(digits, 16 if hex_digits is not None else 10) if digits else 0
+        end = numeric.end()
+        if code == 0 or code >= 0x10FFFF or end - pos >= 10:
+            return None
+    else:
+        letters = _LETTERS.match(text, pos)
+        assert letters is not None  # text[pos] is '&'
+        named = _NAMED_ENTITIES.get(letters.group(1))
+        if named is None:
+            return None
+        code, end = ord(named), letters.end()
+    return code, end + 1 if text.startswith(";", end) else end
 
 
 def _decode_all(value: str) -> str:
@@ -90,12 +98,14 @@ def _decode_all(value: str) -> str:
             out.append(value[pos])
             pos += 1
         else:
-            out.append(decoded[0])
+            out.append(chr(decoded[0]))
             pos = decoded[1]
     return "".join(out)
 
 
 class _Parser:
+    """tdlib's parse_html step by step (td/telegram/MessageEntity.cpp), on a Python string."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
@@ -103,26 +113,31 @@ class _Parser:
         self.offset = 0  # UTF-16 length of ``out``
         self.stack: list[_OpenTag] = []
         self.entities: list[dict[str, Any]] = []
+        self.surrogate = False
         # Every opened tag with the names of the tags around it, for the nesting rules.
         self.nesting: list[tuple[str, tuple[str, ...]]] = []
         self.stray_language = False  # <code class="language-x"> outside <pre>: Telegram ignores it
 
     def byte_offset(self, pos: int) -> int:
-        return len(self.text[:pos].encode("utf-8"))
+        return len(self.text[:pos].encode("utf-8", "surrogatepass"))
+
+    def at(self, pos: int) -> str:
+        """The character at ``pos``; the end of the text reads as NUL, as in tdlib's CSlice."""
+        return self.text[pos] if pos < len(self.text) else "\x00"
 
     def append(self, chars: str) -> None:
         self.out.append(chars)
         self.offset += utf16_len(chars)
 
     def skip_spaces(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
+        while self.pos < len(self.text) and self.text[self.pos] in _SPACE:
             self.pos += 1
 
-    def read_name(self, pattern: re.Pattern[str] = _NAME_CHAR) -> str:
+    def read(self, pattern: re.Pattern[str]) -> str:
         match = pattern.match(self.text, self.pos)
-        assert match is not None  # the pattern matches the empty string
+        assert match is not None  # every pattern matches the empty string
         self.pos = match.end()
-        return match.group().lower()
+        return match.group()
 
     def run(self) -> tuple[str, list[dict[str, Any]]]:
         text = self.text
@@ -131,7 +146,8 @@ class _Parser:
             if char == "&":
                 decoded = _decode_entity(text, self.pos)
                 if decoded is not None:
-                    self.append(decoded[0])
+                    self.surrogate |= 0xD800 <= decoded[0] <= 0xDFFF
+                    self.append(chr(decoded[0]))
                     self.pos = decoded[1]
                     continue
             if char != "<":
@@ -142,7 +158,7 @@ class _Parser:
                 continue
             begin = self.pos
             self.pos += 1
-            if self.pos < len(text) and text[self.pos] == "/":
+            if self.at(self.pos) == "/":
                 self.close_tag(begin)
             else:
                 self.open_tag(begin)
@@ -152,11 +168,17 @@ class _Parser:
                 f'Can\'t find end tag corresponding to start tag "{name}"',
                 f"<{name}> wird nicht geschlossen (</{name}> fehlt)",
             )
+        if self.surrogate:
+            raise HtmlParseError(
+                "Text contains invalid Unicode characters after decoding HTML entities, "
+                "check for unmatched surrogate code units",
+                "eine Zeichennummer zwischen &#55296; und &#57343; ist kein Zeichen",
+            )
         self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
         return "".join(self.out), self.entities
 
     def open_tag(self, begin: int) -> None:
-        name = self.read_name()
+        name = self.read(_TAG_NAME).lower()
         if self.pos >= len(self.text):
             raise self.unclosed_start(begin)
         if name not in SUPPORTED_TAGS:
@@ -167,15 +189,12 @@ class _Parser:
             raise HtmlParseError(
                 f'Unsupported start tag "{name}" at byte offset {self.byte_offset(begin)}', german
             )
-        tag = _OpenTag(name=name, offset=self.offset)
-        while True:
+        tag = _OpenTag(name=name, offset=self.offset, out_index=len(self.out))
+        while self.at(self.pos) != ">":
             self.skip_spaces()
-            if self.pos >= len(self.text):
-                raise self.unclosed_start(begin)
-            if self.text[self.pos] == ">":
-                self.pos += 1
+            if self.at(self.pos) == ">":
                 break
-            attribute = self.read_name(_ATTRIBUTE_NAME)
+            attribute = self.read(_ATTRIBUTE_NAME)
             if not attribute:
                 raise HtmlParseError(
                     f'Empty attribute name in the tag "{name}" at byte offset '
@@ -183,122 +202,123 @@ class _Parser:
                     f"im Tag <{name}> fehlt der Name eines Attributs",
                 )
             self.skip_spaces()
-            if name == "blockquote" and attribute == "expandable" and (
-                self.pos >= len(self.text) or self.text[self.pos] != "="
-            ):
-                tag.attributes[attribute] = ""
+            if self.at(self.pos) != "=":
+                if self.pos >= len(self.text):
+                    raise self.unclosed_start(begin, name)
+                tag.attributes.add(attribute)  # an attribute without value, e.g. "expandable"
                 continue
-            if self.pos >= len(self.text) or self.text[self.pos] != "=":
-                raise HtmlParseError(
-                    f'Expected equal sign in declaration of an attribute of the tag "{name}" '
-                    f"at byte offset {self.byte_offset(begin)}",
-                    f"im Tag <{name}> fehlt das '=' nach dem Attribut {attribute}",
-                )
             self.pos += 1
             self.skip_spaces()
-            tag.attributes[attribute] = self.read_value(begin)
-        self.check_attributes(tag, begin)
-        self.nesting.append((name, tuple(t.name for t in self.stack)))
-        self.stack.append(tag)
-
-    def unclosed_start(self, begin: int) -> HtmlParseError:
-        return HtmlParseError(
-            f"Unclosed start tag at byte offset {self.byte_offset(begin)}",
-            "ein Tag wird mit '<' begonnen, aber nicht mit '>' beendet",
-        )
-
-    def read_value(self, begin: int) -> str:
-        if self.pos >= len(self.text):
-            raise self.unclosed_start(begin)
-        quote = self.text[self.pos]
-        if quote in "\"'":
-            end = self.text.find(quote, self.pos + 1)
-            if end < 0:
-                raise HtmlParseError(
-                    f"Unclosed end of attribute value at byte offset "
-                    f"{self.byte_offset(self.pos)}",
-                    f"ein Attributwert wird mit {quote} begonnen, aber nicht beendet",
-                )
-            raw = self.text[self.pos + 1 : end]
-            self.pos = end + 1
-            return _decode_all(raw)
-        start = self.pos
-        value = self.read_name(_UNQUOTED_VALUE)
-        if self.pos < len(self.text) and not (
-            self.text[self.pos].isspace() or self.text[self.pos] == ">"
-        ):
-            # Only letters, digits, '.' and '-' may go without quotes (e.g. a URL may not).
-            raise HtmlParseError(
-                f"Unexpected end of name token at byte offset {self.byte_offset(start)}",
-                'ein Attributwert mit anderen Zeichen als Buchstaben, Ziffern, "." und "-" '
-                'braucht Anführungszeichen, z. B. href="https://…"',
-            )
-        return value
-
-    def check_attributes(self, tag: _OpenTag, begin: int) -> None:
-        if tag.name == "span" and tag.attributes.get("class") != "tg-spoiler":
+            if self.pos >= len(self.text):
+                raise self.unclosed_start(begin, name)
+            value = self.read_value()
+            if self.pos >= len(self.text):
+                raise self.unclosed_start(begin)
+            tag.attributes.add(attribute)
+            self.take_argument(tag, attribute, value)
+        self.pos += 1  # the '>'
+        if tag.name == "span" and tag.argument != "spoiler":
             raise HtmlParseError(
                 f'Tag "span" must have class "tg-spoiler" at byte offset '
                 f"{self.byte_offset(begin)}",
                 '<span> geht nur als <span class="tg-spoiler"> (verdeckter Text)',
             )
-        if tag.name == "a":
-            tag.argument = tag.attributes.get("href", "")
-        elif tag.name == "tg-emoji":
-            tag.argument = tag.attributes.get("emoji-id", "")
-            if not tag.argument.isdigit() or int(tag.argument) == 0:
+        self.nesting.append((name, tuple(t.name for t in self.stack)))
+        in_pre = bool(self.stack) and self.stack[-1].name == "pre"
+        self.stray_language |= name == "code" and bool(tag.argument) and not in_pre
+        self.stack.append(tag)
+
+    def unclosed_start(self, begin: int, name: str = "") -> HtmlParseError:
+        quoted = f' "{name}"' if name else ""
+        return HtmlParseError(
+            f"Unclosed start tag{quoted} at byte offset {self.byte_offset(begin)}",
+            "ein Tag wird mit '<' begonnen, aber nicht mit '>' beendet",
+        )
+
+    def read_value(self) -> str:
+        quote = self.text[self.pos]
+        if quote not in "\"'":
+            start = self.pos
+            value = self.read(_NAME_TOKEN).lower()
+            if self.at(self.pos) not in _SPACE and self.at(self.pos) != ">":
+                # Only letters, digits, '.' and '-' may go without quotes (a URL may not).
                 raise HtmlParseError(
-                    "Invalid custom emoji identifier specified",
-                    '<tg-emoji> braucht eine Zahl als emoji-id, z. B. '
-                    '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
+                    f"Unexpected end of name token at byte offset {self.byte_offset(start)}",
+                    'ein Attributwert mit anderen Zeichen als Buchstaben, Ziffern, "." und "-" '
+                    'braucht Anführungszeichen, z. B. href="https://…"',
                 )
-        elif tag.name == "code":
-            css_class = tag.attributes.get("class", "")
-            if css_class.startswith("language-"):
-                tag.language = css_class.removeprefix("language-")
-                self.stray_language |= not self.stack or self.stack[-1].name != "pre"
+            return value
+        end = self.text.find(quote, self.pos + 1)
+        end = len(self.text) if end < 0 else end
+        raw = self.text[self.pos + 1 : end]
+        self.pos = min(end + 1, len(self.text))
+        return _decode_all(raw)
+
+    @staticmethod
+    def take_argument(tag: _OpenTag, attribute: str, value: str) -> None:
+        if tag.name == "a" and attribute == "href":
+            tag.argument = value
+        elif tag.name == "code" and attribute == "class" and value.startswith("language-"):
+            tag.argument = value.removeprefix("language-")
+        elif tag.name == "span" and attribute == "class" and value.startswith("tg-"):
+            tag.argument = value.removeprefix("tg-")
+        elif tag.name == "tg-emoji" and attribute == "emoji-id":
+            tag.argument = value
 
     def close_tag(self, begin: int) -> None:
-        self.pos += 1  # the '/'
         if not self.stack:
             raise HtmlParseError(
                 f"Unexpected end tag at byte offset {self.byte_offset(begin)}",
                 "ein schließendes Tag </…> steht, wo kein Tag offen ist",
             )
-        name = self.read_name()
+        self.pos += 1  # the '/'
+        name = self.read(_TAG_NAME).lower()
         self.skip_spaces()
-        if self.pos >= len(self.text) or self.text[self.pos] != ">":
+        if self.at(self.pos) != ">":
             raise HtmlParseError(
                 f"Unclosed end tag at byte offset {self.byte_offset(begin)}",
                 f"</{name} wird nicht mit '>' beendet",
             )
         self.pos += 1
         expected = self.stack[-1].name
-        if name != expected:
+        if name and name != expected:
             raise HtmlParseError(
                 f'Unmatched end tag at byte offset {self.byte_offset(begin)}, expected '
                 f'"</{expected}>", found "</{name}>"',
                 f"</{name}> passt nicht: zuerst muss </{expected}> kommen",
             )
-        self.add_entity(self.stack.pop())
+        tag = self.stack[-1]
+        if self.offset > tag.offset:
+            self.add_entity(tag)
+        self.stack.pop()
 
     def add_entity(self, tag: _OpenTag) -> None:
         length = self.offset - tag.offset
-        if tag.name == "code" and tag.language and self.stack and self.stack[-1].name == "pre":
-            self.stack[-1].language = tag.language  # <pre><code class="language-x"> is one entity
-            return
-        if length <= 0:
-            return
         entity: dict[str, Any] = {"type": _ENTITY_TYPE[tag.name], "offset": tag.offset,
                                   "length": length}
-        if tag.name == "a":
-            if not tag.argument:
-                return
-            entity["url"] = tag.argument
-        elif tag.name == "tg-emoji":
+        previous = self.entities[-1] if self.entities else None
+        same_span = previous is not None and (previous["offset"], previous["length"]) == (
+            tag.offset, length)
+        if tag.name == "tg-emoji":
+            if not _CUSTOM_EMOJI_ID.fullmatch(tag.argument) or int(tag.argument) == 0:
+                raise HtmlParseError(
+                    "Invalid custom emoji identifier specified",
+                    '<tg-emoji> braucht eine Zahl als emoji-id, z. B. '
+                    '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
+                )
             entity["custom_emoji_id"] = tag.argument
-        elif tag.name == "pre" and tag.language:
-            entity["language"] = tag.language
+        elif tag.name == "a":
+            url = tag.argument or "".join(self.out[tag.out_index :])
+            if not url.strip():
+                return
+            entity["url"] = url
+        elif tag.name == "pre" and same_span and previous is not None and previous.get(
+                "_language"):
+            # <pre><code class="language-x">: one pre entity in that language.
+            self.entities[-1] = {**entity, "language": previous["_language"]}
+            return
+        elif tag.name == "code" and tag.argument:
+            entity["_language"] = tag.argument
         elif tag.name == "blockquote" and "expandable" in tag.attributes:
             entity["type"] = "expandable_blockquote"
         self.entities.append(entity)
@@ -306,7 +326,10 @@ class _Parser:
 
 def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     """Plain text and entity dicts of Telegram-HTML ``text``; raise HtmlParseError if invalid."""
-    return _Parser(text).run()
+    plain, entities = _Parser(text).run()
+    for entity in entities:
+        entity.pop("_language", None)  # a language outside <pre> is ignored, as by Telegram
+    return plain, entities
 
 
 def trim(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
@@ -328,7 +351,7 @@ def trim(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str,
 # Entities that may not contain others and may not sit inside one another (Bot API, "Formatting
 # options"): Telegram drops such nesting silently, so the reader would lose a link or a format.
 _EXCLUSIVE = frozenset({"a", "tg-emoji", "code", "pre"})
-_ANY_ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+;|#[0-9]+;|[a-zA-Z][a-zA-Z0-9]*;)?")
+_WRITTEN_ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*)(;?)")
 
 
 def check_telegram_html(text: str) -> None:
@@ -344,23 +367,35 @@ def check_telegram_html(text: str) -> None:
         parser.run()
     except HtmlParseError as exc:
         raise HtmlRuleError(exc.german) from None
-    for match in _ANY_ENTITY.finditer(text):
-        entity = match.group(1)
-        if entity is None:
-            raise HtmlRuleError("ein einzelnes '&' muss als &amp; geschrieben werden")
-        if not entity.startswith("#") and entity[:-1] not in _NAMED_ENTITIES:
-            raise HtmlRuleError(
-                f"&{entity} kennt Telegram nicht und zeigt es wörtlich an: schreiben Sie das "
-                "Zeichen selbst oder als Zahl (z. B. &#160; für ein geschütztes Leerzeichen)"
-            )
-        if _decode_entity(text, match.start()) is None:
-            raise HtmlRuleError(f"&{entity} ist keine gültige Zeichennummer")
+    for match in re.finditer("&", text):
+        _check_entity(text, match.start())
     for name, around in parser.nesting:
         _check_nesting(name, around)
     if parser.stray_language:
         raise HtmlRuleError(
             'class="language-…" wirkt nur in <pre><code class="language-…">, nicht in <code> allein'
         )
+
+
+def _check_entity(text: str, pos: int) -> None:
+    """Every '&' must start an entity Telegram decodes, written in full with its ';'."""
+    match = _WRITTEN_ENTITY.match(text, pos)
+    if match is None:
+        raise HtmlRuleError("ein einzelnes '&' muss als &amp; geschrieben werden")
+    body, semicolon = match.groups()
+    if not body.startswith("#") and body not in _NAMED_ENTITIES:
+        raise HtmlRuleError(
+            f"&{body}; kennt Telegram nicht und zeigt es wörtlich an: schreiben Sie das Zeichen "
+            "selbst oder als Zahl (z. B. &#160; für ein geschütztes Leerzeichen); ein einzelnes "
+            "'&' schreiben Sie als &amp;"
+        )
+    if not semicolon:
+        raise HtmlRuleError(f"&{body} ohne ';' am Ende: schreiben Sie &{body};")
+    if body.startswith("#X"):
+        raise HtmlRuleError(f"&{body}; zeigt Telegram wörtlich an: schreiben Sie ein kleines x")
+    decoded = _decode_entity(text, pos)
+    if decoded is None or 0xD800 <= decoded[0] <= 0xDFFF:
+        raise HtmlRuleError(f"&{body}; ist keine gültige Zeichennummer")
 
 
 def _check_nesting(name: str, around: tuple[str, ...]) -> None:

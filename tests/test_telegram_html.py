@@ -45,6 +45,9 @@ REJECTED = [
     ('<code class="language-python">x</code>', False, "<pre><code"),
     ("<blockquote><blockquote>x</blockquote></blockquote>", False, "blockquote"),
     ("<code><b>x</b></code>", False, "<code>"),
+    ("&lt ohne Semikolon", False, "&lt;"),
+    ("&#X41;", False, "&#X41;"),
+    ("&#xD800;", True, "Zeichennummer"),
     ('<a href="https://x.de"><code>x</code></a>', False, "<a>"),
 ]
 
@@ -76,6 +79,49 @@ def test_checker_rejects_with_a_german_reason(
 def test_unknown_named_entity_is_shown_literally_by_telegram() -> None:
     """Telegram decodes only &lt; &gt; &amp; &quot; and numbers; "&nbsp;" stays as written."""
     assert parse_html("a&nbsp;b &#160;c &amp;")[0] == "a&nbsp;b \xa0c &"
+
+
+@pytest.mark.parametrize(
+    ("snippet", "plain", "entities"),
+    [
+        ("<i lang>x</i>", "x", [{"type": "italic", "offset": 0, "length": 1}]),
+        ("&lt &gt;", "< >", []),
+        ("&#X41; &#x41; &#65", "&#X41; A A", []),
+        ("&#1114111; &#0;", "&#1114111; &#0;", []),
+        ("<b>x</>", "x", [{"type": "bold", "offset": 0, "length": 1}]),
+        ("<a>https://x.de</a>", "https://x.de",
+         [{"type": "text_link", "offset": 0, "length": 12, "url": "https://x.de"}]),
+        ('<pre><code class="language-python">1</code></pre>', "1",
+         [{"type": "pre", "offset": 0, "length": 1, "language": "python"}]),
+        ('<code class="language-python">1</code>', "1",
+         [{"type": "code", "offset": 0, "length": 1}]),
+        ("<blockquote expandable>x</blockquote>", "x",
+         [{"type": "expandable_blockquote", "offset": 0, "length": 1}]),
+    ],
+)
+def test_server_parse_follows_tdlib(snippet: str, plain: str, entities: list[object]) -> None:
+    """The server-side parse decodes and tolerates what tdlib does: attributes without value,
+    entities without ';', only a lower-case 'x' in hex, an empty end tag, a link without href."""
+    assert parse_html(snippet) == (plain, entities)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "error"),
+    [
+        ("<i a=1.2,>x</i>", "Unexpected end of name token at byte offset 5"),
+        ('<a href="x>y</a>', "Unclosed start tag at byte offset 0"),
+        ("<i a=", 'Unclosed start tag "i" at byte offset 0'),
+        ("<i>x</i y", "Unclosed end tag at byte offset 4"),
+        ("ä<abc>", 'Unsupported start tag "abc" at byte offset 2'),
+        ("&#xD800;", "Text contains invalid Unicode characters"),
+        ("<span class=tg-x>x</span>", 'Tag "span" must have class "tg-spoiler"'),
+    ],
+)
+def test_server_parse_errors_are_telegrams(snippet: str, error: str) -> None:
+    """Errors carry Telegram's wording and byte offsets."""
+    with pytest.raises(HtmlParseError) as caught:
+        parse_html(snippet)
+    assert str(caught.value).startswith(error)
 
 
 def test_fake_rejects_with_telegrams_error_text() -> None:
