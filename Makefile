@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test check lint bench score
+.PHONY: chat chat-reset run test check lint bench score
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 chat: $(STAMP)
 	$(BIN)/python -m bot chat
+
+# Start the offline chat afresh: its requests count against the limit of open requests.
+chat-reset: $(STAMP)
+	$(BIN)/python -m bot chat --reset
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

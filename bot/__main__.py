@@ -18,7 +18,15 @@ def _parser() -> argparse.ArgumentParser:
         "ask", parents=[common], help="answer questions from stdin as JSON lines (offline)"
     )
     ask.add_argument("--explain", action="store_true", help="human-readable scores instead of JSON")
-    sub.add_parser("chat", parents=[common], help="offline terminal chat with the real handlers")
+    chat = sub.add_parser(
+        "chat", parents=[common], help="offline terminal chat with the real handlers"
+    )
+    chat.add_argument(
+        "--fresh", action="store_true", help="delete the chat's database first, then chat"
+    )
+    chat.add_argument(
+        "--reset", action="store_true", help="delete the chat's database and exit"
+    )
     sub.add_parser(
         "check", parents=[common], help="validate configuration, texts and knowledge files"
     )
@@ -64,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "chat":
         from bot.cli.chat import run_chat
 
-        return run_chat(config_path, sys.stdin, sys.stdout)
+        return run_chat(config_path, sys.stdin, sys.stdout, fresh=args.fresh,
+                        reset_only=args.reset, err=sys.stderr)
     from bot.cli.run import run_bot
 
     return run_bot(config_path, new_database=args.new_database)

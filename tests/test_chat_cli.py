@@ -86,3 +86,92 @@ async def test_chat_prints_the_card_before_the_next_input(tmp_path: Path) -> Non
                     request=request)
     before_next = out.getvalue().split("Sie> Absenden", 1)[1].split("Sie> /hilfe", 1)[0]
     assert "[Team-Gruppe] Bot: 📋 Anfrage" in before_next
+
+
+async def chat_in_process(lines: list[str], tmp_path: Path) -> str:
+    settings = chat_settings(None)
+    settings.database.path = tmp_path / "chat.sqlite"
+    out = io.StringIO()
+    await chat_loop(settings, io.StringIO("\n".join(lines) + "\n"), out)
+    return out.getvalue()
+
+
+async def test_chat_shows_typed_markup_as_typed(tmp_path: Path) -> None:
+    """What the user types comes back unchanged: the bot escapes it, the fake parses the HTML
+    once, and the chat prints the plain text (``<b>`` stays ``<b>``, ``&amp;`` stays ``&amp;``)."""
+    typed = "Vereine <b>und</b> Verwaltung &amp; Ehrenamt vernetzen."
+    lines = [*REQUEST_LINES[:2], typed, *REQUEST_LINES[3:8]]
+    out = await chat_in_process(lines, tmp_path)
+    summary = out.rsplit("Sie> Überspringen", 1)[1]
+    assert f"Handlungsbedarf: {typed}\n" in summary
+
+
+async def test_chat_number_without_such_button_is_text(tmp_path: Path) -> None:
+    """A phone number typed without spaces at the contact step is the contact, not a button
+    press; a number is a press only while a button with that number is shown."""
+    lines = [*REQUEST_LINES[:5], "04311234567", "Überspringen", "Überspringen"]
+    out = await chat_in_process(lines, tmp_path)
+    assert "Keine Schaltfläche" not in out
+    summary = out.rsplit("Sie> Überspringen", 1)[1]
+    assert "Kontakt: 04311234567" in summary
+
+
+async def test_chat_shows_sent_files_with_readable_copy(tmp_path: Path) -> None:
+    """/meinedaten and the team's /export print the file's first lines and the path of a copy
+    next to the chat's database that holds the whole file."""
+    lines = [*REQUEST_LINES, "/meinedaten", "@team /export"]
+    out = await chat_in_process(lines, tmp_path)
+    my_data = out.split("Sie> /meinedaten", 1)[1].split("Sie> @team /export", 1)[0]
+    assert '|     "user_id": 4242,' in my_data
+    copy = tmp_path / "chat-dateien" / "meine-daten.json"
+    assert f"(Kopie zum Öffnen: {copy})" in my_data
+    assert '"user_id": 4242' in copy.read_text(encoding="utf-8")
+    export = out.split("Sie> @team /export", 1)[1]
+    ref = REF.search(export)
+    assert ref is not None and "    | " in export
+    copies = [p for p in (tmp_path / "chat-dateien").iterdir() if p.suffix == ".csv"]
+    assert len(copies) == 1 and ref.group(0) in copies[0].read_text(encoding="utf-8-sig")
+    assert f"(Kopie zum Öffnen: {copies[0]})" in export
+
+
+def run_cli(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "BOT_TOKEN")}
+    env["DATABASE_PATH"] = str(tmp_path / "chat.sqlite")
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_chat_says_where_its_database_is_and_fresh_starts_over(tmp_path: Path) -> None:
+    """The chat names its database and how to start fresh; ``--fresh`` starts without the
+    earlier requests (which count against the limit of open requests), ``--reset`` only
+    deletes, and a database from a configuration file is never deleted."""
+    database = tmp_path / "chat.sqlite"
+    first = chat([*REQUEST_LINES, "/meinedaten"], tmp_path)
+    assert f"Datenbank dieses Chats: {database}" in first
+    assert "make chat-reset" in first and "python -m bot chat --fresh" in first
+    assert "1 Anfrage" in first.rsplit("Sie> /meinedaten", 1)[1]
+    again = run_cli(["chat", "--fresh"], tmp_path, "/meinedaten\n")
+    assert again.returncode == 0, again.stderr
+    assert "derzeit nichts gespeichert" in again.stdout.rsplit("Sie> /meinedaten", 1)[1]
+    reset = run_cli(["chat", "--reset"], tmp_path)
+    assert reset.returncode == 0 and not database.exists()
+    assert "Datenbank des Offline-Chats ist gelöscht" in reset.stdout
+    config = tmp_path / "config.yaml"
+    config.write_text(f"database:\n  path: {tmp_path / 'bot.sqlite'}\n", encoding="utf-8")
+    (tmp_path / "bot.sqlite").write_bytes(b"keep")
+    env_free = run_cli(["chat", "--reset", "--config", str(config)], tmp_path)
+    # DATABASE_PATH names the chat's own file, so only that one may go; drop it to see the refusal.
+    assert env_free.returncode == 0
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--reset", "--config", str(config)], cwd=ROOT,
+        env={k: v for k, v in os.environ.items()
+             if k not in ("BOT_CONFIG", "BOT_TOKEN", "DATABASE_PATH")},
+        capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and (tmp_path / "bot.sqlite").read_bytes() == b"keep"
+
+
+def test_make_chat_reset_runs_the_reset() -> None:
+    """``make chat-reset`` deletes the chat's database through ``python -m bot chat --reset``."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\nchat-reset:", 1)[1].split("\n\n", 1)[0]
+    assert "-m bot chat --reset" in target

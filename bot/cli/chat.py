@@ -2,16 +2,17 @@
 
 It drives the real Application (the same handlers as on Telegram) through ``process_update`` with
 a local request object instead of the network. The bot's messages are printed, buttons are listed
-with numbers, typing a number presses that button. The team group is simulated too: its messages
-are printed marked as team, and lines starting with ``@team`` are written by a team member.
+with numbers; typing a number presses that button while one with that number is shown, otherwise
+it is text (a phone number). The team group is simulated too: its messages are printed marked as
+team, and lines starting with ``@team`` are written by a team member. Files the bot sends are
+printed and kept as readable copies next to the chat's database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
+import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
+from bot.cli.chat_render import file_preview, readable_copy
 from bot.cli.run import configure_logging
 from bot.config import Settings, load_settings
 from bot.localtime import local, utc_now
@@ -34,24 +36,27 @@ OFFLINE_DB = Path("data/chat.sqlite")
 USER = user(4242, first_name="Erika", last_name="Muster")
 TEAM_MEMBER = user(777, first_name="Tina", last_name="Team")
 MAX_WAIT_SECONDS = 5.0
+FILES_FOLDER = "chat-dateien"  # next to the chat's database
+EXIT_REFUSED = 2
 
 HELP = """\
 Offline-Chat mit dem Engagement-Assistenten (kein Telegram, keine Daten verlassen diesen Rechner).
   Text            als Nutzer*in schreiben
-  Zahl            Schaltfläche mit dieser Nummer drücken
+  Zahl            angezeigte Schaltfläche mit dieser Nummer drücken (sonst ist die Zahl Text)
   ^ Text          auf die letzte Bot-Nachricht antworten (z. B. auf „Nachricht vom Team“)
   @team Text      als Teammitglied in der Team-Gruppe schreiben (z. B. @team /offen)
   @team ^1 Text   als Team auf die Karte dieser Anfrage antworten (Nummer wie bei /anfrage)
   /quit           beenden
 """
+DATABASE_NOTE = """Datenbank dieses Chats: {path}
+Neu anfangen (löscht alle Anfragen und Daten dieses Chats):
+  make chat-reset  oder  python -m bot chat --fresh
+"""
 
 
-def to_terminal(text: str) -> str:
-    """Telegram HTML as readable plain text."""
-    text = re.sub(r"<br\s*/?>", "\n", text)
-    text = re.sub(r"</?(b|strong)>", "*", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return html.unescape(text)
+def database_note(path: Path) -> str:
+    """Where the chat keeps its data and how to start over (the open-request limit persists)."""
+    return DATABASE_NOTE.format(path=path)
 
 
 @dataclass
@@ -62,9 +67,16 @@ class Shown:
 
 class ChatSession:
     def __init__(
-        self, app: Any, api: FakeBotApi, out: TextIO, team_chat_id: int, zone: ZoneInfo
+        self,
+        app: Any,
+        api: FakeBotApi,
+        out: TextIO,
+        team_chat_id: int,
+        zone: ZoneInfo,
+        files_folder: Path,
     ) -> None:
         self.app = app
+        self.files_folder = files_folder
         self.zone = zone
         self.api = api
         self.out = out
@@ -83,7 +95,7 @@ class ChatSession:
         line = line.strip()
         if not line:
             return
-        if line.isdigit():
+        if line.isdigit() and self._shown_button(int(line)) is not None:
             await self._press(int(line))
         elif line.startswith("@team"):
             await self._team(line[len("@team") :].strip())
@@ -96,10 +108,22 @@ class ChatSession:
     async def _process(self, update: dict[str, Any]) -> None:
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
-    async def _press(self, number: int) -> None:
+    def _shown_button(self, number: int) -> tuple[int, int, str] | None:
+        """The button printed with this number, if its message still shows it; a number
+        without such a button is text (e.g. a phone number typed without spaces)."""
         target = self.buttons.get(number)
         if target is None:
-            self.out.write(f"(Keine Schaltfläche mit der Nummer {number}.)\n")
+            return None
+        chat_id, message_id, data = target
+        message = self.api.message(chat_id, message_id)
+        rows = ((message or {}).get("reply_markup") or {}).get("inline_keyboard", [])
+        if not any(button.get("callback_data") == data for row in rows for button in row):
+            return None
+        return target
+
+    async def _press(self, number: int) -> None:
+        target = self._shown_button(number)
+        if target is None:
             return
         chat_id, message_id, data = target
         message = self.api.message(chat_id, message_id)
@@ -178,10 +202,11 @@ class ChatSession:
                 continue
             self.shown[key] = Shown(text, markup)
             label = who if before is None else f"{who} (geändert)"
-            body = to_terminal(text)
-            if "document" in message:
-                body = f"[Datei: {message['document'].get('file_name')}] {body}".strip()
-            self.out.write(f"{label}: {body}\n")
+            body = text  # already plain: the fake parsed the HTML once, as Telegram does
+            if "document" in message and before is None:
+                self._print_file(label, message["document"], body)
+            else:
+                self.out.write(f"{label}: {body}\n")
             for row in (markup or {}).get("inline_keyboard", []):
                 cells = []
                 for button in row:
@@ -191,6 +216,19 @@ class ChatSession:
                     cells.append(f"[{number}] {button.get('text')}")
                 self.out.write("    " + "   ".join(cells) + "\n")
         self.out.flush()
+
+    def _print_file(self, label: str, document: dict[str, Any], caption: str) -> None:
+        """A sent file: its caption, where a readable copy is, and its first lines."""
+        name = str(document.get("file_name") or "datei")
+        self.out.write(f"{label}: [Datei: {name}] {caption}".rstrip() + "\n")
+        try:
+            content = self.api.file_content(str(document.get("file_id")))
+        except KeyError:  # a file the fake only knows by reference (e.g. a URL)
+            return
+        copy = readable_copy(self.files_folder, name, content)
+        self.out.write(f"    (Kopie zum Öffnen: {copy})\n")
+        for line in file_preview(content):
+            self.out.write(f"    | {line}\n")
 
 
 def chat_settings(config_path: Path | None) -> Settings:
@@ -218,7 +256,8 @@ async def chat_loop(
     api = request.api
     app = build_application(settings, request=request, rate_limit=False)
     team_chat_id = settings.team.chat_id or OFFLINE_TEAM_CHAT
-    session = ChatSession(app, api, out, team_chat_id, settings.zone)
+    files_folder = settings.database.path.parent / FILES_FOLDER
+    session = ChatSession(app, api, out, team_chat_id, settings.zone, files_folder)
     api.set_member(team_chat_id, int(TEAM_MEMBER["id"]), "member")
     await app.initialize()
     if app.post_init:
@@ -226,6 +265,7 @@ async def chat_loop(
     await app.start()
     interactive = stdin.isatty()
     out.write(HELP)
+    out.write(database_note(settings.database.path))
     try:
         await session.handle("/start")
         while True:
@@ -247,11 +287,48 @@ async def chat_loop(
         await app.shutdown()
 
 
-def run_chat(config_path: Path | None, stdin: TextIO, out: TextIO) -> int:
-    settings = chat_settings(config_path)
-    configure_logging(settings)
-    import logging
+def own_database(config_path: Path | None) -> bool:
+    """Whether the chat's database is its own: the default one or one named by DATABASE_PATH.
+    A database from a configuration file may be the real bot's and is never deleted here."""
+    if os.environ.get("DATABASE_PATH"):
+        return True
+    return config_path is None and not os.environ.get("BOT_CONFIG")
 
+
+def reset_database(path: Path, out: TextIO) -> None:
+    """Delete the chat's database with its journal files and the copies of sent files."""
+    for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        file.unlink(missing_ok=True)
+    folder = path.parent / FILES_FOLDER
+    if folder.is_dir():
+        for copy in folder.iterdir():
+            if copy.is_file():
+                copy.unlink()
+    out.write(f"Die Datenbank des Offline-Chats ist gelöscht: {path}\n")
+
+
+def run_chat(
+    config_path: Path | None,
+    stdin: TextIO,
+    out: TextIO,
+    *,
+    fresh: bool = False,
+    reset_only: bool = False,
+    err: TextIO | None = None,
+) -> int:
+    settings = chat_settings(config_path)
+    if fresh or reset_only:
+        if not own_database(config_path):
+            (err or out).write(
+                "Die Datenbank aus der Konfigurationsdatei wird nicht gelöscht "
+                f"({settings.database.path}). Ohne --config neu anfangen oder "
+                "DATABASE_PATH auf eine eigene Chat-Datenbank setzen.\n"
+            )
+            return EXIT_REFUSED
+        reset_database(settings.database.path, out)
+        if reset_only:
+            return 0
+    configure_logging(settings)
     logging.getLogger().setLevel(logging.WARNING)  # the terminal is for the conversation
     asyncio.run(chat_loop(settings, stdin, out))
     return 0
