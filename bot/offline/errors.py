@@ -1,8 +1,7 @@
-"""Bot API error answers and the fault-injection rules that produce them on demand."""
+"""Bot API error answers, with Telegram's usual wording (injected by ``faults``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -82,22 +81,3 @@ def error_for(
                 description = f"Error {status}"
     return FakeApiError(status, description, retry_after, migrate_to_chat_id)
 
-
-@dataclass
-class Fault:
-    """One injected failure rule; ``remaining`` counts down as matching calls consume it."""
-
-    method: str | None  # lower-case method name; None = any call that targets a chat
-    chat_id: int | None
-    remaining: int
-    error: FakeApiError | None = None  # None: a timeout instead of an error answer
-    after_effect: bool = False  # for timeouts: the call takes effect, the client sees a timeout
-
-    def matches(self, method: str, params: dict[str, Any]) -> bool:
-        if self.remaining <= 0:
-            return False
-        if self.method is not None and self.method != method.lower():
-            return False
-        if self.method is None and "chat_id" not in params:
-            return False
-        return self.chat_id is None or params.get("chat_id") == self.chat_id
