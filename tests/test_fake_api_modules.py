@@ -55,7 +55,8 @@ def test_every_endpoint_is_dispatched_by_name_in_any_case() -> None:
 
 
 def test_html_is_checked_in_one_place() -> None:
-    """Only content.py parses message HTML, so the fake's HTML check is one call to swap."""
+    """Only content.py parses message HTML (with the shared checker), so the fake's HTML check
+    is one call."""
     users = sorted(path.name for path in OFFLINE.glob("*.py")
                    if "parse_html" in path.read_text(encoding="utf-8"))
-    assert users == ["content.py", "telegram_html.py"]
+    assert users == ["content.py"]
