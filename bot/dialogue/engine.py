@@ -244,7 +244,7 @@ class DialogueEngine:
         parts += [f"{label}: {state.answers[k]}" for label, k in zip(labels, moved, strict=True)]
         answers["remarks"] = "\n".join(parts)
         note = self.texts.render(
-            "req_kind_changed_moved",
+            "req_moved_to_remarks",
             fields=", ".join(labels),
             remarks=self.texts.plain("req_field_remarks"),
         )
@@ -346,7 +346,7 @@ class DialogueEngine:
         text = self.texts.render("req_intro", steps_hint=self._length_range(), ttl_days=ttl_days)
         if state is not None and state.kind and state.step != "kind":
             text += "\n" + self.texts.render(
-                "req_kind_preselected", kind=self.texts.plain(f"req_kind_{state.kind}")
+                "req_preselected_kind", kind=self.texts.plain(f"req_kind_{state.kind}")
             )
         return text
 
