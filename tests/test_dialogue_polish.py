@@ -278,3 +278,14 @@ async def test_thumbs_up_is_small_talk(tmp_path: Path) -> None:
         assert "Prima!" in last(h)["text"]
         await h.user_says("👍🏽👍")
         assert "Prima!" in last(h)["text"]
+
+
+async def test_wordless_answer_to_a_text_step_is_asked_again(tmp_path: Path) -> None:
+    """ "..." as the Handlungsbedarf is not taken (it would reach the team as the request's
+    content): the bot asks for a few words and stays at the step."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("/anfrage")
+        await press(h, "Workshop vor Ort")
+        await h.user_says("...")
+        assert "etwas kurz" in last(h)["text"]
+        assert "need" not in await draft_answers(h)

@@ -21,6 +21,7 @@ from bot.dialogue.validation import (
     match_synonym,
     parse_contact,
 )
+from bot.matching.smalltalk import without_words
 from bot.replies import Button, Reply
 from bot.texts import Raw, Texts
 
@@ -326,7 +327,8 @@ class DialogueEngine:
         )
 
     def _length_problem(self, step: Step, text: str) -> str | None:
-        if len(text) < MIN_TEXT and step.type != "optional":
+        # "🙈" or "..." says nothing the team could work with.
+        if step.type != "optional" and (len(text) < MIN_TEXT or without_words(text)):
             return self.texts.render("req_err_text_short")
         if len(text) > step.max_len:
             return self.texts.render("req_err_text_long", limit=step.max_len)
