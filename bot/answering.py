@@ -81,14 +81,15 @@ class Answerer:
         entry = self.kb.entry(entry_id)
         return self.entry_reply(entry) if entry else None
 
-    def menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
+    def menu_buttons(self, kind: str | None = None) -> tuple[tuple[Button, ...], ...]:
+        """The menu; its "Anfrage stellen" carries a kind the question named (``kind``)."""
         rows: list[tuple[Button, ...]] = [
             (Button(item.label, callbacks.entry(item.entry)),) for item in self.kb.menu
         ]
         rows.append(
             (
                 Button(self.texts.plain("btn_ask"), callbacks.ask()),
-                Button(self.texts.plain("btn_request"), callbacks.request()),
+                Button(self.texts.plain("btn_request"), callbacks.request(kind)),
             )
         )
         return tuple(rows)
@@ -149,4 +150,5 @@ class Answerer:
             )
         # Fallback: the team button is added by the handler, which knows the logged question id.
         text = self.texts.render("fallback") + self.stand.fallback_note(currency)
-        return Reply(kind="fallback", text=text, buttons=self.menu_buttons()), result
+        buttons = self.menu_buttons(kind_named_in(question))
+        return Reply(kind="fallback", text=text, buttons=buttons), result

@@ -289,3 +289,14 @@ async def test_wordless_answer_to_a_text_step_is_asked_again(tmp_path: Path) -> 
         await h.user_says("...")
         assert "etwas kurz" in last(h)["text"]
         assert "need" not in await draft_answers(h)
+
+
+async def test_fallback_request_button_preselects_the_named_kind(tmp_path: Path) -> None:
+    """A question the bot cannot answer but which names a workshop: its "Anfrage stellen"
+    starts the dialogue with the workshop preselected (the need is asked first)."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Können Sie einen Workshop zur Ersten Hilfe machen?")
+        assert "Frage an das Team senden" in labels(last(h))
+        await press(h, "Anfrage stellen")
+        assert "Handlungsbedarf" in last(h)["text"]
+        assert (await draft_answers(h))["kind"] == "workshop"
