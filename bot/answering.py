@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot import callbacks
 from bot.currency import Currency
+from bot.dialogue.kind_hint import kind_named_in
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
@@ -36,25 +37,31 @@ class Answerer:
     def entry_text(self, entry: Entry) -> str:
         return render_answer(entry, self.today(), self.stand.months)
 
-    def _entry_buttons(self, entry: Entry) -> tuple[tuple[Button, ...], ...]:
+    def _entry_buttons(
+        self, entry: Entry, kind: str | None = None
+    ) -> tuple[tuple[Button, ...], ...]:
         rows: list[tuple[Button, ...]] = []
         if entry.action == "request":
-            rows.append((Button(self.texts.plain("btn_start_request"), callbacks.request()),))
+            start = callbacks.request(kind)
+            rows.append((Button(self.texts.plain("btn_start_request"), start),))
         for rel in entry.related:
             related = self.kb.entries[rel]
             rows.append((Button(related.button_label, callbacks.entry(related.id)),))
         rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
         return tuple(rows)
 
-    def entry_reply(self, entry: Entry, currency: Currency | None = None) -> Reply:
+    def entry_reply(
+        self, entry: Entry, currency: Currency | None = None, question: str = ""
+    ) -> Reply:
         """The entry's answer, with the Stand note where due; a question about what is current
-        (``currency``) also gets the offer to ask the team."""
+        (``currency``) also gets the offer to ask the team. "Anfrage starten" carries the kind
+        the question named, so the dialogue does not ask for it again."""
         kind: ReplyKind = "action" if entry.action == "request" else "answer"
         note = self.stand.note(entry, currency)
         return Reply(
             kind=kind,
             text=self.entry_text(entry) + (f"\n\n{note}" if note else ""),
-            buttons=self._entry_buttons(entry),
+            buttons=self._entry_buttons(entry, kind_named_in(question) if question else None),
             entry_id=entry.id,
             start_request=entry.action == "request",
             offer_team=currency is not None,
@@ -74,14 +81,15 @@ class Answerer:
         entry = self.kb.entry(entry_id)
         return self.entry_reply(entry) if entry else None
 
-    def menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
+    def menu_buttons(self, kind: str | None = None) -> tuple[tuple[Button, ...], ...]:
+        """The menu; its "Anfrage stellen" carries a kind the question named (``kind``)."""
         rows: list[tuple[Button, ...]] = [
             (Button(item.label, callbacks.entry(item.entry)),) for item in self.kb.menu
         ]
         rows.append(
             (
                 Button(self.texts.plain("btn_ask"), callbacks.ask()),
-                Button(self.texts.plain("btn_request"), callbacks.request()),
+                Button(self.texts.plain("btn_request"), callbacks.request(kind)),
             )
         )
         return tuple(rows)
@@ -109,6 +117,9 @@ class Answerer:
         if result.band == "smalltalk" and result.smalltalk_id:
             talk = self.kb.smalltalk[result.smalltalk_id]
             return Reply(kind="smalltalk", text=talk.answer), result
+        if result.band == "smalltalk":  # no words at all: say how to ask, offer the menu
+            text = self.texts.render("no_words")
+            return Reply(kind="smalltalk", text=text, buttons=self.menu_buttons()), result
         if currency == "later_date":
             # The offer cannot know later dates, however well the topic matched.
             plausible = result.band in ("answer", "suggest") and result.candidates
@@ -116,7 +127,7 @@ class Answerer:
             return self.later_date_reply(entry), result
         if result.band == "answer" and result.candidates:
             entry = self.kb.entries[result.candidates[0].entry_id]
-            return self.entry_reply(entry, currency), result
+            return self.entry_reply(entry, currency, question), result
         suggestions = tuple(
             Suggestion(c.entry_id, self.kb.entries[c.entry_id].title,
                        self.entry_text(self.kb.entries[c.entry_id]))
@@ -139,4 +150,5 @@ class Answerer:
             )
         # Fallback: the team button is added by the handler, which knows the logged question id.
         text = self.texts.render("fallback") + self.stand.fallback_note(currency)
-        return Reply(kind="fallback", text=text, buttons=self.menu_buttons()), result
+        buttons = self.menu_buttons(kind_named_in(question))
+        return Reply(kind="fallback", text=text, buttons=buttons), result

@@ -18,7 +18,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "menu": re.compile(r"m"),
     "entry": re.compile(rf"e:(?P<entry>{_ID})"),
     "ask": re.compile(r"q"),
-    "request": re.compile(r"r"),
+    # "Anfrage starten", optionally with the kind the question named ("r:workshop").
+    "request": re.compile(r"r(?::(?P<arg>[a-z]{1,16}))?"),
     "to_team": re.compile(rf"t:(?P<id>{_NUM})"),
     "dialogue": re.compile(
         rf"d:(?P<id>{_NUM}):(?P<rev>{_NUM}):(?P<op>[a-z]{{1,8}})(?::(?P<arg>[a-z0-9_]{{1,24}}))?"
@@ -79,8 +80,8 @@ def ask() -> str:
     return "q"
 
 
-def request() -> str:
-    return "r"
+def request(kind: str | None = None) -> str:
+    return _checked(f"r:{kind}") if kind else "r"
 
 
 def to_team(question_id: int) -> str:

@@ -14,7 +14,14 @@ from typing import Any
 from bot import callbacks
 from bot.dialogue.state import DialogueState
 from bot.dialogue.steps import FLOWS, KINDS, STEPS, SUMMARY, Step, flow_for
-from bot.dialogue.validation import clean, looks_like_question, match_option, parse_contact
+from bot.dialogue.validation import (
+    clean,
+    looks_like_question,
+    match_option,
+    match_synonym,
+    parse_contact,
+)
+from bot.matching.smalltalk import without_words
 from bot.replies import Button, Reply
 from bot.texts import Raw, Texts
 
@@ -24,6 +31,9 @@ QuestionAnswerer = Callable[[str, bool], Reply | None]
 MIN_TEXT = 2
 MANY_FLAG = "many_"  # answers["many_topics"]: the user chose to select several topics
 MAX_ERRORS_SHOWN = 3
+# Answers the user typed; a change of kind that leaves no step for them moves them to the
+# remarks instead of dropping them (and says so).
+TYPED_TEXT = ("topic_text", "need", "concern")
 
 
 @dataclass(frozen=True)
@@ -46,17 +56,28 @@ class DialogueEngine:
 
     # -- progress --------------------------------------------------------------------------
 
-    def position(self, state: DialogueState) -> tuple[int, int]:
+    def position(self, state: DialogueState) -> tuple[int, str]:
+        """Step number and total. Before the kind is chosen the total is the range ("7–8"),
+        so the count never seems to jump when the chosen kind has fewer steps."""
         flow = flow_for(state.kind)
         step = flow.index(state.step) + 1 if state.step in flow else len(flow)
-        return step, len(flow)
+        return step, str(len(flow)) if state.kind else self._length_range()
+
+    @staticmethod
+    def _length_range() -> str:
+        lengths = sorted({len(f) for f in FLOWS.values()})
+        return f"{lengths[0]}–{lengths[-1]}" if len(lengths) > 1 else str(lengths[0])
 
     def _labels(self, step: Step) -> dict[str, str]:
         return {opt: self.texts.plain(step.option_key(opt)) for opt in step.options}
 
     # -- inputs ----------------------------------------------------------------------------
 
-    def start(self) -> DialogueState:
+    def start(self, kind_hint: str | None = None) -> DialogueState:
+        """A new dialogue; a kind the user already named (``kind_hint``) is preselected, so the
+        dialogue begins with that kind's first question ("Zurück" still leads to the choice)."""
+        if kind_hint in KINDS:
+            return DialogueState(step=FLOWS[kind_hint][1], answers={"kind": kind_hint})
         return DialogueState()
 
     def on_text(
@@ -71,7 +92,7 @@ class DialogueEngine:
             return self._maybe_question(state, text, answer_question) or Outcome(
                 state, notes=(self.texts.render("req_err_summary"),), show_prompt=False)
         if step.type == "choice":
-            option = match_option(text, self._labels(step))
+            option = match_synonym(text, step.synonyms) or match_option(text, self._labels(step))
             if option is not None:
                 return self._pick(state, step, option)
             return self._maybe_question(state, text, answer_question) or self._error(
@@ -136,6 +157,8 @@ class DialogueEngine:
         elif step.type == "optional":
             ops["skip"] = "req_btn_skip"
             ops["sum"] = "req_btn_to_summary"
+        if step is not None and self.previous_value(state, step) is not None:
+            ops["keep"] = "req_btn_keep"
         labels = {op: self.texts.plain(key).strip("«»✅ ") for op, key in ops.items()}
         return match_option(text, labels, threshold=85.0)
 
@@ -168,6 +191,8 @@ class DialogueEngine:
         step = STEPS.get(state.step)
         if step is None:
             return Outcome(state)
+        if op == "keep" and self.previous_value(state, step) is not None:
+            return self._advance(state)
         if op == "pick" and step.type == "choice" and arg in step.options:
             return self._pick(state, step, arg)
         if op == "pick" and step.type == "multi" and arg in step.options:
@@ -196,19 +221,35 @@ class DialogueEngine:
     def _pick(self, state: DialogueState, step: Step, option: str) -> Outcome:
         chosen = self.texts.plain(step.option_key(option))
         new = state.with_answer(step.id, option)
+        notes: tuple[str, ...] = ()
         if step.id == "kind" and state.kind not in (None, option):
-            # Another kind asks other questions: drop answers the new flow does not have.
-            keep = set(FLOWS[option])
-            new = replace(
-                new,
-                answers={
-                    k: v
-                    for k, v in new.answers.items()
-                    if k in keep or (k == "topic_text" and "topics" in keep)
-                },
-            )
+            new, notes = self._change_kind(new, option)
         outcome = self._advance(new)
-        return replace(outcome, chosen=chosen)
+        return replace(outcome, chosen=chosen, notes=notes + outcome.notes)
+
+    def _change_kind(
+        self, state: DialogueState, kind: str
+    ) -> tuple[DialogueState, tuple[str, ...]]:
+        """Another kind asks other questions: answers the new flow has are kept (and not asked
+        again from the summary); typed text the new flow has no step for goes to the remarks,
+        and the user is told; choices of the old kind are dropped (one tap to give again)."""
+        keep = set(FLOWS[kind]) | ({"topic_text", MANY_FLAG + "topics"} if "topics" in FLOWS[kind]
+                                   else set())
+        answers = {k: v for k, v in state.answers.items() if k in keep}
+        moved = [k for k in TYPED_TEXT if k not in keep and state.answers.get(k)]
+        if not moved:
+            return replace(state, answers=answers), ()
+        field_of = {"topic_text": "topics"}
+        labels = [self.texts.plain(STEPS[field_of.get(k, k)].field_key) for k in moved]
+        parts = [str(answers["remarks"])] if answers.get("remarks") else []
+        parts += [f"{label}: {state.answers[k]}" for label, k in zip(labels, moved, strict=True)]
+        answers["remarks"] = "\n".join(parts)
+        note = self.texts.render(
+            "req_moved_to_remarks",
+            fields=", ".join(labels),
+            remarks=self.texts.plain("req_field_remarks"),
+        )
+        return replace(state, answers=answers), (note,)
 
     def _toggle(self, state: DialogueState, step: Step, option: str, typed: bool) -> Outcome:
         selected = list(state.answers.get(step.id) or [])
@@ -286,7 +327,8 @@ class DialogueEngine:
         )
 
     def _length_problem(self, step: Step, text: str) -> str | None:
-        if len(text) < MIN_TEXT and step.type != "optional":
+        # "🙈" or "..." says nothing the team could work with.
+        if step.type != "optional" and (len(text) < MIN_TEXT or without_words(text)):
             return self.texts.render("req_err_text_short")
         if len(text) > step.max_len:
             return self.texts.render("req_err_text_long", limit=step.max_len)
@@ -301,10 +343,27 @@ class DialogueEngine:
     def mark_notice(self, state: DialogueState, now_iso: str) -> DialogueState:
         return replace(state, notice_shown_at=now_iso, notice_version=self.notice_version)
 
-    def intro(self, ttl_days: int) -> str:
-        lengths = sorted({len(f) for f in FLOWS.values()})
-        hint = f"{lengths[0]}–{lengths[-1]}" if len(lengths) > 1 else str(lengths[0])
-        return self.texts.render("req_intro", steps_hint=hint, ttl_days=ttl_days)
+    def intro(self, ttl_days: int, state: DialogueState | None = None) -> str:
+        """The dialogue's introduction; names the kind when it was preselected (``start``)."""
+        text = self.texts.render("req_intro", steps_hint=self._length_range(), ttl_days=ttl_days)
+        if state is not None and state.kind and state.step != "kind":
+            text += "\n" + self.texts.render(
+                "req_preselected_kind", kind=self.texts.plain(f"req_kind_{state.kind}")
+            )
+        return text
+
+    def previous_value(self, state: DialogueState, step: Step) -> str | None:
+        """The step's earlier answer as text, when the user comes back to it (Zurück, Ändern)."""
+        answers = state.answers
+        if step.id == "topics":
+            given = answers.get("topics") or answers.get("topic_text")
+        elif step.id == "contact":
+            given = answers.get("contact")
+        else:
+            given = answers.get(step.id)
+        if given is None or given == "" or given == []:
+            return None
+        return self.field_value(state, step.id)
 
     def prompt(
         self, state: DialogueState, draft_id: int, *, lead_key: str = "req_progress"
@@ -338,14 +397,20 @@ class DialogueEngine:
             rows.append((Button(self.texts.plain("req_btn_next"), data("next")),))
             prompt = self.texts.render("req_topics_many_prompt")
         elif step.type == "optional":
-            rows.append(
-                (
-                    Button(self.texts.plain("req_btn_skip"), data("skip")),
-                    Button(self.texts.plain("req_btn_to_summary"), data("sum")),
-                )
-            )
+            skip = Button(self.texts.plain("req_btn_skip"), data("skip"))
+            flow = flow_for(state.kind)
+            # Where skipping leads to the summary anyway, a second button would do the same.
+            if state.return_to_summary or step.id == flow[-1]:
+                rows.append((skip,))
+            else:
+                rows.append((skip, Button(self.texts.plain("req_btn_to_summary"), data("sum"))))
         elif step.type == "contact" and state.errors.get("contact", 0) >= MAX_ERRORS_SHOWN:
             rows.append((Button(self.texts.plain("req_btn_telegram_only"), data("tgonly")),))
+        previous = self.previous_value(state, step)
+        # With several topics the ticked boxes show the earlier choice and "Weiter" keeps it.
+        if previous is not None and not (step.type == "multi" and self._many(state, step)):
+            prompt += "\n" + self.texts.render("req_previous", value=previous)
+            rows.insert(0, (Button(self.texts.plain("req_btn_keep"), data("keep")),))
         nav: list[Button] = []
         if state.step != "kind" or state.return_to_summary:
             nav.append(Button(self.texts.plain("req_btn_back"), data("back")))

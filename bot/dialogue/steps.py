@@ -21,6 +21,8 @@ class Step:
     option_prefix: str = ""
     max_len: int = 500
     personal: bool = False
+    # Words people type instead of a label ("per Zoom" for "per Video"): option -> phrases.
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def option_key(self, option: str) -> str:
         return f"{self.option_prefix}{option}"
@@ -52,8 +54,16 @@ STEPS: dict[str, Step] = {
             "choice",
             "req_format_prompt",
             "req_field_format",
-            ("telefon", "video", "vorort"),
+            ("telefon", "video", "vorort", "egal"),
             "req_format_",
+            synonyms=(
+                ("telefon", ("telefon", "telefonisch", "anrufen", "anruf", "phone")),
+                ("video", ("zoom", "teams", "webex", "jitsi", "bigbluebutton", "bbb", "video",
+                           "videokonferenz", "videocall", "online", "digital", "virtuell")),
+                ("vorort", ("vor ort", "persoenlich", "bei uns", "praesenz", "besuch")),
+                ("egal", ("egal", "flexibel", "nach absprache", "beliebig", "alles moeglich",
+                          "ist mir gleich", "wie sie moechten")),
+            ),
         ),
         Step("need", "text", "req_need_prompt", "req_field_need", max_len=1500),
         Step("concern", "text", "req_concern_prompt", "req_field_concern", max_len=1500),

@@ -110,3 +110,14 @@ def looks_like_question(text: str) -> bool:
         return True
     first = _fold(stripped).split(" ", 1)[0] if stripped else ""
     return first in _QUESTION_WORDS
+
+
+def match_synonym(text: str, synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """The option whose everyday words the text uses ("per Zoom" -> video), if exactly one."""
+    padded = f" {_fold(text)} "
+    found = {
+        option
+        for option, phrases in synonyms
+        if any(f" {_fold(phrase)} " in padded for phrase in phrases)
+    }
+    return found.pop() if len(found) == 1 else None

@@ -18,7 +18,7 @@ from bot.matching.question import ClauseTokens, QuestionReader, WordClassGuess
 from bot.matching.resolver import TermResolver, Unit
 from bot.matching.result import Band, Candidate, MatchResult
 from bot.matching.scorer import Scorer
-from bot.matching.smalltalk import SmallTalkRecognizer
+from bot.matching.smalltalk import SmallTalkRecognizer, without_words
 
 
 class Matcher:
@@ -62,6 +62,11 @@ class Matcher:
         return talk_id, kept, WordClassGuess(clauses)
 
     def match(self, question: str) -> MatchResult:
+        if without_words(question):
+            # Emoji or punctuation only: small talk ("👍") or, without an id, a help reply;
+            # never a question for the knowledge base or the team.
+            talk_id = self._smalltalk.recognise_symbols(question)
+            return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="no words")
         talk_id, clauses, spelling = self._read(question)
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")

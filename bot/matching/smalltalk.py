@@ -7,6 +7,7 @@ the phrases at its start and end are removed and the rest is matched as a questi
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from rapidfuzz.distance import Levenshtein
@@ -22,6 +23,21 @@ _FILLERS = words(
     "hilfe tipp"
 )
 _MAX_TOKENS = 8
+# Emoji modifiers that do not change what an emoji says (variation selector, joiner, skin tones).
+_MODIFIERS = frozenset("\ufe0f\ufe0e\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def without_words(text: str) -> bool:
+    """True for a message of emoji, punctuation or symbols only ("🙈", "?", "..."): nothing the
+    knowledge base or the team could answer as a question."""
+    return not any(ch.isalnum() for ch in text)
+
+
+def _symbol_key(text: str) -> str:
+    """A symbol message reduced to what it says: "👍🏻 👍!" and "👍" give the same key."""
+    chars = [ch for ch in text if not ch.isspace() and ch not in _MODIFIERS]
+    core = [ch for ch in chars if not unicodedata.category(ch).startswith("P")] or chars
+    return "".join(dict.fromkeys(core))
 
 
 def _same(token: str, pattern_token: str) -> bool:
@@ -39,11 +55,15 @@ class SmallTalkRecognizer:
 
     def __init__(self, smalltalk: Mapping[str, SmallTalk]) -> None:
         patterns: list[tuple[tuple[str, ...], str, int]] = []
+        # Patterns without words ("👍") never survive tokenising: they are compared as symbols.
+        self._symbols: dict[str, str] = {}
         for priority, talk in enumerate(smalltalk.values()):
             for pattern in talk.patterns:
                 tokens = tuple(tokenize(pattern))
                 if tokens:
                     patterns.append((tokens, talk.id, priority))
+                elif without_words(pattern):
+                    self._symbols.setdefault(_symbol_key(pattern), talk.id)
         # Longest first, so "vielen dank" wins over "danke" and "moin moin" over "moin".
         self._patterns = sorted(patterns, key=lambda p: (-len(p[0]), p[2]))
         # A token only ever matches a pattern token with the same first letter (_same), so the
@@ -104,6 +124,10 @@ class SmallTalkRecognizer:
         if found and start >= end:
             return None, 0, len(tokens)
         return None, start, end
+
+    def recognise_symbols(self, text: str) -> str | None:
+        """The small talk a message without words stands for ("👍" -> ok), if any."""
+        return self._symbols.get(_symbol_key(text))
 
     def recognise(self, text: str) -> str | None:
         return self.split(tokenize(text))[0]

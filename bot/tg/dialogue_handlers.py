@@ -66,8 +66,11 @@ async def _show_prompt(
     await send_reply(message, services.dialogue.prompt(state, draft.id, lead_key=lead_key))
 
 
-async def start(message: Message, user: User, services: Services) -> None:
-    """Starts the request dialogue, or resumes the user's draft at the step they left."""
+async def start(
+    message: Message, user: User, services: Services, kind_hint: str | None = None
+) -> None:
+    """Starts the request dialogue (with the kind the user already named preselected), or
+    resumes the user's draft at the step they left."""
     draft = await active_draft(services, user.id)
     if draft is not None:
         number, total = services.dialogue.position(_state(draft))
@@ -82,13 +85,15 @@ async def start(message: Message, user: User, services: Services) -> None:
             message, message.chat_id, services.texts.render("req_too_many_open", count=open_count)
         )
         return
+    state = services.dialogue.start(kind_hint)
     draft = await services.storage.drafts.create(
-        user.id, message.chat_id, services.dialogue.start().step, services.clock(), _ttl(services)
+        user.id, message.chat_id, state.step, services.clock(), _ttl(services)
     )
+    if state.answers:  # the preselected kind
+        draft = await _save(services, draft, state) or draft
     log.info("dialogue started draft=%d", draft.id)
-    await _send(
-        message, message.chat_id, services.dialogue.intro(services.settings.requests.draft_ttl_days)
-    )
+    ttl_days = services.settings.requests.draft_ttl_days
+    await _send(message, message.chat_id, services.dialogue.intro(ttl_days, state))
     await _show_prompt(message, services, draft)
 
 

@@ -76,7 +76,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif parsed.kind == "ask":
         await qa.prompt_question(message, services)
     elif parsed.kind == "request":
-        await dialogue_handlers.start(message, query.from_user, services)
+        await dialogue_handlers.start(message, query.from_user, services, parsed.arg)
     elif parsed.kind == "to_team" and parsed.id is not None:
         await team_handlers.question_to_team(message, query.from_user, parsed.id, services)
     elif parsed.kind == "privacy":
