@@ -86,3 +86,10 @@ async def test_chat_prints_the_card_before_the_next_input(tmp_path: Path) -> Non
                     request=request)
     before_next = out.getvalue().split("Sie> Absenden", 1)[1].split("Sie> /hilfe", 1)[0]
     assert "[Team-Gruppe] Bot: 📋 Anfrage" in before_next
+
+
+def test_chat_follow_up_keeps_the_topic(tmp_path: Path) -> None:
+    """In the offline chat, "welche themen?" after the consultation is about its topics."""
+    out = chat(["beratung für kommunen", "welche themen?"], tmp_path)
+    answer = out.split("Sie> welche themen?", 1)[1]
+    assert "Unterstützungsstruktur" in answer
