@@ -8,6 +8,7 @@ base of 500 entries made by recombining the real questions and vocabulary. Print
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import random
 import statistics
@@ -16,9 +17,11 @@ import time
 
 from _common import questions  # the project root is put on sys.path by _common
 
+from bot.answering import Answerer
 from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.matching import Matcher
+from bot.texts import load_texts
 
 SYNTHETIC_ENTRIES = 500
 ROUNDS = 5
@@ -70,6 +73,24 @@ def latency(matcher: Matcher, texts: list[str]) -> tuple[list[float], list[float
     return first, every
 
 
+def answering_latency(answerer: Answerer, texts: list[str]) -> tuple[list[float], list[float]]:
+    """Per-question seconds through the Answerer: two-question split, and each question read
+    in the light of the previous answer's topic, as a conversation would."""
+    first: list[float] = []
+    every: list[float] = []
+    for round_no in range(ROUNDS):
+        topic: str | None = None
+        for text in texts:
+            start = time.perf_counter()
+            reply, _ = answerer.answer(text, topic)
+            took = time.perf_counter() - start
+            topic = reply.entry_id or topic
+            every.append(took)
+            if round_no == 0:
+                first.append(took)
+    return first, every
+
+
 def report(name: str, build_seconds: float, first: list[float], every: list[float]) -> None:
     ms = 1000.0
     print(f"{name}")
@@ -94,6 +115,9 @@ def main() -> int:
           f"{sum(len(e.questions) for e in kb.entries.values())} example questions")
     print(f"  load (YAML + validation) {(loaded - start) * 1000:8.1f} ms")
     report("real base", built - loaded, *latency(matcher, texts))
+    answerer = Answerer(kb, matcher, load_texts(), today=dt.date.today)
+    report("real base, answers with context and two-question split", 0.0,
+           *answering_latency(answerer, texts))
 
     big = synthetic_base(kb, SYNTHETIC_ENTRIES)
     start = time.perf_counter()

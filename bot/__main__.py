@@ -18,6 +18,12 @@ def _parser() -> argparse.ArgumentParser:
         "ask", parents=[common], help="answer questions from stdin as JSON lines (offline)"
     )
     ask.add_argument("--explain", action="store_true", help="human-readable scores instead of JSON")
+    ask.add_argument(
+        "--conversations",
+        action="store_true",
+        help="lines are conversations (follow-ups use the earlier lines); an empty line starts "
+        "a new one and prints nothing",
+    )
     chat = sub.add_parser(
         "chat", parents=[common], help="offline terminal chat with the real handlers"
     )
@@ -56,7 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         from bot.cli.ask import run_ask
 
-        return run_ask(config_path, sys.stdin, sys.stdout, explain=args.explain)
+        return run_ask(
+            config_path,
+            sys.stdin,
+            sys.stdout,
+            explain=args.explain,
+            conversations=args.conversations,
+        )
     if args.command == "check":
         from bot.cli.check import run_check
 

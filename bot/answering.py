@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from bot import callbacks
+from bot.conversation_context import ConversationContext
 from bot.currency import Currency
 from bot.dialogue.kind_hint import kind_named_in
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
+from bot.matching.multi import is_elliptic, split_questions
 from bot.replies import Button, Reply, ReplyKind, Suggestion
 from bot.stand import Stand
 from bot.texts import Texts
 
 MAX_SUGGESTIONS = 3
+# A fallback still offers entries from this score on: the matcher was unsure, not lost.
+PLAUSIBLE = 0.2
 
 
 class Answerer:
@@ -25,12 +29,14 @@ class Answerer:
         matcher: Matcher,
         texts: Texts,
         today: Callable[[], dt.date],  # the operator's date (bot.answering_factory builds it)
+        context: ConversationContext | None = None,
     ) -> None:
         self.kb = kb
         self.matcher = matcher
         self.texts = texts
         self.today = today
         self.stand = Stand(kb.meta, texts)
+        self.context = context or ConversationContext(minutes=30)
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -108,11 +114,124 @@ class Answerer:
         best = result.candidates[0]
         return self.entry_reply(self.kb.entries[best.entry_id]) if best.score >= min_score else None
 
-    def answer(self, question: str) -> tuple[Reply, MatchResult]:
-        """Decide how to answer a free-text question; also return the match for logging."""
+    def answer_from(self, user: Hashable, question: str) -> tuple[Reply, MatchResult]:
+        """Answer ``question`` in the light of the user's conversation, and remember its topic."""
+        turn = self.context.recall(user)
+        reply, result = self.answer(
+            question, (turn.topic or turn.last) if turn else None, last=turn.last if turn else None
+        )
+        if reply.entry_id and reply.kind in ("answer", "action"):
+            topical = self.matcher.topic_of(reply.entry_id) is not None
+            self.context.remember(user, reply.entry_id, topical)
+        return reply, result
+
+    def forget_conversation(self, user: Hashable) -> None:
+        """A new conversation (/start): the next question stands on its own."""
+        self.context.forget(user)
+
+    def _match(self, question: str, context: str | None) -> MatchResult:
+        """The match of ``question``, read with the context when that makes it an answer.
+
+        ``context`` is the text of the last topic. It only helps a question that has content
+        words of its own ("Wieso?", "und die Formate"): one without any ("Und wo findet der
+        statt?") is not guessed, and a near miss stays one.
+        """
+        result = self.matcher.match(question)
+        if (
+            not context
+            or result.band in ("answer", "smalltalk")
+            or result.near_miss
+            or not result.candidates
+        ):
+            return result
+        with_context = self.matcher.match(question, context)
+        return with_context if with_context.band != "fallback" else result
+
+    def _topic_text(self, topic: str | None) -> str | None:
+        return self.matcher.entry_context(topic) if topic else None
+
+    def answer(
+        self, question: str, topic: str | None = None, last: str | None = None
+    ) -> tuple[Reply, MatchResult]:
+        """Decide how to answer a free-text question; also return the match for logging.
+
+        ``topic`` is the entry the conversation is about, ``last`` the last one answered (for
+        follow-ups; ``last`` defaults to ``topic``). A message that asks two things gets both
+        answers in one reply; a question about what is current is answered as a whole
+        (bot/stand.py).
+        """
+        parts = split_questions(question)
+        if len(parts) > 1 and self.stand.classify(question) is None:
+            composed = self._answer_parts(parts, topic)
+            if composed is not None:
+                return composed
+        return self._answer_one(question, topic, last or topic)
+
+    def _answer_parts(
+        self, parts: list[str], topic: str | None
+    ) -> tuple[Reply, MatchResult] | None:
+        """One reply for several questions, or None when fewer than two parts are answered
+        and no part needs the note that it cannot be answered."""
+        answered: list[tuple[Entry, MatchResult]] = []
+        unknown: list[str] = []
+        context = self._topic_text(topic)
+        for part in parts:
+            result = self._match(part, context)
+            # "und wie lange dauert sie?" refers to the part before: to the topic of its
+            # answer, or to its words when it had none.
+            context = part
+            if result.band == "answer" and result.candidates:
+                entry = self.kb.entries[result.candidates[0].entry_id]
+                context = self.matcher.topic_of(entry.id) or part
+                if all(entry.id != e.id for e, _ in answered):
+                    answered.append((entry, result))
+            elif result.foreign:
+                return None  # one part is about another topic: the message is out of scope
+            elif result.band != "smalltalk":
+                unknown.append(part)
+        if not answered or (len(answered) == 1 and not unknown):
+            return None
+        texts = [self.entry_reply(entry).text for entry, _ in answered]
+        texts += [self.texts.render("multi_part_unknown", part=p.strip(" ?")) for p in unknown]
+        result = answered[0][1]
+        last = answered[-1][0]
+        return (
+            Reply(
+                kind="action" if any(e.action == "request" for e, _ in answered) else "answer",
+                text="\n\n".join(texts),
+                buttons=self._entry_buttons(last),
+                entry_id=last.id,
+                start_request=False,
+            ),
+            result,
+        )
+
+    def _elliptic(self, question: str, last: str | None) -> MatchResult | None:
+        """"und die Workshops?" after the cost of the consultation asks the cost of the
+        workshops: the new topic with the last answer's aspect, when that is an answer."""
+        if last is None or not is_elliptic(question):
+            return None
+        aspect = self.matcher.entry_aspect(last)
+        alone = self.matcher.match(question)
+        # "und die Formate?" names another aspect, not a new topic: the usual reading serves.
+        if not aspect or not alone.candidates:
+            return None
+        if not self.matcher.names_a_topic(alone.candidates[0].entry_id):
+            return None
+        result = self.matcher.match(f"{question.strip(' ?')} – {aspect}")
+        if result.band != "answer" or not result.candidates:
+            return None
+        # The new topic must be in the answer: "und der Zertifikatskurs?" is not answered
+        # with the Lernwerkstatt's participants again.
+        return result if self.matcher.covers(result.candidates[0].entry_id, question) else None
+
+    def _answer_one(
+        self, question: str, topic: str | None, last: str | None
+    ) -> tuple[Reply, MatchResult]:
         currency = self.stand.classify(question)
-        result = self.matcher.match(
-            self.stand.without_later_years(question) if currency else question
+        result = self._elliptic(question, last) or self._match(
+            self.stand.without_later_years(question) if currency else question,
+            self._topic_text(topic),
         )
         if result.band == "smalltalk" and result.smalltalk_id:
             talk = self.kb.smalltalk[result.smalltalk_id]
@@ -149,6 +268,31 @@ class Answerer:
                 result,
             )
         # Fallback: the team button is added by the handler, which knows the logged question id.
-        text = self.texts.render("fallback") + self.stand.fallback_note(currency)
-        buttons = self.menu_buttons(kind_named_in(question))
-        return Reply(kind="fallback", text=text, buttons=buttons), result
+        # The closest entries stay on offer as buttons when they are plausible at all.
+        close = tuple(
+            s for s, c in zip(suggestions, result.candidates, strict=False)
+            if c.score >= PLAUSIBLE
+        )
+        rows = [
+            (Button(self.kb.entries[s.entry_id].button_label, callbacks.entry(s.entry_id)),)
+            for s in close
+        ]
+        if result.near_miss and close:
+            text = "\n\n".join(
+                (
+                    self.texts.render("near_miss", title=close[0].title),
+                    close[0].text,
+                    self.texts.render("near_miss_team"),
+                )
+            )
+        else:
+            text = self.texts.render("fallback") + self.stand.fallback_note(currency)
+        return (
+            Reply(
+                kind="fallback",
+                text=text,
+                buttons=(*rows, *self.menu_buttons(kind_named_in(question))),
+                suggestions=close,
+            ),
+            result,
+        )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from bot.answering import Answerer
 from bot.config import Settings
+from bot.conversation_context import ConversationContext
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.extra import with_extra_questions
 from bot.localtime import Clock, local_today, utc_now
@@ -28,12 +29,14 @@ def build_answerer(
     clock: Clock = utc_now,
     files: KnowledgeBase | None = None,
     taught: Iterable[tuple[str, str]] = (),
+    context: ConversationContext | None = None,
 ) -> Answerer:
     """An answerer on the knowledge files (`files` as loaded before, else loaded and validated
     now) plus the phrasings the team taught, as (entry id, text).
 
     Raises what load_knowledge raises when the files are invalid. Its ``kb`` is the knowledge
-    base it answers from, the taught phrasings included.
+    base it answers from, the taught phrasings included. ``context``: the users'
+    conversations to carry over (a reload keeps them); new ones expire by the same clock.
     """
     files = load_knowledge(settings.knowledge.path) if files is None else files
     kb, skipped = with_extra_questions(files, taught)
@@ -44,4 +47,8 @@ def build_answerer(
         Matcher(kb, settings.matching),
         texts if texts is not None else load_texts(),
         today=local_today(clock, settings.zone),
+        context=context
+        or ConversationContext(
+            settings.matching.context_minutes, clock=lambda: clock().timestamp()
+        ),
     )

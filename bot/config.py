@@ -128,6 +128,8 @@ class MatchingSettings(Section):
     # During the request dialogue, a question typed at a free-text step (which would also be a
     # valid answer to it) interrupts the dialogue only from this score on.
     interrupt_threshold: float = Field(default=0.6, ge=0, le=1)
+    # How long a follow-up is read in the light of the user's last topic.
+    context_minutes: float = Field(default=30, ge=0)
 
 
 class RequestSettings(Section):

@@ -175,3 +175,10 @@ def test_make_chat_reset_runs_the_reset() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = makefile.split("\nchat-reset:", 1)[1].split("\n\n", 1)[0]
     assert "-m bot chat --reset" in target
+
+
+def test_chat_follow_up_keeps_the_topic(tmp_path: Path) -> None:
+    """In the offline chat, "welche themen?" after the consultation is about its topics."""
+    out = chat(["beratung für kommunen", "welche themen?"], tmp_path)
+    answer = out.split("Sie> welche themen?", 1)[1]
+    assert "Unterstützungsstruktur" in answer

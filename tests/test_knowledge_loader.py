@@ -190,3 +190,39 @@ def test_an_invalid_entry_is_the_only_error_not_the_references_to_it(tmp_path: P
         "a.yaml: entries[1] (id 'kosten'), Feld 'title': fehlt",
         "a.yaml: entries[1] (id 'kosten'), Feld 'titel': unbekanntes Feld (Tippfehler im Namen?)",
     ]
+
+
+def test_foreign_topics_and_places_load_from_any_file(tmp_path: Path) -> None:
+    """foreign.yaml-style lists and a gazetteer are collected into the knowledge base."""
+    write(tmp_path, GOOD)
+    write(
+        tmp_path,
+        "foreign:\n  words: [Wetter]\n  phrases: [erste hilfe]\n  heads: [antrag]\n"
+        "places:\n  schleswig_holstein: [Kappeln]\n  elsewhere: [Hamburg]\n",
+        "b.yaml",
+    )
+    kb = load_knowledge(tmp_path)
+    assert kb.foreign.words == ["Wetter"] and kb.foreign.heads == ["antrag"]
+    assert kb.places.schleswig_holstein == ["Kappeln"] and kb.places.elsewhere == ["Hamburg"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("foreign:\n  words: [erste hilfe]\n", r"b\.yaml: foreign\.words 'erste hilfe': nur ein Wort"),
+        ("foreign:\n  words: [Wetter, wetter]\n",
+         r"b\.yaml: foreign\.words 'wetter': doppelt"),
+        ("foreign:\n  wörter: [Wetter]\n", r"b\.yaml: foreign.*unbekanntes Feld"),
+        ("places:\n  schleswig_holstein: [Kiel]\n  elsewhere: [Kiel]\n",
+         r"b\.yaml: places\.elsewhere 'Kiel': doppelt"),
+        ("places:\n  elsewhere: ['  ']\n", r"b\.yaml: places.*leerer Ortsname"),
+    ],
+)
+def test_broken_foreign_or_place_lists_name_file_and_word(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """A phrase among single words, a repeated word, a typo in a key, an empty name: reported."""
+    write(tmp_path, GOOD)
+    write(tmp_path, text, "b.yaml")
+    with pytest.raises(KnowledgeError, match=message):
+        load_knowledge(tmp_path)

@@ -18,7 +18,7 @@ import yaml
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.dates import render_answer
-from bot.knowledge.models import Entry, SmallTalk
+from bot.knowledge.models import Entry, ForeignTopics, SmallTalk
 from bot.matching import Matcher, MatchResult
 from bot.matching.analyzer import Analyzer
 from bot.matching.normalize import normalize, tokenize
@@ -205,7 +205,10 @@ def tiny_base() -> KnowledgeBase:
         "ort": entry("ort", ["Wo findet der Kurs statt?", "Ort des Kurses"], ["Ort", "Kurs"]),
     }
     talk = {"hallo": SmallTalk(id="hallo", patterns=["hallo", "guten tag"], answer="Hallo!")}
-    return KnowledgeBase(entries=entries, smalltalk=talk, synonyms={"preis": ["kosten"]}, menu=[])
+    return KnowledgeBase(
+        entries=entries, smalltalk=talk, synonyms={"preis": ["kosten"]}, menu=[],
+        foreign=ForeignTopics(heads=["ausweis"]),
+    )
 
 
 def test_band_answer_when_confident_and_ahead() -> None:
@@ -355,16 +358,20 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
 @pytest.mark.parametrize(
     ("path", "min_accuracy", "min_rejection"),
     [
-        (EVAL_DIR / "dev.yaml", 0.95, 0.9),
-        (DATA_DIR / "blind_a.yaml", 0.93, 0.93),
-        (DATA_DIR / "blind_b.yaml", 0.9, 0.93),
-        (DATA_DIR / "blind_c.yaml", 0.9, 0.85),
-        (DATA_DIR / "blind_d.yaml", 0.9, 0.95),
-        (DATA_DIR / "blind_e.yaml", 0.9, 0.95),
-        (DATA_DIR / "blind_f.yaml", 0.82, 0.95),
-        (DATA_DIR / "blind_g.yaml", 0.9, 0.95),
+        # Raised with issue 9 (places, foreign topics as data, vocabulary), just below today's.
+        (EVAL_DIR / "dev.yaml", 0.95, 0.95),
+        (EVAL_DIR / "dev2.yaml", 0.87, 0.96),
+        (DATA_DIR / "blind_a.yaml", 0.94, 0.96),
+        (DATA_DIR / "blind_b.yaml", 0.91, 0.96),
+        (DATA_DIR / "blind_c.yaml", 0.96, 0.9),
+        (DATA_DIR / "blind_d.yaml", 0.9, 0.96),
+        (DATA_DIR / "blind_e.yaml", 0.96, 0.96),
+        (DATA_DIR / "blind_f.yaml", 0.91, 0.96),
+        (DATA_DIR / "blind_g.yaml", 0.92, 0.96),
     ],
-    ids=["dev", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g"],
+    ids=[
+        "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g"
+    ],
 )
 def test_accuracy_does_not_regress(
     matcher: Matcher, kb: KnowledgeBase, path: Path, min_accuracy: float, min_rejection: float

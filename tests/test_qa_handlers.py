@@ -186,3 +186,78 @@ async def test_rate_limit_gives_one_notice_then_silence(tmp_path: Path) -> None:
         texts = [m["text"] for m in h.api.sent_to(REQUESTER)]
         assert len(texts) == burst + 1
         assert "sehr schnell" in texts[-1]
+
+
+# -- the conversation: places, follow-ups, two questions, near misses ---------------------------
+
+
+async def test_a_town_name_is_read_as_a_place(tmp_path: Path) -> None:
+    """"Gilt das auch für uns in Kappeln?" gets the region answer, not the fallback."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Gilt das Angebot auch für uns in Kappeln?")
+        message = last(h)
+        assert "Schleswig-Holstein" in message["text"] or "landesweit" in message["text"]
+        assert "keine Antwort" not in message["text"]
+
+
+async def test_follow_up_uses_the_last_topic_until_it_expires(tmp_path: Path) -> None:
+    """"Wie viel Zeit müssen wir einplanen?" after the workshops is about the workshops;
+    after the configured minutes without a message the topic is forgotten."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Was bietet ihr im Modul III an?")
+        await h.user_says("Wie viel Zeit müssen wir dafür einplanen?")
+        assert "Auftakt" in last(h)["text"]
+        await h.user_says("Beratung für Kommunen")
+        h.clock.advance(minutes=h.services.settings.matching.context_minutes + 1)
+        await h.user_says("welche themen?")
+        assert "Unterstützungsstruktur" not in last(h)["text"]
+
+
+async def test_start_forgets_the_topic(tmp_path: Path) -> None:
+    """After /start a follow-up stands on its own."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("beratung für kommunen")
+        await h.user_says("welche themen?")
+        assert "Unterstützungsstruktur" in last(h)["text"]
+        await h.user_says("/start")
+        await h.user_says("welche themen?")
+        assert "Unterstützungsstruktur" not in last(h)["text"]
+
+
+async def test_an_explicit_change_of_topic_wins(tmp_path: Path) -> None:
+    """A new topic named outright is answered, whatever the conversation was about."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Wie lange dauert eine Beratung?")
+        await h.user_says("Etwas anderes: Welche Inhalte hatte die Lernwerkstatt?")
+        assert "Spannungsfeld" in last(h)["text"]
+
+
+async def test_two_questions_in_one_message_are_both_answered(tmp_path: Path) -> None:
+    """"Was kostet die Beratung und wie lange dauert sie?" gets cost and duration in one message."""
+    async with running_bot(tmp_path) as h:
+        before = len(h.api.sent_to(REQUESTER))
+        await h.user_says("Was kostet die Beratung und wie lange dauert sie?")
+        assert len(h.api.sent_to(REQUESTER)) == before + 1
+        text = last(h)["text"]
+        assert "kostenfrei" in text and "halben Tag" in text
+        assert len(text) <= 3000
+
+
+async def test_a_near_miss_says_it_has_no_detail_and_offers_the_team(tmp_path: Path) -> None:
+    """A deadline the offer does not state: "keine Angabe", the closest answer, the team button."""
+    async with running_bot(tmp_path) as h:
+        await h.user_says("Bis wann muss man sich für die Beratung anmelden, gibt es eine Frist?")
+        message = last(h)
+        assert message["text"].startswith("Dazu habe ich keine Angabe")
+        assert "Frage an das Team senden" in labels(message)
+
+
+async def test_a_knowledge_reload_keeps_the_conversations(tmp_path: Path) -> None:
+    """After the team reloads the knowledge base, a follow-up still knows its topic."""
+    from bot.tg.team_handlers import reload_knowledge
+
+    async with running_bot(tmp_path) as h:
+        await h.user_says("beratung für kommunen")
+        reload_knowledge(h.services)
+        await h.user_says("welche themen?")
+        assert "Unterstützungsstruktur" in last(h)["text"]

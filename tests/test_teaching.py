@@ -254,9 +254,13 @@ async def test_forged_or_foreign_review_presses_are_rejected(tmp_path: Path) -> 
         add = button_data(group, "u:")[0]
         parsed = callbacks.parse(add)
         assert parsed is not None and parsed.id is not None
-        forged = callbacks.review(parsed.id, "add", "kosten")
-        if forged == add:
-            forged = callbacks.review(parsed.id, "add", "traeger")
+        # An entry the group does not offer (which ones it offers depends on the matcher).
+        offered = set(button_data(group, "u:"))
+        forged = next(
+            data
+            for entry in ("kosten", "traeger", "anfrage", "m1", "m2", "m3", "angebot")
+            if (data := callbacks.review(parsed.id, "add", entry)) not in offered
+        )
         said = await bot.press(MEMBER, group, forged, strict=False)
         assert said is not None and "nicht verfügbar" in said
         said = await bot.press(OTHER_MEMBER, group, add)  # not a team admin

@@ -28,12 +28,23 @@ def run_ask(
     *,
     explain: bool,
     clock: Clock = utc_now,
+    conversations: bool = False,
 ) -> int:
+    """Answer each line; with ``conversations`` the lines up to an empty one are one
+    conversation (follow-ups read in its light) and the empty line prints nothing."""
     # Built like the running bot's: the same dates ("vorbei"/"bevorstehend") for the same day.
     answerer = build_answerer(load_settings(config_path), clock=clock)
+    conversation = 0
     for line in stdin:
         question = line.rstrip("\n")
-        reply, result = answerer.answer(question)
+        if conversations and not question.strip():
+            answerer.forget_conversation(conversation)
+            conversation += 1
+            continue
+        if conversations:
+            reply, result = answerer.answer_from(conversation, question)
+        else:
+            reply, result = answerer.answer(question)
         if explain:
             stdout.write(f"? {question}\n-> {reply.kind}\n{result.explain()}\n\n")
         else:

@@ -31,6 +31,13 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
         f"{len(kb.synonyms)} synonym groups, {len(texts.keys())} texts "
         f"(knowledge: {settings.knowledge.path})\n"
     )
+    foreign, places = kb.foreign, kb.places
+    out.write(
+        f"foreign topics: {len(foreign.words) + len(foreign.phrases)} words and phrases, "
+        f"{len(foreign.details)} details not stated; places: "
+        f"{len(places.schleswig_holstein)} in Schleswig-Holstein, "
+        f"{len(places.elsewhere)} elsewhere\n"
+    )
     out.write(f"{stand_summary(kb)}\n")
     out.write(f"telegram: {sending_summary(settings)}\n")
     out.write(f"updates: {updates_summary(settings.telegram.webhook)}\n")

@@ -17,7 +17,13 @@ from pydantic import ValidationError
 
 from bot.knowledge.messages import german_error
 from bot.knowledge.meta import META_FILE, Meta, MetaError, load_meta
-from bot.knowledge.models import KnowledgeBase, KnowledgeFile, placeholder_ids
+from bot.knowledge.models import (
+    ForeignTopics,
+    KnowledgeBase,
+    KnowledgeFile,
+    Places,
+    placeholder_ids,
+)
 
 SCHEMA_FILE = "schema.json"
 
@@ -107,6 +113,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     smalltalk: dict[str, Any] = {}
     synonyms: dict[str, list[str]] = {}
     menu: list[Any] = []
+    lists = _WordLists()
 
     for path in files:
         try:
@@ -138,6 +145,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         for word, alternatives in parsed.synonyms.items():
             synonyms.setdefault(word, []).extend(alternatives)
         menu.extend((path.name, item) for item in parsed.menu)
+        problems.extend(lists.add(path.name, parsed))
 
     # One message per missing id, naming every place that refers to it.
     dangling: dict[str, list[str]] = {}
@@ -161,6 +169,8 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         synonyms=synonyms,
         menu=[item for _, item in menu],
         meta=meta,
+        foreign=ForeignTopics(**lists.foreign),
+        places=Places(**lists.places),
     )
 
 
@@ -178,6 +188,48 @@ def _missing_entry(missing: str, places: list[str], known: list[str]) -> str:
         return f"{places[0]}: den Eintrag '{missing}' gibt es nicht{hint}"
     listed = "".join(f"\n  - {place}" for place in places)
     return f"den Eintrag '{missing}' gibt es nicht ({len(places)} Verweise){hint}{listed}"
+
+
+class _WordLists:
+    """Collects the foreign-topic and place lists of all files; reports bad and repeated words."""
+
+    def __init__(self) -> None:
+        self.foreign: dict[str, list[str]] = {
+            "words": [], "phrases": [], "heads": [], "details": []
+        }
+        self.places: dict[str, list[str]] = {"schleswig_holstein": [], "elsewhere": []}
+        # A word may be a foreign word and a foreign head at once, but no place may be in and
+        # outside Schleswig-Holstein.
+        self._seen: dict[tuple[str, str], str] = {}
+
+    def _collect(
+        self, file_name: str, section: str, key: str, values: list[str], into: list[str]
+    ) -> list[str]:
+        problems = []
+        for value in values:
+            label = f"{file_name}: {section}.{key} '{value}'"
+            if key in ("words", "heads") and len(value.split()) != 1:
+                problems.append(f"{label}: nur ein Wort erlaubt (Wortgruppen unter phrases eintragen)")
+                continue
+            folded = (key if section == "foreign" else section, " ".join(value.casefold().split()))
+            if folded in self._seen:
+                problems.append(f"{label}: doppelt eingetragen (auch in {self._seen[folded]})")
+                continue
+            self._seen[folded] = f"{file_name} {section}.{key}"
+            into.append(value)
+        return problems
+
+    def add(self, file_name: str, parsed: KnowledgeFile) -> list[str]:
+        problems: list[str] = []
+        if parsed.foreign is not None:
+            for key, into in self.foreign.items():
+                values = getattr(parsed.foreign, key)
+                problems += self._collect(file_name, "foreign", key, values, into)
+        if parsed.places is not None:
+            for key, into in self.places.items():
+                values = getattr(parsed.places, key)
+                problems += self._collect(file_name, "places", key, values, into)
+        return problems
 
 
 def json_schema() -> str:

@@ -1,8 +1,8 @@
 """Typed, validated shapes of the knowledge files.
 
 A knowledge file is a YAML mapping with any of the keys ``entries``, ``smalltalk``,
-``synonyms`` and ``menu``. Unknown keys anywhere are errors, so a typo in a field name
-never silently drops content.
+``synonyms``, ``menu``, ``foreign`` and ``places``. Unknown keys anywhere are errors, so a
+typo in a field name never silently drops content.
 """
 
 from __future__ import annotations
@@ -124,6 +124,54 @@ class MenuItem(Strict):
     entry: str = Field(pattern=ID_PATTERN)
 
 
+class ForeignTopics(Strict):
+    """Topics the offer never covers (addresses, founding a club, insurance, weather …).
+
+    A question naming one is about that topic even when it shares words with the offer, so
+    these words count as strong evidence against an answer (see docs/architecture.md).
+    """
+
+    words: list[str] = Field(default_factory=list, description="Single words, any spelling.")
+    phrases: list[str] = Field(
+        default_factory=list, description="Word groups foreign as a whole ('erste hilfe')."
+    )
+    heads: list[str] = Field(
+        default_factory=list, description="Compound endings that make a word foreign ('antrag')."
+    )
+    details: list[str] = Field(
+        default_factory=list,
+        description="Words or word groups asking for a detail the offer does not state "
+        "('frist', 'bis wann', 'maximal'): such a question gets 'Dazu habe ich keine Angabe'.",
+    )
+
+    @field_validator("words", "phrases", "heads", "details")
+    @classmethod
+    def _not_blank(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip():
+                raise ValueError("empty word")
+        return values
+
+
+class Places(Strict):
+    """A gazetteer: place names are understood as places, never as topics of a question."""
+
+    schleswig_holstein: list[str] = Field(
+        default_factory=list, description="Kreise, Ämter, towns, municipalities, islands of SH."
+    )
+    elsewhere: list[str] = Field(
+        default_factory=list, description="Bundesländer, regions and cities outside SH."
+    )
+
+    @field_validator("schleswig_holstein", "elsewhere")
+    @classmethod
+    def _not_blank(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip():
+                raise ValueError("leerer Ortsname")
+        return values
+
+
 class KnowledgeFile(Strict):
     """The shape of one YAML file in the knowledge directory."""
 
@@ -134,6 +182,8 @@ class KnowledgeFile(Strict):
         description="Canonical word -> words users write instead (typos, dialect, paraphrases).",
     )
     menu: list[MenuItem] = Field(default_factory=list)
+    foreign: ForeignTopics | None = None
+    places: Places | None = None
 
 
 class KnowledgeBase(BaseModel):
@@ -146,6 +196,8 @@ class KnowledgeBase(BaseModel):
     synonyms: dict[str, list[str]]
     menu: list[MenuItem]
     meta: Meta | None = None  # None: the directory has no meta.yaml, answers carry no Stand note
+    foreign: ForeignTopics = Field(default_factory=ForeignTopics)
+    places: Places = Field(default_factory=Places)
 
     def entry(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)

@@ -6,10 +6,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.matching.lexicon import FOREIGN_HEADS, FOREIGN_PHRASES, FOREIGN_WORDS, GENERAL_WORDS
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.matching.foreign import ForeignLexicon
+from bot.matching.lexicon import FRAME_NOUNS, GENERAL_WORDS
 from bot.matching.normalize import tokenize
 from bot.matching.stemming import stem
-from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS
+from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS, words
 
 _DROP = ""  # phrase target meaning "no topic here"
 
@@ -25,22 +29,62 @@ _STOP_STEMS = frozenset(s for s in (stem(w) for w in _IGNORED) if len(s) >= 3)
 
 
 def is_stop_word(token: str, stem_: str) -> bool:
-    # A word naming a foreign topic is never dropped, even where its stem looks like a stop
-    # word's (Meister → meist): it is evidence that the question is about something else.
-    if token in FOREIGN_WORDS:
-        return False
     return token in _IGNORED or stem_ in _STOP_STEMS
 
 
-_FOREIGN_STEMS = frozenset(stem(w) for w in FOREIGN_WORDS if len(w) >= 6)
+_FRAME_STEMS = FRAME_NOUNS | frozenset(stem(w) for w in FRAME_NOUNS)
+
+
+def is_frame_noun(term: str) -> bool:
+    """A noun that frames a question ("Fragen", "Sache", "Themen"-less "Punkt"), as written or
+    stemmed; the last part of "Ehrenamtsfragen". (Not any everyday word: the stem "meist" would
+    make "Bürgermeister" a kind of Bürger.)"""
+    return term in _FRAME_STEMS
+
+
+_LONG_IGNORED = [w for w in _IGNORED if len(w) >= 8]
 
 
 @lru_cache(maxsize=65536)
-def is_foreign(token: str) -> bool:
-    """Whether a word names a topic outside the offer (see lexicon.FOREIGN_WORDS)."""
-    if token in FOREIGN_WORDS or stem(token) in _FOREIGN_STEMS:
-        return True
-    return any(token.endswith(head) and len(token) > len(head) + 2 for head in FOREIGN_HEADS)
+def is_misspelt_stop_word(token: str) -> bool:
+    """A long everyday word with one typo ("insgesammt", "eigendlich") is still no topic."""
+    if len(token) < 8 or not token.isalpha():
+        return False
+    hit = process.extractOne(
+        token, _LONG_IGNORED, scorer=OSA.distance, processor=None, score_cutoff=1
+    )
+    return hit is not None and hit[0][:1] == token[:1]
+
+
+# Modal particles carry nothing and would break a phrase apart ("steckt eigentlich hinter").
+_PARTICLES = words(
+    "eigentlich eigentl denn eben halt ueberhaupt wirklich uebrigens bitte"
+)
+
+
+# Separable verbs: the particle at the end of the clause belongs to the verb before it
+# ("findet … statt" = take place, not "statt" = instead; "nimmt … teil" = take part, not
+# "Teil" = a part of the programme). particle -> (forms of the verb, the whole verb).
+_SEPARABLE: dict[str, tuple[frozenset[str], str]] = {
+    "statt": (frozenset(("findet", "finden", "fand", "fanden", "findest")), "stattfinden"),
+    "teil": (
+        frozenset(("nimmt", "nehmen", "nehme", "nahm", "nahmen", "nimmst", "nehmt")),
+        "teilnehmen",
+    ),
+    "zusammen": (
+        frozenset(("haengt", "hangt", "haengen", "hing", "hingen", "haengst")),
+        "zusammenhaengen",
+    ),
+}
+
+
+def _join_separable(tokens: list[str]) -> list[str]:
+    """Tokens with a separated verb particle read as the whole verb."""
+    for particle, (forms, verb) in _SEPARABLE.items():
+        if particle in tokens and not forms.isdisjoint(tokens):
+            first = min(n for n, t in enumerate(tokens) if t in forms)
+            tokens = [verb if t == particle and n > first else t for n, t in enumerate(tokens)]
+    return tokens
 
 
 @dataclass(frozen=True)
@@ -50,7 +94,7 @@ class Term:
     text: str
     mapped: bool  # produced by the synonym table: a recognised concept of the offer
     source: tuple[str, ...]  # the normalised tokens it stands for
-    foreign: bool = False  # names a topic outside the offer (lexicon.FOREIGN_*)
+    foreign: bool = False  # names a topic outside the offer (knowledge/foreign.yaml)
 
 
 class Analyzer:
@@ -60,13 +104,16 @@ class Analyzer:
     so the table is written in plain German and still meets what users type.
     """
 
-    def __init__(self, synonyms: Mapping[str, Iterable[str]]) -> None:
+    def __init__(
+        self, synonyms: Mapping[str, Iterable[str]], foreign: ForeignLexicon | None = None
+    ) -> None:
+        self.foreign = foreign or ForeignLexicon()
         self._words: dict[str, str] = {}
         self._phrases: dict[tuple[str, ...], str] = {}
         for phrase in STOP_PHRASES:
             self._phrases[stems_of(phrase)] = _DROP
         self._foreign_phrases: set[str] = set()
-        for phrase in FOREIGN_PHRASES:
+        for phrase in self.foreign.phrases:
             stems = stems_of(phrase)
             self._phrases[stems] = "".join(stems)
             self._foreign_phrases.add("".join(stems))
@@ -79,6 +126,9 @@ class Analyzer:
                 elif stems:
                     self._phrases.setdefault(stems, target)
         self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+
+    def _misspelt_stop_word(self, token: str) -> bool:
+        return token not in self._words and is_misspelt_stop_word(token)
 
     @property
     def synonym_forms(self) -> frozenset[str]:
@@ -102,8 +152,11 @@ class Analyzer:
 
     def analyse(self, text: str) -> list[Term]:
         """Like ``terms``, keeping for each term whether it is a synonym and its tokens."""
-        tokens = tokenize(text)
+        tokens = [t for t in tokenize(text) if t not in _PARTICLES]
+        tokens = _join_separable(tokens)
         stems = [stem(token) for token in tokens]
+        lexicon = self.foreign
+        is_foreign = lexicon.is_foreign
         terms: list[Term] = []
         i = 0
         while i < len(tokens):
@@ -120,7 +173,11 @@ class Analyzer:
                 word = self._words.get(stems[i])
                 if word is not None:
                     terms.append(Term(word, True, (tokens[i],), is_foreign(tokens[i])))
-                elif not is_stop_word(tokens[i], stems[i]):
+                # A word naming a foreign topic is never dropped, even where its stem looks
+                # like a stop word's (Meister → meist): it is evidence of another topic.
+                elif tokens[i] in lexicon or not (
+                    is_stop_word(tokens[i], stems[i]) or self._misspelt_stop_word(tokens[i])
+                ):
                     terms.append(Term(stems[i], False, (tokens[i],), is_foreign(tokens[i])))
                 i += 1
         return terms

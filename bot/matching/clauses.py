@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from bot.matching.stopwords import words
 
-# A sentence ends at . ! ? ; or a spaced dash, unless the dot closes a number ("15.6."), a single
+# A sentence ends at . ! ? ; a colon before a space ("Ich muss es einordnen: In welchem …")
+# or a spaced dash, unless the dot closes a number ("15.6."), a single
 # letter ("z.B.") or a common abbreviation.
-_BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s)")
+_BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s|:(?=\s))")
 _ABBREVIATIONS = words(
     """
     bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs
@@ -25,6 +26,7 @@ _QUESTION_WORDS = words(
     was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches
     welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen koennt kannst darf
     duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht kommt
+    koennte koennten wuerde wuerden waere waeren sollte sollten duerfte muesste gilt gelten
     """
 )
 

@@ -38,6 +38,10 @@ class CompoundSplitter:
         self._known = known
         self._analyzer = analyzer
 
+    def part(self, piece: str) -> str | None:
+        """The known term ``piece`` stands for, or None."""
+        return self._part(piece)
+
     def _part(self, piece: str) -> str | None:
         # Short pieces only when the synonym table names them (Amt-s-verwaltung), or random
         # letters would split unknown words into false parts.

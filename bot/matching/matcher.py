@@ -7,18 +7,31 @@ middling → suggestions; low → fallback.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.config import MatchingSettings
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.analyzer import Analyzer
-from bot.matching.clauses import split_clauses
+from bot.matching.clauses import Clause, split_clauses
+from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import SearchIndex
+from bot.matching.nearmiss import DetailFinder
 from bot.matching.normalize import tokenize
 from bot.matching.params import ScoringParams
+from bot.matching.places import PlaceFinder
 from bot.matching.question import ClauseTokens, QuestionReader, WordClassGuess
 from bot.matching.resolver import TermResolver, Unit
 from bot.matching.result import Band, Candidate, MatchResult
 from bot.matching.scorer import Scorer
 from bot.matching.smalltalk import SmallTalkRecognizer, without_words
+
+# Words that stand for a named place in the reading of a question: the synonym table maps them
+# to the region the offer serves.
+_ELSEWHERE = "ausserhalb"
+_IN_REGION = "landesweit"
+
+
+_Reading = tuple[str | None, list[ClauseTokens], WordClassGuess, bool, list[Unit]]
 
 
 class Matcher:
@@ -30,13 +43,35 @@ class Matcher:
     ) -> None:
         self._settings = settings
         self._params = params or ScoringParams()
-        analyzer = Analyzer(kb.synonyms)
+        foreign = ForeignLexicon(kb.foreign.words, kb.foreign.phrases, kb.foreign.heads)
+        analyzer = Analyzer(kb.synonyms, foreign)
         self._index = SearchIndex(kb, analyzer)
         self._smalltalk = SmallTalkRecognizer(kb.smalltalk)
-        self._reader = QuestionReader(
-            analyzer, TermResolver(self._index, self._params, analyzer.variants()), self._params
+        resolver = TermResolver(self._index, self._params, analyzer.variants())
+        self._reader = QuestionReader(analyzer, resolver, self._params)
+        self._analyzer = analyzer
+        self._resolver = resolver
+        self._places = PlaceFinder(
+            kb.places.schleswig_holstein, kb.places.elsewhere, self._is_known_word
         )
         self._scorer = Scorer(self._index, self._params)
+        self._titles = {e.id: e.title for e in kb.entries.values()}
+        self._memo: tuple[str, _Reading] | None = None
+        years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
+        self._details = DetailFinder(kb.foreign.details, max(years, default=9999))
+
+    def _is_known_word(self, token: str) -> bool:
+        """Whether the bot reads ``token`` as a word of its own (so it is no place name)."""
+        terms = self._analyzer.analyse(token)
+        if not terms:
+            return True  # a function word or an everyday word
+        term = terms[0]
+        return (
+            term.mapped
+            or term.foreign
+            or self._details.names(token)
+            or self._resolver.resolve(term.text).known
+        )
 
     def units(self, text: str) -> list[Unit]:
         """The content units of ``text`` read as a single clause (for tests and tools)."""
@@ -46,10 +81,24 @@ class Matcher:
         related = self._index.related
         return runner_up in related.get(top, ()) and top in related.get(runner_up, ())
 
-    def _read(self, question: str) -> tuple[str | None, list[ClauseTokens], WordClassGuess]:
-        """Small-talk id when the message is only small talk, else its clauses without it."""
+    def _read(
+        self, question: str
+    ) -> tuple[str | None, list[ClauseTokens], WordClassGuess, bool]:
+        """Small-talk id when the message is only small talk, else its clauses without it
+        and their place names, and whether it named a place."""
         clauses = split_clauses(question)
-        tokens = [tokenize(c.text) for c in clauses]
+        tokens = []
+        named_place = elsewhere = False
+        for clause in clauses:
+            scan = self._places.scan(clause.text)
+            tokens.append(tokenize(scan.text))
+            named_place |= scan.found
+            elsewhere |= scan.elsewhere
+        if elsewhere:
+            # A place outside Schleswig-Holstein asks whether the offer reaches it, wherever the
+            # place stands: its own clause, never weighed down as scene-setting.
+            clauses.append(Clause(_ELSEWHERE, "?"))
+            tokens.append([_ELSEWHERE])
         talk_id, start, end = self._smalltalk.span([t for ts in tokens for t in ts])
         kept: list[ClauseTokens] = []
         position = 0
@@ -59,21 +108,87 @@ class Matcher:
             if low < high:
                 kept.append(ClauseTokens(clause, clause_tokens[low:high]))
             position += len(clause_tokens)
-        return talk_id, kept, WordClassGuess(clauses)
+        return talk_id, kept, WordClassGuess(clauses), named_place
 
-    def match(self, question: str) -> MatchResult:
+    def entry_context(self, entry_id: str) -> str:
+        """What a follow-up to ``entry_id`` carries over: the topic of the entry's title.
+
+        Titles name the topic before a colon ("Beratung: Themen"): a follow-up keeps the
+        topic, not the aspect ("welche Formate?" after the topics of the consultation).
+        """
+        return self._titles.get(entry_id, "").split(":")[0]
+
+    def entry_aspect(self, entry_id: str) -> str:
+        """What an elliptic follow-up ("und die Workshops?") asks again: the aspect of the
+        entry's title (after the colon, or the whole title); an overview has none."""
+        title = self._titles.get(entry_id, "")
+        if title.startswith(("Modul", "Überblick")):
+            return ""
+        return title.split(":", 1)[1] if ":" in title else title
+
+    def topic_of(self, entry_id: str) -> str | None:
+        """The topic an entry's title names ("Beratung" of "Beratung: Themen", a module's
+        title), or None when the title is a question about an aspect ("Was kostet das?")."""
+        title = self._titles.get(entry_id, "")
+        if ":" in title:
+            return title.split(":")[0]
+        return title if self.names_a_topic(entry_id) else None
+
+    def names_a_topic(self, entry_id: str) -> bool:
+        """Whether the entry is a topic of its own (a module, the certificate course) rather
+        than an aspect of one ("Beratung: Themen", "Was kostet das?"), by its title."""
+        title = self._titles.get(entry_id, "")
+        return title.startswith(("Modul", "Überblick")) or not (":" in title or "?" in title)
+
+    def covers(self, entry_id: str, text: str) -> bool:
+        """Whether the entry's vocabulary holds every known content word of ``text``."""
+        terms = self._index.entry_terms.get(entry_id, frozenset())
+        known = [u for u in self._reader.units_of_text(text) if u.known]
+        return bool(known) and all(not terms.isdisjoint((*u.terms(), *u.parts)) for u in known)
+
+    def _with_context(self, units: list[Unit], context: str) -> list[Unit]:
+        """The question's units plus the weak context of the conversation's last topic.
+
+        The context counts like a scene-setting statement, so "und wie lange dauert das?"
+        finds the duration of the last topic while an explicit new topic still wins.
+        """
+        factor = self._params.context_weight
+        own = {u.terms() or (u.term,) for u in units}
+        extra = [
+            replace(u, weight=u.weight * factor)
+            for u in self._reader.units_of_text(context)
+            if u.known and (u.terms() or (u.term,)) not in own
+        ]
+        return units + extra
+
+    def match(self, question: str, context: str | None = None) -> MatchResult:
+        """Match ``question``; ``context`` is the text of the conversation's last topic."""
         if without_words(question):
             # Emoji or punctuation only: small talk ("👍") or, without an id, a help reply;
             # never a question for the knowledge base or the team.
             talk_id = self._smalltalk.recognise_symbols(question)
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="no words")
-        talk_id, clauses, spelling = self._read(question)
+        # A follow-up is matched twice, alone and with its context: the reading is reused.
+        if self._memo is not None and self._memo[0] == question:
+            talk_id, clauses, spelling, named_place, units = self._memo[1]
+        else:
+            talk_id, clauses, spelling, named_place = self._read(question)
+            units = [] if talk_id is not None else self._reader.units(clauses, spelling)
+            self._memo = (question, (talk_id, clauses, spelling, named_place, units))
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
-        ranked = self._scorer.rank(self._reader.units(clauses, spelling))
+        if context:
+            units = self._with_context(units, context)
+        if named_place and not units:
+            # Only a place and function words ("Gilt das auch für Pellworm?"): the question is
+            # whether the offer reaches that place.
+            region = Clause(_IN_REGION, "?")
+            units = self._reader.units([ClauseTokens(region, [_IN_REGION])], spelling)
+        foreign = any(u.foreign for u in units)
+        ranked = self._scorer.rank(units)
         candidates = tuple(Candidate(r.entry_id, round(r.score, 4), r.describe) for r in ranked)
         if not candidates:
-            return MatchResult("fallback", (), reason="no known content word")
+            return MatchResult("fallback", (), reason="no known content word", foreign=foreign)
         s = self._settings
         top = candidates[0]
         second = candidates[1] if len(candidates) > 1 else None
@@ -84,7 +199,11 @@ class Matcher:
             and self._close(top.entry_id, second.entry_id)
         )
         band: Band
-        if top.score >= s.answer_threshold and (ahead or close):
+        # Numbers alone ("3", "15.6.") say too little to answer with confidence.
+        only_numbers = all(u.term.isdigit() for u in units)
+        if top.score >= s.answer_threshold and (ahead or close) and only_numbers:
+            band, reason = "suggest", "only numbers: too little to answer with confidence"
+        elif top.score >= s.answer_threshold and (ahead or close):
             band = "answer"
             reason = f"score ≥ {s.answer_threshold}, " + (
                 f"ahead by ≥ {s.margin}" if ahead else "runner-up is a related entry"
@@ -93,4 +212,20 @@ class Matcher:
             band, reason = "suggest", f"score ≥ {s.suggest_threshold} but not a clear winner"
         else:
             band, reason = "fallback", f"score < {s.suggest_threshold}"
-        return MatchResult(band, candidates, reason=reason)
+        if band != "smalltalk":
+            detail = self._details.find(_asking_tokens(clauses))
+            if detail is not None:
+                reason = f"near miss: asks for '{detail}', which the offer does not state"
+                return MatchResult(
+                    "fallback", candidates, reason=reason, near_miss=detail, foreign=foreign
+                )
+        if band == "suggest" and foreign:
+            # Unsure, and a topic outside the offer is named: say so rather than "Meinten Sie".
+            band, reason = "fallback", "not a clear winner, and a foreign topic is named"
+        return MatchResult(band, candidates, reason=reason, foreign=foreign)
+
+
+def _asking_tokens(clauses: list[ClauseTokens]) -> list[str]:
+    """The words of the sentences that ask (all of them when none does)."""
+    asking = [c for c in clauses if c.clause.asks] or clauses
+    return [t for c in asking for t in c.tokens]

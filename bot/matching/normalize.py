@@ -22,8 +22,13 @@ _NUMBERS = {
     "iii": "3", "3": "3", "drei": "3",
 }
 _ORDINALS = {"erst": "1", "zweit": "2", "dritt": "3"}
-_MODULE_NUMBER = re.compile(r"\bmodul(?:e|en|s)?\s?(iii|ii|i|1|2|3|eins|zwei|drei)\b")
-_ORDINAL_MODULE = re.compile(r"\b(erst|zweit|dritt)(?:e|en|er|es)?\s+modul\w*")
+# "modul", and its common typos ("moudl", "modl", "moduel").
+_MODULE_NUMBER = re.compile(
+    r"\b(?:modul|moudl|modl|moduel|mdoul)(?:e|en|s)?\s?(iii|ii|i|1|2|3|eins|zwei|drei)\b"
+)
+_ORDINAL_MODULE = re.compile(
+    r"\b(erst|zweit|dritt)(?:e|en|er|es)?\s+(?:modul|angebot|baustein|teil)\w*"
+)
 
 
 def fold(text: str) -> str:

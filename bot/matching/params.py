@@ -11,7 +11,7 @@ class ScoringParams:
 
     example_base: float = 0.5  # share of the score that coverage alone earns
     unknown_weight: float = 1.0  # weight of an unknown word, as a share of the rarest known
-    # A word known to name a foreign topic (lexicon.FOREIGN_WORDS) is stronger evidence than a
+    # A word known to name a foreign topic (knowledge/foreign.yaml) is stronger evidence than a
     # merely unknown one: "Was kostet ein Parkausweis?" must not read as a question about costs.
     foreign_weight: float = 2.0
     unknown_minor_weight: float = 0.35  # share for an unknown word that is probably no noun
@@ -23,6 +23,7 @@ class ScoringParams:
     fuzzy_penalty: float = 0.1  # quality lost per edit of a typo
     part_quality: float = 0.9  # a compound's parts standing in for the whole word
     prefix_quality: float = 0.8  # a truncated word ("zertifik")
+    head_quality: float = 0.6  # a compound with one unknown part ("Grenzgemeinde" → Gemeinde)
     related_is_close: bool = True  # a related runner-up does not block a confident answer
     shortlist: int = 5  # entries whose examples are scored in detail (as good as 8 on all sets)
     max_candidates: int = 5

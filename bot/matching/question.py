@@ -122,7 +122,10 @@ class QuestionReader:
         for c, units in zip(clauses, per_clause, strict=True):
             factor = self._params.context_weight if asks and not c.clause.asks else 1.0
             for unit in units:
-                weighted = replace(unit, weight=unit.weight * factor) if factor != 1.0 else unit
+                # A foreign topic set out before the question is what the question is about
+                # ("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?").
+                f = 1.0 if unit.foreign else factor
+                weighted = replace(unit, weight=unit.weight * f) if f != 1.0 else unit
                 key = unit.terms() or (unit.term,)
                 if key not in best or weighted.weight > best[key].weight:
                     best[key] = weighted

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.matching.analyzer import is_frame_noun
 from bot.matching.index import FUGEN, SearchIndex
 from bot.matching.params import ScoringParams
 from bot.matching.stemming import stem
@@ -31,19 +32,23 @@ class Unit:
     options: tuple[tuple[str, float], ...]
     parts: tuple[str, ...]
     weight: float
-    how: str  # "=" exact, "~" typo, "+" compound, ">" prefix, "?" unknown
+    how: str  # "=" exact, "~" typo, "+" compound, ">" prefix, "^" head, "?" unknown, "!" foreign
 
     @property
     def known(self) -> bool:
-        return self.how != "?"
+        return self.how not in ("?", "!")
+
+    @property
+    def foreign(self) -> bool:
+        return self.how == "!"
 
     def label(self) -> str:
         if self.how == "=":
             return self.term
         if self.how == "+":
             return f"{self.term}={'+'.join(self.parts)}"
-        if self.how == "?":
-            return f"{self.term}?"
+        if self.how in ("?", "!"):
+            return f"{self.term}{self.how}"
         return f"{self.term}{self.how}{'|'.join(t for t, _ in self.options)}"
 
     def terms(self) -> tuple[str, ...]:
@@ -114,6 +119,23 @@ class TermResolver:
         weight = max(self._idf(t) for t in targets)
         return Unit(term, tuple((t, quality) for t in targets), (), weight, ">")
 
+    def _head(self, term: str) -> Unit | None:
+        """A compound of a known word and a framing noun: "Ehrenamts-fragen" are about
+        Ehrenamt. (An unknown first part is the distinctive one: a "Renten-beratung" is no
+        Beratung of the offer, so such compounds stay unknown.)"""
+        if len(term) < 8 or not term.isalpha():
+            return None
+        splitter = self._index.splitter
+        for cut in range(len(term) - 3, 3, -1):
+            head, tail = term[:cut], term[cut:]
+            if not is_frame_noun(tail):
+                continue
+            for fuge in FUGEN:
+                if head.endswith(fuge) and (known := splitter.part(head[: len(head) - len(fuge)])):
+                    quality = self._params.head_quality
+                    return Unit(term, ((known, quality),), (), self._idf(known), "^")
+        return None
+
     def joined(self, head: str, tail: str) -> str | None:
         """The known compound that two separate words form ("Zertifikats Kurs", "Planung des
         Prozesses" → Prozessplanung), or None."""
@@ -128,7 +150,7 @@ class TermResolver:
 
     def foreign(self, term: str) -> Unit:
         """An unknown noun of full weight: the word names a topic outside the offer."""
-        return Unit(term, (), (), self._params.foreign_weight * self._index.max_idf, "?")
+        return Unit(term, (), (), self._params.foreign_weight * self._index.max_idf, "!")
 
     def resolve(self, term: str) -> Unit:
         cached = self._cache.get(term)
@@ -146,7 +168,7 @@ class TermResolver:
                 weight = max(self._idf(p) for p in split)
                 unit = Unit(term, (), tuple(dict.fromkeys(split)), weight, "+")
             else:
-                unit = self._fuzzy(term) or self._prefix(term)
+                unit = self._fuzzy(term) or self._prefix(term) or self._head(term)
         if unit is None:
             share = self._params.unknown_number_weight if term in NUMBER_WORDS else 1.0
             unknown = share * self._params.unknown_weight * index.max_idf

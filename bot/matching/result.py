@@ -28,6 +28,10 @@ class MatchResult:
     candidates: tuple[Candidate, ...]  # best first
     smalltalk_id: str | None = None
     reason: str = ""  # why this band, for --explain
+    # The question asks for a detail the offer does not state (a deadline, next year's dates):
+    # band "fallback", with the closest entries still among the candidates.
+    near_miss: str | None = None
+    foreign: bool = False  # the question names a topic outside the offer (foreign.yaml)
 
     @property
     def best(self) -> Candidate | None:

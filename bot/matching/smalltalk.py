@@ -111,11 +111,15 @@ class SmallTalkRecognizer:
             start, talk_id, priority = hit
             found.append((priority, talk_id))
         while end > start:
-            if tokens[end - 1] in _FILLERS:
-                end -= 1
-                continue
-            back = self._match_ending_at(tokens, end)
+            # Fillers at the end go only with a small-talk phrase before them ("danke für die
+            # Hilfe"); "ein Kurs für Erste Hilfe" keeps its last word.
+            before = end
+            while before > start and tokens[before - 1] in _FILLERS:
+                before -= 1
+            back = self._match_ending_at(tokens, before) if before > start else None
             if back is None or back[0] < start:
+                if before == start and found:
+                    end = start  # only fillers were left after the small talk
                 break
             end, talk_id, priority = back
             found.append((priority, talk_id))

@@ -15,6 +15,7 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("heiten", "heit", 3),
     ("keiten", "keit", 3),
     ("ern", "", 4),
+    ("ers", "", 4),  # genitive of -er nouns: Trägers = Träger
     ("em", "", 4),
     ("en", "", 4),
     ("er", "", 4),
@@ -44,5 +45,7 @@ def stem(token: str) -> str:
                 continue
             if suffix == "s" and base.endswith(("s", "u", "i")):
                 continue
+            if suffix == "et" and base.endswith("i"):
+                continue  # Gebiet, Gebiete: a noun, not a verb ending
             return base + replacement
     return token

@@ -27,6 +27,8 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
+    user = update.effective_user
+    services.answerer.forget_conversation(user.id if user else message.chat_id)
     reply = services.answerer.menu()
     await send_reply(
         message, Reply(kind="info", text=services.texts.render("start"), buttons=reply.buttons)
@@ -58,8 +60,8 @@ async def answer_question(message: Message, services: Services, text: str) -> Re
         reply = Reply(kind="info", text=services.texts.render("too_long", limit=MAX_QUESTION_CHARS))
         await send_reply(message, reply)
         return reply
-    reply, result = services.answerer.answer(text)
     user_id = message.from_user.id if message.from_user else message.chat_id
+    reply, result = services.answerer.answer_from(user_id, text)
     top = result.candidates[0].entry_id if result.candidates else None
     normalized = " ".join(text.casefold().split())
     entry_id = top if result.band == "answer" else None

@@ -502,8 +502,10 @@ def reload_knowledge(services: Services, files: KnowledgeBase | None = None) -> 
     texts = services.texts
     try:
         base = files if files is not None else load_knowledge(services.settings.knowledge.path)
+        # The users' conversations (their last topics) carry over to the new knowledge base.
         answerer = build_answerer(services.settings, texts=texts, clock=services.clock,
-                                  files=base, taught=services.taught)
+                                  files=base, taught=services.taught,
+                                  context=services.answerer.context)
     except Exception as exc:  # any problem keeps the running knowledge base
         log.warning("knowledge reload failed: %s", type(exc).__name__)
         return texts.render("team_reload_failed", error=Raw(clip(str(exc), RELOAD_ERROR_LIMIT)))

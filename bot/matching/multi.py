@@ -1,0 +1,88 @@
+"""Split a message that asks two things ("Was kostet das und wie lange dauert es?").
+
+A message is cut at "?" and ";" and at "und", "sowie", "oder auch" when the part after it opens
+a question of its own (a question word or a verb in its first words): "Verwaltung und Vereine"
+stays one question, "… und wie lange dauert sie?" becomes a second one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.matching.clauses import split_clauses
+from bot.matching.normalize import fold
+from bot.matching.stopwords import words
+
+MAX_PARTS = 3
+_JOINERS = re.compile(r",?\s+(?:und|sowie|oder auch)\s+", re.IGNORECASE)
+_OPENERS = words(
+    """
+    was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
+    welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen darf duerfen muss
+    muessen ist sind hat haben wird werden findet geht gilt bietet kostet dauert braucht
+    """
+)
+_OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
+
+
+def _opens_question(text: str) -> bool:
+    first = [fold(w).strip(",.:!?") for w in text.split()[:_OPENING_WORDS]]
+    return bool(first) and (first[0] in _OPENERS or any(w in _OPENERS for w in first[1:]))
+
+
+def _pieces(text: str) -> list[str]:
+    """Cut one sentence at a joiner that opens a second question."""
+    out: list[str] = []
+    start = 0
+    for joiner in _JOINERS.finditer(text):
+        before, after = text[start : joiner.start()], text[joiner.end() :]
+        if _opens_question(after) and _opens_question(before):
+            out.append(before)
+            start = joiner.end()
+    out.append(text[start:])
+    return out
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of ``text`` (one item when it asks one thing).
+
+    A statement before a question stays with it ("Wir sind klein. Was kostet das?"), and a
+    sentence that does not open a question continues the one before it.
+    """
+    parts: list[str] = []
+    pending = ""
+    for clause in split_clauses(text):
+        if not clause.asks and clause.end != "?":
+            pending = f"{pending} {clause.text}.".strip()
+            continue
+        for piece in _pieces(clause.text):
+            if parts and not _opens_question(piece):
+                parts[-1] = f"{parts[-1]} – {piece}"
+            else:
+                parts.append(f"{pending} {piece}?".strip())
+                pending = ""
+    if pending and parts:
+        parts[-1] = f"{parts[-1]} {pending}"
+    asking = [p for p in parts if p.strip()]
+    return asking[:MAX_PARTS] if len(asking) > 1 else [text]
+
+
+_ELLIPSIS_OPENERS = (
+    ("und",), ("was", "ist", "mit"), ("und", "was", "ist", "mit"), ("wie", "ist", "es", "mit"),
+    ("wie", "sieht", "es", "mit"), ("wie", "sieht", "es", "bei"), ("auch",),
+)
+_MAX_ELLIPSIS_WORDS = 6
+
+
+def is_elliptic(text: str) -> bool:
+    """"und die Workshops?", "was ist mit Modul III?": a new topic for the last question's
+    aspect. A follow-up that asks a question of its own ("und wie lange dauert das?") is not."""
+    words = [fold(w).strip(",.:!?") for w in text.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > _MAX_ELLIPSIS_WORDS:
+        return False
+    for opener in sorted(_ELLIPSIS_OPENERS, key=len, reverse=True):
+        if tuple(words[: len(opener)]) == opener:
+            rest = words[len(opener) :]
+            return bool(rest) and not _opens_question(" ".join(rest))
+    return False

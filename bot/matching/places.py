@@ -1,0 +1,146 @@
+"""Recognise place names in a question, so a town or Amt is read as a place, not as a topic.
+
+Almost every user names their town ("Kommt ihr auch nach Eckernförde?"). An unknown name would
+count as a foreign noun and push the question into the fallback; a name the bot half-knows
+would pull it towards an unrelated entry. Places are therefore taken out of the question
+before it is read: names from the gazetteer (knowledge/places.yaml), and unknown capitalised
+words after "Amt", "Kreis", "Gemeinde", "Stadt", "Insel" or after "in", "nach", "aus", "bei",
+"auf". What remains is whether the message named a place in or outside Schleswig-Holstein.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.matching.normalize import normalize
+from bot.matching.stopwords import words
+
+# Words after which a capitalised unknown word is a place name ("Amt Hüttener Berge").
+_UNITS = words(
+    "amt amts kreis kreises kreisverwaltung gemeinde stadt stadtverwaltung insel hallig "
+    "rathaus landkreis ortsteil dorf region raum grossraum naehe umgebung umland"
+)
+# Words that only locate the place after them ("im Raum Husum"): they go with the place.
+_LOCATORS = words("raum grossraum ortsteil insel hallig naehe umgebung umland")
+# Without an article: "in Kappeln" names a place, "im Tierschutz" a topic.
+_PREPOSITIONS = words("in nach aus bei auf")
+_MAX_NAME_WORDS = 3
+_LONGEST = 4  # gazetteer names are matched over at most this many words
+
+
+@dataclass(frozen=True)
+class PlaceScan:
+    """A text with its place names removed, and which kinds of place it named."""
+
+    text: str
+    in_state: bool = False  # named a place in Schleswig-Holstein (or an unlisted one)
+    elsewhere: bool = False  # named a place outside Schleswig-Holstein
+
+    @property
+    def found(self) -> bool:
+        return self.in_state or self.elsewhere
+
+
+def _drop_locators(kept: list[str]) -> None:
+    """"in Kiel", "im Raum Husum" go as a whole with the place: the words before it would sit
+    between the words around them ("mich in ehrenamtlich engagieren") or read as topics."""
+    if kept and kept[-1] in _LOCATORS:
+        kept.pop()
+    if kept and (kept[-1] in _PREPOSITIONS or kept[-1] in ("im", "der", "von")):
+        kept.pop()
+
+
+@lru_cache(maxsize=65536)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(normalize(word).split())
+
+
+def _key(name: str) -> str:
+    # Hyphens, spaces and "St." vs "Sankt" vary in how users write names: compare them joined.
+    return normalize(name).replace(" ", "")
+
+
+class PlaceFinder:
+    """Finds place names; ``is_known`` tells which words the bot knows as content words."""
+
+    def __init__(
+        self,
+        in_state: Iterable[str],
+        elsewhere: Iterable[str],
+        is_known: Callable[[str], bool] = lambda token: False,
+    ) -> None:
+        self._names: dict[str, bool] = {}  # joined name -> inside Schleswig-Holstein
+        for name in elsewhere:
+            self._names[_key(name)] = False
+        for name in in_state:
+            self._names[_key(name)] = True
+        self._names.pop("", None)
+        # Every beginning of a name, so the lookup stops as soon as no name can follow.
+        self._prefixes = {key[:n] for key in self._names for n in range(1, len(key) + 1)}
+        self._is_known = is_known
+
+    def _lookup(self, tokens: list[str], start: int) -> tuple[int, bool] | None:
+        """(length, inside SH) of the longest gazetteer name starting at ``start``."""
+        found: tuple[int, bool] | None = None
+        joined = ""
+        for length in range(1, min(_LONGEST, len(tokens) - start) + 1):
+            joined += tokens[start + length - 1]
+            inside = self._names.get(joined)
+            if inside is None and length == 1 and joined.endswith("er"):
+                inside = self._names.get(joined[:-2])  # "Kieler", "Flensburger"
+            if inside is not None:
+                found = (length, inside)  # the longest name wins
+            if joined not in self._prefixes:
+                break
+        return found
+
+    def _unknown_name(self, word: str, token: str) -> bool:
+        return word[:1].isupper() and token.isalpha() and not self._is_known(token)
+
+    def scan(self, text: str) -> PlaceScan:
+        words: list[str] = []
+        tokens: list[str] = []
+        for word in text.split():
+            for token in _word_tokens(word):
+                # "Schleswig Holstein" written apart is the state, not the town Schleswig.
+                if token == "holstein" and tokens[-1:] == ["schleswig"]:
+                    tokens[-1] = "schleswigholstein"
+                    continue
+                words.append(word)
+                tokens.append(token)
+        kept: list[str] = []
+        in_state = elsewhere = False
+        i = 0
+        while i < len(tokens):
+            hit = self._lookup(tokens, i)
+            if hit is not None:
+                length, inside = hit
+                in_state |= inside
+                elsewhere |= not inside
+                i += length
+                _drop_locators(kept)
+                continue
+            kept.append(tokens[i])
+            trigger = tokens[i] in _UNITS or tokens[i] in _PREPOSITIONS
+            i += 1
+            if not trigger:
+                continue
+            # The unknown capitalised words right after the trigger are a name not listed.
+            limit = _MAX_NAME_WORDS if tokens[i - 1] in _UNITS else 1
+            taken = 0
+            while (
+                i < len(tokens)
+                and taken < limit
+                and self._lookup(tokens, i) is None
+                and self._unknown_name(words[i], tokens[i])
+            ):
+                i += 1
+                taken += 1
+            in_state |= taken > 0
+            if taken:
+                _drop_locators(kept)
+        if not (in_state or elsewhere):
+            return PlaceScan(text)
+        return PlaceScan(" ".join(kept), in_state, elsewhere)

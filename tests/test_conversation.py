@@ -1,0 +1,219 @@
+"""Follow-ups, two questions in one message, near misses and noise, below Telegram."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bot.cli.ask import run_ask
+from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
+from bot.conversation_context import ConversationContext
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
+from bot.matching.multi import split_questions
+from bot.matching.nearmiss import DetailFinder
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge(BUNDLED_KNOWLEDGE), MatchingSettings())
+
+
+def ask(lines: str, *, conversations: bool) -> list[dict]:
+    out = io.StringIO()
+    run_ask(None, io.StringIO(lines), out, explain=False, conversations=conversations)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_ask_conversations_reads_follow_ups_and_an_empty_line_starts_anew() -> None:
+    """In --conversations mode a follow-up keeps the topic; an empty line prints nothing and
+    forgets it; plain ``ask`` answers each line on its own."""
+    lines = "beratung für kommunen\nwelche themen?\n\nwelche themen?\n"
+    replies = ask(lines, conversations=True)
+    assert len(replies) == 3
+    assert "Unterstützungsstruktur" in replies[1]["text"]
+    assert "Unterstützungsstruktur" not in replies[2]["text"]
+    plain = ask("beratung für kommunen\nwelche themen?\n", conversations=False)
+    assert "Unterstützungsstruktur" not in plain[1]["text"]
+
+
+def test_context_expires_and_is_bounded() -> None:
+    """The last topic is kept for the configured minutes only."""
+    now = [0.0]
+    context = ConversationContext(minutes=10, clock=lambda: now[0])
+    context.remember(1, "m2")
+    now[0] = 9 * 60
+    assert context.topic(1) == "m2"
+    now[0] = 20 * 60
+    assert context.topic(1) is None
+    context.remember(1, "m3")
+    context.forget(1)
+    assert context.topic(1) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        ("Was kostet der Workshop und wie viele Termine braucht man?", 2),
+        ("Wer bietet das an, und in welchem Rahmen?", 2),
+        ("Was kostet das? Und wie lange dauert es?", 2),
+        ("Sitzen Verwaltung und Vereine am Tisch?", 1),
+        ("Wir sind eine kleine Gemeinde. Was kostet das?", 1),
+        ("Wer sitzt mit am Tisch – nur die Verwaltung oder auch Vereine?", 1),
+    ],
+)
+def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
+    """A message is split at und/sowie/?/; only when both halves carry a question."""
+    assert len(split_questions(message)) == parts
+
+
+def test_separable_verb_is_not_read_as_its_parts(matcher: Matcher) -> None:
+    """"findet … statt" is "take place", not "statt" = instead (the alternative offer);
+    "nimmt … teil" is "take part"."""
+    result = matcher.match("und wo findet das statt?")
+    assert result.band == "fallback"
+    assert matcher.match("Findet die Lernwerkstatt im Juni statt?").candidates[0].entry_id == (
+        "m1_abgesagt"
+    )
+    # "nimmt … teil" is taking part, not "Teil" = a part (module) of the programme.
+    assert "modul" not in [u.term for u in matcher.units("wer nimmt an den Workshops teil")]
+
+
+@pytest.mark.parametrize("noise", ["3", "2027", "hm", "asdf", "?"])
+def test_numbers_and_one_word_noise_are_not_answered(matcher: Matcher, noise: str) -> None:
+    """Single numbers and one-word noise never get a confident answer."""
+    assert matcher.match(noise).band != "answer"
+
+
+def test_near_miss_details_and_later_years() -> None:
+    """Listed details and a year after the offer's own, asked with a date word, are found."""
+    finder = DetailFinder(["frist", "bis wann"], last_year=2022)
+    assert finder.find(["bis", "wann", "anmelden"]) == "bis wann"
+    assert finder.find(["welche", "termine", "2027"]) == "2027"
+    assert finder.find(["termine", "2022"]) is None
+    assert finder.find(["haushalt", "2027"]) is None
+
+
+def test_a_near_miss_is_a_fallback_with_candidates(matcher: Matcher) -> None:
+    """A deadline question with the offer's words is a near miss: fallback, closest kept."""
+    result = matcher.match("Bis wann muss man sich für die Beratung für Kommunen anmelden?")
+    assert result.band == "fallback" and result.near_miss and result.candidates
+
+
+def test_a_misspelt_foreign_word_is_still_foreign() -> None:
+    """"Volkshochschle" (one typo) names the foreign topic "Volkshochschule"."""
+    from bot.matching.foreign import ForeignLexicon
+
+    lexicon = ForeignLexicon(words=["Volkshochschule"])
+    assert lexicon.is_foreign("volkshochschle")
+    assert not lexicon.is_foreign("volkshochzeit")
+
+
+def test_everyday_words_with_a_typo_and_compounds_with_them(matcher: Matcher) -> None:
+    """"insgesammt" is no topic; "Ehrenamtsfragen" stands for Ehrenamt; "Rentenberatung"
+    (an unknown first part) is no Beratung of the offer."""
+    labels = [u.label() for u in matcher.units("welche module gibts da insgesammt")]
+    assert labels == ["modul"]
+    assert matcher.units("Ehrenamtsfragen")[0].known
+    assert not matcher.units("Rentenberatung")[0].known
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Brauchen wir dafür einen Beschluss vom Gemeinderat?",
+        "Welche Termine gibt es 2031 für die Workshops vor Ort?",
+        "Wie viele Kommunen haben die Beratung schon genutzt?",
+    ],
+)
+def test_questions_about_concepts_the_offer_does_not_cover_are_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    """A key concept the offer does not state (a council decision, next years' dates, how many
+    took part) is not answered with confidence, however many of the offer's words it uses."""
+    assert matcher.match(question).band == "fallback"
+
+
+def test_an_elliptic_follow_up_asks_the_last_aspect_of_a_new_topic() -> None:
+    """"und ein Workshop?" after the consultation's duration asks the workshops' duration;
+    "und Modul III?" after an overview is the overview of module III."""
+    replies = ask(
+        "Wie lange dauert die Beratung?\nund ein Workshop?\n\nWas ist Modul II?\nund Modul III?\n",
+        conversations=True,
+    )
+    assert "Auftakt" in replies[1]["text"]
+    assert "Workshops vor Ort" in replies[3]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "elliptic"),
+    [("und die Workshops?", True), ("was ist mit Modul III?", True),
+     ("und wie lange dauert das?", False), ("Was kostet die Beratung?", False)],
+)
+def test_elliptic_messages(text: str, elliptic: bool) -> None:
+    """A short "und …?" without a question of its own is elliptic."""
+    from bot.matching.multi import is_elliptic
+
+    assert is_elliptic(text) is elliptic
+
+
+def test_a_new_aspect_is_no_ellipsis() -> None:
+    """"und die formate" after the consultation's topics asks for the formats, not the topics."""
+    replies = ask("beratung für kommunen\nwelche themen?\nund die formate\n", conversations=True)
+    assert "Video" in replies[2]["text"] or "video" in replies[2]["text"]
+
+
+def test_a_later_part_refers_to_the_topic_of_the_earlier_answer() -> None:
+    """"… und welche Themen gibt es?" after a part about the consultation: its topics."""
+    reply = ask("Für wen ist die Beratung gedacht und welche Themen gibt es?\n",
+                conversations=False)[0]
+    assert reply["kind"] == "answer" and "Grundsätzlich arbeitet das Team" in reply["text"]
+
+
+def test_a_fallback_keeps_the_plausible_entries_as_buttons() -> None:
+    """A fallback whose best entries are plausible (a near miss) offers them as buttons before
+    the menu; one without any candidate offers only the menu."""
+    from bot import callbacks
+    from bot.answering_factory import build_answerer
+    from bot.config import load_settings
+
+    answerer = build_answerer(load_settings(None))
+    reply, _ = answerer.answer("Bis wann muss man sich für die Beratung für Kommunen anmelden?")
+    assert reply.kind == "fallback" and reply.suggestions
+    assert reply.buttons[0][0].data == callbacks.entry(reply.suggestions[0].entry_id)
+    reply, _ = answerer.answer("Wie wird das Wetter morgen?")
+    assert reply.kind == "fallback" and not reply.suggestions
+
+
+def test_the_topic_survives_an_answer_about_an_aspect() -> None:
+    """After the workshops and their cost (an answer about every module), "wie viel Zeit?"
+    is still about the workshops."""
+    replies = ask(
+        "Was bietet ihr im Modul III an?\nWas kostet das?\nUnd wie viel Zeit braucht man dafür?\n",
+        conversations=True,
+    )
+    assert "kostenfrei" in replies[1]["text"]
+    assert "Auftakt" in replies[2]["text"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In unserer Gemeinde wollen wir ein Dorffest organisieren. Wer kann uns dabei beraten?",
+        "Gibt es in Kiel einen Kurs für Erste Hilfe?",
+    ],
+)
+def test_a_foreign_topic_is_not_offered_as_meinten_sie(matcher: Matcher, question: str) -> None:
+    """A topic outside the offer, set out before the question or next to the offer's words,
+    leads to the fallback, not to an answer or "Meinten Sie …?"."""
+    assert matcher.match(question).band == "fallback"
+
+
+def test_a_trailing_filler_word_stays_without_small_talk(matcher: Matcher) -> None:
+    """"… Kurs für Erste Hilfe" keeps "Hilfe" (no thanks before it), "Danke für die Hilfe"
+    is still small talk."""
+    assert "ersthilf" in [u.term for u in matcher.units("Kurs für Erste Hilfe")]
+    assert matcher.match("Gibt es in Kiel einen Kurs für Erste Hilfe?").band == "fallback"
+    assert matcher.match("Danke für die Hilfe").band == "smalltalk"

@@ -1,0 +1,84 @@
+"""Place names are read as places: never a missing key word, never out-of-scope evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
+from bot.matching.places import PlaceFinder
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge(BUNDLED_KNOWLEDGE), MatchingSettings())
+
+
+def test_gazetteer_and_patterns_find_places() -> None:
+    """Listed names (any hyphenation), names after "Amt"/"Kreis" and "in <Name>" are removed."""
+    finder = PlaceFinder(["Schlei-Ostsee", "Bad Segeberg"], ["Hamburg"])
+    assert finder.scan("Wir im Amt Schlei Ostsee fragen").text == "wir im amt fragen"
+    assert finder.scan("in Bad Segeberg?").in_state
+    scan = finder.scan("Gilt das in Hamburg?")
+    assert scan.elsewhere and scan.text == "gilt das"
+    assert finder.scan("Wir sind aus Schrevenborn").text == "wir sind"
+    assert finder.scan("Amt Hüttener Berge").text == "amt"
+    assert PlaceFinder(["Husum"], []).scan("Workshops im Raum Husum?").text == "workshops"
+    state = PlaceFinder(["Schleswig"], [], is_known=lambda token: token == "schleswigholstein")
+    assert not state.scan("Gilt das in Schleswig-Holstein?").found
+    assert not state.scan("Gilt das in Schleswig Holstein?").found
+    assert state.scan("Wir sind die Stadt Schleswig").text == "wir sind die stadt"
+
+
+def test_known_words_after_a_preposition_are_no_places() -> None:
+    """"in Präsenz" keeps its word when the bot knows it; "im Tierschutz" is no place."""
+    finder = PlaceFinder([], [], is_known=lambda token: token == "praesenz")
+    assert not finder.scan("Geht das in Präsenz?").found
+    assert not finder.scan("Ich suche ein Ehrenamt im Tierschutz").found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Gilt das auch für uns in Schrevenborn?",
+        "Gilt das auch für Pellworm?",
+        "Gilt das Angebot auch in Hamburg?",
+    ],
+)
+def test_a_place_alone_gets_the_region_answer(matcher: Matcher, question: str) -> None:
+    """A question about a place in or outside Schleswig-Holstein is answered with the region."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_a_town_name_does_not_push_a_question_into_the_fallback(matcher: Matcher) -> None:
+    """The town's name next to a real question neither blocks nor changes the answer."""
+    plain = matcher.match("Was kostet die Beratung?")
+    with_town = matcher.match("Wir sind aus Eckernförde. Was kostet die Beratung?")
+    assert with_town.band == plain.band == "answer"
+    assert with_town.candidates[0].entry_id == plain.candidates[0].entry_id == "kosten"
+
+
+def test_check_counts_foreign_topics_and_places(tmp_path: Path) -> None:
+    """`python -m bot check` shows how many foreign topics, details and places it loaded, and
+    names the file and word of a broken entry."""
+    import io
+    import shutil
+
+    from bot.cli.check import run_check
+
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(None, out, err) == 0, err.getvalue()
+    assert "places: " in out.getvalue() and " in Schleswig-Holstein" in out.getvalue()
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
+    (knowledge / "places.yaml").write_text("places:\n  elsewhere: [Kiel, Kiel]\n", "utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"knowledge: {{path: '{knowledge}'}}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(config, out, err) == 1
+    assert "places.yaml: places.elsewhere 'Kiel': doppelt eingetragen" in err.getvalue()
