@@ -16,9 +16,9 @@ from bot.delivery.queue import enqueue_to_team
 from bot.replies import Button
 from bot.rights.counts import deletion_list
 from bot.rights.summary import my_data_summary
-from bot.tg import team_handlers
 from bot.tg.render import keyboard
 from bot.tg.services import Services, get_services
+from bot.tg.team.cards import refresh_card
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ async def erase_user(services: Services, user_id: int) -> list[str]:
     for ticket in tickets:
         tombstone = await services.storage.tickets.get(ticket.id)
         if tombstone is not None and tombstone.card_message_id is not None:
-            await team_handlers.refresh_card(services, tombstone)
+            await refresh_card(services, tombstone)
     if refs:
         await enqueue_to_team(services, services.texts.render("delete_team_notice",
                                                               refs=", ".join(refs)))

@@ -36,7 +36,7 @@ class Services:
     wake_outbox: Callable[[], None] = lambda: None  # set by the delivery worker
     extras: dict[str, Any] = field(default_factory=dict)
     # The knowledge files as last loaded, and the phrasings the team taught on top of them
-    # (entry id, text): kb is the one built from both (team_handlers.reload_knowledge).
+    # (entry id, text): kb is the one built from both (tg.team.reload).
     knowledge_files: KnowledgeBase | None = None
     taught: tuple[tuple[str, str], ...] = ()
 

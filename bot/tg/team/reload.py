@@ -1,0 +1,59 @@
+"""/reload (and SIGHUP, and an undo in the review list): rebuild the knowledge base from the
+files plus the phrasings the team taught, swapping it in only when all of it is valid."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.answering_factory import build_answerer
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.team.display import clip
+from bot.texts import Raw
+from bot.tg.services import Services, get_services
+from bot.tg.team.common import say, team_message
+
+log = logging.getLogger(__name__)
+
+RELOAD_ERROR_LIMIT = 3500
+
+
+def reload_knowledge(services: Services, files: KnowledgeBase | None = None) -> str:
+    """Load the knowledge files anew (or reuse ``files``, as loaded before), apply the phrasings
+    the team taught, and replace knowledge base and answerer only if all is valid.
+
+    Returns the HTML report for the team: the entry count, or the problems (file and entry)
+    while the old knowledge base stays active.
+    """
+    texts = services.texts
+    try:
+        base = files if files is not None else load_knowledge(services.settings.knowledge.path)
+        answerer = build_answerer(services.settings, texts=texts, clock=services.clock,
+                                  files=base, taught=services.taught)
+    except Exception as exc:  # any problem keeps the running knowledge base
+        log.warning("knowledge reload failed: %s", type(exc).__name__)
+        return texts.render("team_reload_failed", error=Raw(clip(str(exc), RELOAD_ERROR_LIMIT)))
+    services.knowledge_files = base
+    services.kb = kb = answerer.kb
+    services.answerer = answerer
+    log.info("knowledge reloaded: %d entries, %d taught phrasings known", len(kb.entries),
+             len(services.taught))
+    return texts.render("team_reload_ok", entries=len(kb.entries))
+
+
+async def refresh_knowledge(services: Services, files: KnowledgeBase | None = None) -> str:
+    """/reload, SIGHUP (files from disk) and an undo in the review list (``files``: as loaded):
+    the taught phrasings as stored now (an export may have moved some into the files)."""
+    phrasings = await services.storage.teaching.active_phrasings()
+    services.taught = tuple((p.entry_id, p.text) for p in phrasings)
+    return reload_knowledge(services, files)
+
+
+async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload: validate and swap in the knowledge files; on errors keep the old ones."""
+    services = get_services(context)
+    message = team_message(update, services)
+    if message is not None:
+        await say(message, await refresh_knowledge(services))
