@@ -10,25 +10,14 @@ from telegram.ext import ContextTypes
 
 from bot.localtime import local
 from bot.storage import PostRef
-from bot.storage.models import Ticket
 from bot.team.export import export_csv, export_filename
 from bot.team.refs import parse_ref
 from bot.team.reports import open_list, stats_text, ticket_details
 from bot.team.teaching import feedback_lines
-from bot.tg.services import Services, get_services
+from bot.tg.services import get_services
 from bot.tg.team.common import say, say_tracked, team_message
 
 log = logging.getLogger(__name__)
-
-
-async def _failed_deliveries(services: Services, tickets: list[Ticket]) -> set[int]:
-    """Tickets with a notification the worker gave up on (shown as "Zustellung fehlgeschlagen")."""
-    failed: set[int] = set()
-    for ticket in tickets:
-        items = await services.storage.outbox.for_ticket(ticket.id)
-        if any(item.status == "failed" for item in items):
-            failed.add(ticket.id)
-    return failed
 
 
 async def cmd_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -38,7 +27,7 @@ async def cmd_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     tickets = await services.storage.tickets.list_open()
-    failed = await _failed_deliveries(services, tickets)
+    failed = await services.storage.outbox.failed_tickets([t.id for t in tickets])
     zone = services.settings.zone
     await say_tracked(message, open_list(tickets, services.clock(), services.texts, zone, failed),
                       services, [PostRef(ticket_id=t.id) for t in tickets])

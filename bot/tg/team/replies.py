@@ -41,7 +41,12 @@ async def on_team_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     ticket = await _replied_ticket(message, services)
     if ticket is None:
-        return  # a reply to something else in the team chat: not for the bot
+        # A reply to a bot message that names no single ticket (/offen, the digest, a notice)
+        # would otherwise vanish in silence; replies among team members are not for the bot.
+        original = message.reply_to_message
+        if original is not None and is_bot_message(original):
+            await say(message, services.texts.render("team_reply_unroutable"))
+        return
     texts = services.texts
     if ticket.status == "deleted" or ticket.chat_id is None:
         await say(message, texts.render("team_reply_deleted", ref=ticket.ref))
