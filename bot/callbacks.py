@@ -24,7 +24,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "dialogue": re.compile(
         rf"d:(?P<id>{_NUM}):(?P<rev>{_NUM}):(?P<op>[a-z]{{1,8}})(?::(?P<arg>[a-z0-9_]{{1,24}}))?"
     ),
-    "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|done|reopen)"),
+    "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|over|release|done|reopen)"),
     "privacy": re.compile(r"p:(?P<op>del|keep)"),
     # The team's review list: adopt the question for an entry, dismiss it, or undo either.
     "review": re.compile(rf"u:(?P<id>{_NUM}):(?:(?P<op>add):(?P<entry>{_ID})|(?P<op2>no|undo))"),

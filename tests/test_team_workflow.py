@@ -4,6 +4,7 @@ buttons that follow the status, /reload of texts, one word per status, one outbo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot import callbacks
 from tests.test_team_commands import command
@@ -51,3 +52,75 @@ async def test_reply_to_a_colleague_is_not_answered(tmp_path: Path) -> None:
         before = len(bot.team_texts())
         await bot.team_says(OTHER_MEMBER, "Ich", reply_to=said["message"]["message_id"])
         assert len(bot.team_texts()) == before
+
+
+def _datas(card: dict[str, Any]) -> list[str]:
+    return [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+
+
+def _labels(card: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def test_card_buttons_follow_the_status(tmp_path: Path) -> None:
+    """Open: Übernehmen, Erledigt; taken: Abgeben, Erledigt, Übernehmen (take over); done:
+    Wieder öffnen. "Übernehmen" is no longer offered as if the card were still open."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        assert _labels(bot.card(ticket)) == ["Übernehmen", "Erledigt"]
+        await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket.id, "take"))
+        await bot.deliver()
+        card = bot.card(ticket)
+        assert _labels(card) == ["Abgeben", "Erledigt", "Übernehmen"]
+        assert _datas(card) == [callbacks.card(ticket.id, "release"),
+                                callbacks.card(ticket.id, "done"),
+                                callbacks.card(ticket.id, "over")]
+        await bot.press(MEMBER, card, callbacks.card(ticket.id, "done"))
+        await bot.deliver()
+        assert _labels(bot.card(ticket)) == ["Wieder öffnen"]
+
+
+async def test_release_frees_a_taken_request_for_a_colleague(tmp_path: Path) -> None:
+    """Abgeben (by the assignee) makes the request open again without assignee; only the
+    assignee may hand it back."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket.id, "take"),
+                        first_name="Tom")
+        await bot.deliver()
+        refused = await bot.press(OTHER_MEMBER, bot.card(ticket),
+                                  callbacks.card(ticket.id, "release"), first_name="Ida")
+        assert refused is not None and "Tom" in refused
+        assert (await bot.ticket(ticket.id)).status == "taken"
+        answer = await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket.id, "release"))
+        assert answer is not None and "Abgegeben" in answer
+        await bot.deliver()
+        released = await bot.ticket(ticket.id)
+        assert released.status == "open" and released.assignee_id is None
+        assert _labels(bot.card(released)) == ["Übernehmen", "Erledigt"]
+        await bot.press(OTHER_MEMBER, bot.card(released), callbacks.card(ticket.id, "take"),
+                        first_name="Ida")
+        assert (await bot.ticket(ticket.id)).assignee_id == OTHER_MEMBER
+
+
+async def test_colleague_takes_over_a_taken_request(tmp_path: Path) -> None:
+    """"Übernehmen" on a taken card moves it to the colleague; the requester hears the new name.
+    The assignee pressing it is told they already have it; a stale open-card "take" is refused."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket.id, "take"),
+                        first_name="Tom")
+        await bot.deliver()
+        late = await bot.press(OTHER_MEMBER, bot.card(ticket), callbacks.card(ticket.id, "take"),
+                               strict=False, first_name="Ida")  # from the card as it was
+        assert late is not None and "Bereits übernommen von Tom" in late
+        self_over = await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket.id, "over"))
+        assert self_over is not None and "bereits" in self_over
+        answer = await bot.press(OTHER_MEMBER, bot.card(ticket), callbacks.card(ticket.id, "over"),
+                                 first_name="Ida")
+        assert answer is not None and "Tom" in answer
+        await bot.deliver()
+        taken = await bot.ticket(ticket.id)
+        assert taken.status == "taken" and taken.assignee_id == OTHER_MEMBER
+        assert "übernommen von Ida" in bot.card(taken)["text"]
+        assert "Ida" in bot.user_texts()[-1]

@@ -25,6 +25,8 @@ LONG_FIELDS = frozenset({"topics", "need", "concern", "remarks", "question"})
 CARD_OPS: dict[str, tuple[tuple[str, ...], str]] = {
     # op: (statuses the ticket must be in, the new status)
     "take": (("open",), "taken"),
+    "over": (("taken",), "taken"),  # another member takes a taken request over
+    "release": (("taken",), "open"),  # "Abgeben": the assignee frees it for a colleague
     "done": (("open", "taken"), "done"),
     "reopen": (("done",), "open"),
 }
@@ -79,7 +81,14 @@ def status_line(ticket: Ticket, texts: Texts) -> str:
 def card_buttons(ticket: Ticket, texts: Texts) -> tuple[tuple[Button, ...], ...]:
     if ticket.status == "done":
         return ((Button(texts.plain("card_btn_reopen"), callbacks.card(ticket.id, "reopen")),),)
-    if ticket.status in ("open", "taken"):
+    if ticket.status == "taken":
+        # One card serves the whole group: "Abgeben" is for the assignee, "Übernehmen" for a
+        # colleague who takes it over (its own op, so a late press on an open card's
+        # "Übernehmen" cannot silently take a request away from whoever was faster).
+        return ((Button(texts.plain("card_btn_release"), callbacks.card(ticket.id, "release")),
+                 Button(texts.plain("card_btn_done"), callbacks.card(ticket.id, "done"))),
+                (Button(texts.plain("card_btn_take"), callbacks.card(ticket.id, "over")),))
+    if ticket.status == "open":
         return ((Button(texts.plain("card_btn_take"), callbacks.card(ticket.id, "take")),
                  Button(texts.plain("card_btn_done"), callbacks.card(ticket.id, "done"))),)
     return ()

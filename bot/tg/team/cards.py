@@ -12,6 +12,7 @@ from bot.delivery import queue
 from bot.storage.models import Ticket
 from bot.team.cards import CARD_OPS
 from bot.team.notices import status_notice
+from bot.texts import Texts
 from bot.tg.services import Services
 from bot.tg.team.common import card_ticket_ids, in_team_chat, is_bot_message, is_team_member
 
@@ -50,8 +51,29 @@ async def _remove_duplicate(message: Message) -> None:
             log.info("duplicate card %s not removed: %s", message.message_id, type(exc).__name__)
 
 
+def _not_yours(op: str, ticket: Ticket, user_id: int, texts: Texts) -> str | None:
+    """Who may press what on a taken card: only the assignee hands it back, only a colleague
+    takes it over. The answer for anyone else, or None."""
+    if ticket.status != "taken":
+        return None  # change_status refuses and _refused_answer says why
+    name = ticket.assignee_name or "?"
+    if op == "release" and ticket.assignee_id != user_id:
+        return texts.plain("card_answer_release_not_yours", name=name)
+    if op == "over" and ticket.assignee_id == user_id:
+        return texts.plain("card_answer_already_taken_self")
+    return None
+
+
+def _success(op: str, new: str, before: Ticket, texts: Texts) -> str:
+    if op == "release":
+        return texts.plain("card_answer_released")
+    if op == "over":
+        return texts.plain("card_answer_over", name=before.assignee_name or "?")
+    return texts.plain(f"card_answer_{new}")
+
+
 async def on_card_button(query: CallbackQuery, parsed: Callback, services: Services) -> None:
-    """Übernehmen / Erledigt / Wieder öffnen on a card: team chat and team members only.
+    """Übernehmen / Abgeben / Erledigt / Wieder öffnen on a card: team chat and team members only.
 
     The change is conditional on the current status (two presses at once: one wins, the other
     is told). On success the card is re-rendered and the requester notified, via the outbox.
@@ -86,6 +108,10 @@ async def on_card_button(query: CallbackQuery, parsed: Callback, services: Servi
         await tickets.set_card(ticket.id, message.chat.id, message.message_id)
     elif not is_card:
         duplicate = True
+    refusal = _not_yours(parsed.op, ticket, user.id, texts)
+    if refusal is not None:
+        await query.answer(refusal[:200])
+        return
     expected, new = CARD_OPS[parsed.op]
     changed = await tickets.change_status(
         ticket.id, expected, new, user.id, user.full_name, services.clock()
@@ -94,7 +120,8 @@ async def on_card_button(query: CallbackQuery, parsed: Callback, services: Servi
         await _refused_answer(query, ticket, services)
     else:
         await query.answer(
-            texts.plain("card_answer_duplicate") if duplicate else texts.plain(f"card_answer_{new}")
+            texts.plain("card_answer_duplicate") if duplicate else _success(parsed.op, new, ticket,
+                                                                             texts)
         )
         await queue.enqueue_card_update(services, changed)
         notice = status_notice(changed, user.first_name, texts)
