@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import callbacks
+from bot.storage.models import Ticket
 from tests.test_team_commands import command
-from tests.test_team_harness import MEMBER, OTHER_MEMBER, TEAM, running_bot
+from tests.test_team_harness import MEMBER, OTHER_MEMBER, REQUESTER, TEAM, Harness, running_bot
 
 
 async def test_open_asks_the_outbox_once_for_all_tickets(tmp_path: Path) -> None:
@@ -124,3 +125,67 @@ async def test_colleague_takes_over_a_taken_request(tmp_path: Path) -> None:
         assert taken.status == "taken" and taken.assignee_id == OTHER_MEMBER
         assert "übernommen von Ida" in bot.card(taken)["text"]
         assert "Ida" in bot.user_texts()[-1]
+
+
+async def _team_wrote(bot: Harness, ticket: Ticket) -> None:
+    """A team member answers on the card; the requester receives it."""
+    await bot.team_says(MEMBER, "Passt Ihnen Dienstag?", reply_to=bot.card(ticket)["message_id"])
+    await bot.deliver()
+    assert "Passt Ihnen Dienstag?" in bot.user_texts()[-1]
+
+
+def _link_question(bot: Harness) -> dict[str, Any]:
+    last = bot.api.sent_to(REQUESTER)[-1]
+    assert "für das Team" in last.get("text", "")
+    return last
+
+
+async def test_text_after_team_message_is_forwarded_after_yes(tmp_path: Path) -> None:
+    """Free text (no reply function) soon after a team message: the bot asks once with two
+    buttons, keeps the texts meanwhile, and "Ja, an das Team" passes them to the card."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await _team_wrote(bot, ticket)
+        team_before = len(bot.team_texts())
+        await bot.user_says("Ja, Dienstag um 10 passt.")
+        question = _link_question(bot)
+        assert _labels(question) == ["Ja, an das Team", "Nein, das ist eine neue Frage"]
+        await bot.user_says("Mit zwei Kolleginnen.")  # joins the waiting text, no second question
+        assert bot.api.sent_to(REQUESTER)[-1]["message_id"] == question["message_id"]
+        await bot.press(REQUESTER, question, callbacks.team_link(ticket.id, "yes"))
+        await bot.deliver()
+        forwarded = bot.team_texts()[team_before:]
+        assert any("Dienstag um 10" in t and "zwei Kolleginnen" in t and ticket.ref in t
+                   for t in forwarded), forwarded
+        assert ticket.ref in bot.user_texts()[-1] and "weitergeleitet" in bot.user_texts()[-1]
+        again = await bot.press(REQUESTER, question, callbacks.team_link(ticket.id, "yes"),
+                                strict=False)
+        assert again is not None and "nicht mehr aktuell" in again
+
+
+async def test_no_answers_the_text_as_a_question_and_stops_asking(tmp_path: Path) -> None:
+    """"Nein, das ist eine neue Frage": the kept text is answered as a question, nothing goes to
+    the team, and later texts about the same team message are not asked about again."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await _team_wrote(bot, ticket)
+        team_before = len(bot.team_texts())
+        await bot.user_says("Was ist ein Engagementbericht?")
+        question = _link_question(bot)
+        await bot.press(REQUESTER, question, callbacks.team_link(ticket.id, "no"))
+        after_no = bot.user_texts()[-1]
+        assert "für das Team" not in after_no and after_no != question["text"]
+        await bot.user_says("Und was kostet die Beratung?")
+        assert "für das Team" not in bot.user_texts()[-1]
+        await bot.deliver()
+        assert len(bot.team_texts()) == team_before
+
+
+async def test_no_question_outside_the_reply_window(tmp_path: Path) -> None:
+    """After requests.reply_window_days without a team message, free text is a question again."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await _team_wrote(bot, ticket)
+        bot.clock.advance(days=8)
+        await bot.user_says("Was ist ein Engagementbericht?")
+        assert "für das Team" not in bot.user_texts()[-1]

@@ -21,13 +21,14 @@ from bot.tg import (
     teaching_handlers,
 )
 from bot.tg.services import get_services
-from bot.tg.team import cards, user_side
+from bot.tg.team import cards, team_link, user_side
 
 log = logging.getLogger(__name__)
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text in a private chat: a dialogue step if a draft is active, else a question."""
+    """Free text in a private chat: a dialogue step if a draft is active, else a question (or,
+    soon after a team message, first the question whether the text is for the team)."""
     message = update.message
     if message is None or message.text is None or message.from_user is None:
         return
@@ -35,6 +36,8 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if message.reply_to_message is not None and await user_side.user_reply(message, services):
         return
     if await dialogue_handlers.handle_text(message, services):
+        return
+    if await team_link.offer(message, services):
         return
     await qa.answer_question(message, services, message.text)
 
@@ -63,6 +66,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if parsed.kind == "feedback":
         await feedback_handlers.on_feedback_button(query, parsed, services)
+        return
+    if parsed.kind == "team_link":
+        await team_link.on_button(query, parsed, services)
         return
     if parsed.kind == "dialogue":
         await dialogue_handlers.on_button(query, parsed, services)

@@ -16,6 +16,7 @@ from bot.knowledge import KnowledgeBase
 from bot.localtime import utc_now
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
+from bot.team.team_link import TeamLinkMemory
 from bot.texts import Texts
 
 SERVICES_KEY = "services"
@@ -39,6 +40,8 @@ class Services:
     # (entry id, text): kb is the one built from both (tg.team.reload).
     knowledge_files: KnowledgeBase | None = None
     taught: tuple[tuple[str, str], ...] = ()
+    # Texts waiting for "is this for the team?" (bot.team.team_link), in memory only.
+    team_links: TeamLinkMemory = field(default_factory=TeamLinkMemory)
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:
