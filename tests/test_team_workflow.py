@@ -189,3 +189,16 @@ async def test_no_question_outside_the_reply_window(tmp_path: Path) -> None:
         bot.clock.advance(days=8)
         await bot.user_says("Was ist ein Engagementbericht?")
         assert "für das Team" not in bot.user_texts()[-1]
+
+
+async def test_erasure_drops_a_waiting_text(tmp_path: Path) -> None:
+    """/loeschen also forgets a text that waits for "is this for the team?" (it is personal)."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await _team_wrote(bot, ticket)
+        await bot.user_says("Meine Nummer ist 0431 123456")
+        _link_question(bot)
+        assert REQUESTER in bot.services.team_links.pending
+        await bot.user_says("/loeschen")
+        await bot.press(REQUESTER, bot.api.sent_to(REQUESTER)[-1], callbacks.privacy("del"))
+        assert REQUESTER not in bot.services.team_links.pending

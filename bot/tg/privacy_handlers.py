@@ -120,6 +120,7 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def erase_user(services: Services, user_id: int) -> list[str]:
     """Delete the user's data, redact the team's cards, tell the team; returns affected refs."""
     tickets = await services.storage.privacy.delete_user(user_id, services.clock())
+    services.team_links.forget(user_id)  # a text waiting for "is this for the team?"
     refs = [t.ref for t in tickets]
     for ticket in tickets:
         tombstone = await services.storage.tickets.get(ticket.id)
