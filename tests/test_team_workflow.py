@@ -3,11 +3,13 @@ buttons that follow the status, /reload of texts, one word per status, one outbo
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 from bot import callbacks
 from bot.storage.models import Ticket
+from bot.texts import TEXTS_DIR, load_texts
 from tests.test_team_commands import command
 from tests.test_team_harness import MEMBER, OTHER_MEMBER, REQUESTER, TEAM, Harness, running_bot
 
@@ -202,3 +204,48 @@ async def test_erasure_drops_a_waiting_text(tmp_path: Path) -> None:
         await bot.user_says("/loeschen")
         await bot.press(REQUESTER, bot.api.sent_to(REQUESTER)[-1], callbacks.privacy("del"))
         assert REQUESTER not in bot.services.team_links.pending
+
+
+def _texts_copy(tmp_path: Path) -> Path:
+    directory = tmp_path / "texts"
+    shutil.copytree(TEXTS_DIR, directory)
+    return directory
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+async def test_reload_reloads_texts_and_says_what(tmp_path: Path) -> None:
+    """/reload reads the texts again (a changed text is used at once) and reports the counts of
+    texts, knowledge entries and taught phrasings."""
+    async with running_bot(tmp_path) as bot:
+        directory = _texts_copy(tmp_path)
+        bot.services.texts_dir = directory
+        _edit(directory / "team.yaml", "<b>Befehle im Team-Chat</b>", "<b>Unsere Befehle</b>")
+        report = await command(bot, "/reload")
+        texts_count = len(load_texts(directory).keys())
+        assert f"Texte neu geladen: {texts_count} Texte" in report
+        assert f"{len(bot.services.kb.entries)} Einträge" in report
+        assert "0 vom Team beigebrachte Formulierungen" in report
+        assert "Unsere Befehle" in await command(bot, "/hilfe")
+
+
+async def test_reload_keeps_old_texts_when_a_file_is_broken(tmp_path: Path) -> None:
+    """A broken text (bad HTML) or a missing key keeps all old texts; the report names the file
+    and the key, and the knowledge base is still reloaded."""
+    async with running_bot(tmp_path) as bot:
+        directory = _texts_copy(tmp_path)
+        bot.services.texts_dir = directory
+        _edit(directory / "team.yaml", "<b>Befehle im Team-Chat</b>", "<b>Kaputt")
+        report = await command(bot, "/reload")
+        assert "nicht" in report and "team.yaml" in report and "team_help" in report
+        assert "Wissensbasis neu geladen" in report
+        assert "Befehle im Team-Chat" in await command(bot, "/hilfe")
+        _edit(directory / "team.yaml", "<b>Kaputt", "<b>Befehle im Team-Chat</b>")
+        _edit(directory / "team.yaml", "team_open_none:", "team_open_nobody:")
+        report = await command(bot, "/reload")
+        assert "team_open_none" in report and "fehlt" in report
+        assert "Keine offenen" in await command(bot, "/offen")

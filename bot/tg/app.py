@@ -51,7 +51,7 @@ from bot.tg.http import AiohttpRequest
 from bot.tg.polling import SafeBot
 from bot.tg.services import SERVICES_KEY, Services
 from bot.tg.team import chat_check, commands, replies
-from bot.tg.team.reload import cmd_reload, refresh_knowledge
+from bot.tg.team.reload import cmd_reload, reload_all
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ TEAM_COMMANDS = [
     ("export", "CSV-Export der Anfragen"),
     ("statistik", "Zahlen nach Art, Status und Monat"),
     ("unbeantwortet", "Fragen zum Nachschärfen: dem Bot beibringen"),
-    ("reload", "Wissensbasis neu laden"),
+    ("reload", "Texte und Wissensbasis neu laden"),
 ]
 
 
@@ -175,11 +175,11 @@ async def set_commands(
 
 
 def install_reload_signal(services: Services) -> None:
-    """SIGHUP reloads the knowledge files (validated first; errors keep the old ones)."""
+    """SIGHUP reloads texts and knowledge files (validated first; errors keep the old ones)."""
 
     def reload() -> None:
         # Logs success or failure itself; the task reads the taught phrasings first.
-        task = asyncio.get_running_loop().create_task(refresh_knowledge(services))
+        task = asyncio.get_running_loop().create_task(reload_all(services))
         services.extras["reload_task"] = task  # a reference, so the task is not collected
 
     with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform

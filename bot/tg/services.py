@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import ContextTypes
@@ -17,7 +18,7 @@ from bot.localtime import utc_now
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
 from bot.team.team_link import TeamLinkMemory
-from bot.texts import Texts
+from bot.texts import TEXTS_DIR, Texts
 
 SERVICES_KEY = "services"
 
@@ -42,6 +43,7 @@ class Services:
     taught: tuple[tuple[str, str], ...] = ()
     # Texts waiting for "is this for the team?" (bot.team.team_link), in memory only.
     team_links: TeamLinkMemory = field(default_factory=TeamLinkMemory)
+    texts_dir: Path = TEXTS_DIR  # where /reload reads the texts again
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:
