@@ -14,6 +14,7 @@ from bot.dialogue.steps import STEPS, flow_for
 from bot.replies import Button, Reply
 from bot.storage.models import Ticket
 from bot.team.display import MAX_MESSAGE, clip, day, tg_len, when
+from bot.team.status_words import status_word
 from bot.texts import Raw, Texts
 
 SHORT_FIELD = 300  # organisation, person, contact, time …
@@ -71,11 +72,12 @@ def kind_label(ticket: Ticket, texts: Texts) -> str:
 
 def status_line(ticket: Ticket, texts: Texts) -> str:
     name = clip(ticket.assignee_name or "?", NAME_LIMIT)
+    status = status_word(ticket.status, texts)
     if ticket.status == "taken":
-        return texts.render("card_status_taken", name=Raw(name))
+        return texts.render("card_status_taken", status=status, name=Raw(name))
     if ticket.status == "done":
-        return texts.render("card_status_done", name=Raw(name))
-    return texts.render("card_status_open")
+        return texts.render("card_status_done", status=status, name=Raw(name))
+    return texts.render("card_status_open", status=status_word("open", texts))
 
 
 def card_buttons(ticket: Ticket, texts: Texts) -> tuple[tuple[Button, ...], ...]:
