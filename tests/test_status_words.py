@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from bot.config import Settings
-from bot.offline.telegram_html import parse_html
 from bot.rights.summary import my_data_summary
 from bot.storage.models import Ticket, TicketEvent
 from bot.team.cards import card_text
@@ -16,6 +15,7 @@ from bot.team.export import export_csv
 from bot.team.notices import status_notice
 from bot.team.reports import digest_text, open_list, stats_text, ticket_details
 from bot.team.status_words import STATUSES
+from bot.telegram_html import parse_html
 from bot.texts import Texts, load_texts
 from tests.test_team_cards import CREATED, ZONE, ticket
 
