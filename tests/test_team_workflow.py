@@ -249,3 +249,21 @@ async def test_reload_keeps_old_texts_when_a_file_is_broken(tmp_path: Path) -> N
         report = await command(bot, "/reload")
         assert "team_open_none" in report and "fehlt" in report
         assert "Keine offenen" in await command(bot, "/offen")
+
+
+async def test_reply_question_costs_no_trip_until_the_team_writes(tmp_path: Path) -> None:
+    """A user the team never wrote to is looked up once; later questions need no lookup. When
+    the team writes, the next free text is asked about after all."""
+    async with running_bot(tmp_path) as bot:
+        ticket = await bot.submit()
+        await bot.user_says("Was ist ein Engagementbericht?")
+        statements: list[str] = []
+        await bot.services.storage.db.conn.set_trace_callback(statements.append)
+        try:
+            await bot.user_says("Was kostet die Beratung?")
+        finally:
+            await bot.services.storage.db.conn.set_trace_callback(None)
+        assert not [s for s in statements if "ticket_messages" in s], statements
+        await _team_wrote(bot, ticket)
+        await bot.user_says("Dienstag passt gut.")
+        _link_question(bot)

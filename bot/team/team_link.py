@@ -45,6 +45,9 @@ class TeamLinkMemory:
 
     pending: dict[int, PendingText] = field(default_factory=dict)
     declined: dict[int, int] = field(default_factory=dict)
+    # Users found without a recent team message: their next texts need no database trip (the
+    # common case, a question from someone the team never wrote to) until the team writes.
+    quiet: set[int] = field(default_factory=set)
 
     def waiting(self, user_id: int, now: dt.datetime) -> PendingText | None:
         """The user's waiting text; one left unanswered for longer than PENDING_TTL is dropped."""
@@ -77,7 +80,12 @@ class TeamLinkMemory:
     def decline(self, user_id: int, message_id: int) -> None:
         self.declined[user_id] = message_id
 
+    def team_wrote(self, user_id: int) -> None:
+        """The team just sent this user a message: look it up again at their next text."""
+        self.quiet.discard(user_id)
+
     def forget(self, user_id: int) -> None:
         """Everything about a user (their data was erased)."""
         self.pending.pop(user_id, None)
         self.declined.pop(user_id, None)
+        self.quiet.discard(user_id)

@@ -64,4 +64,6 @@ async def on_team_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await say(message, texts.render("team_reply_deleted", ref=ticket.ref))
         return
     services.wake_outbox()
+    if ticket.user_id is not None:
+        services.team_links.team_wrote(ticket.user_id)
     log.info("team reply to ticket %d queued for the requester", ticket.id)

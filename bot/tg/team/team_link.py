@@ -35,8 +35,13 @@ async def offer(message: Message, services: Services) -> bool:
     if since is None:
         return False
     memory = services.team_links
+    if sender.id in memory.quiet:
+        return False
     recent = await services.storage.messages.latest_to_user(sender.id, since)
-    if recent is None or not should_ask(recent, memory.declined.get(sender.id)):
+    if recent is None:
+        memory.quiet.add(sender.id)
+        return False
+    if not should_ask(recent, memory.declined.get(sender.id)):
         return False
     if not memory.keep(sender.id, recent, message.text, now):
         return True  # the buttons are already shown; the text joined the waiting one
