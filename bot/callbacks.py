@@ -24,8 +24,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "dialogue": re.compile(
         rf"d:(?P<id>{_NUM}):(?P<rev>{_NUM}):(?P<op>[a-z]{{1,8}})(?::(?P<arg>[a-z0-9_]{{1,24}}))?"
     ),
-    "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|done|reopen)"),
+    "card": re.compile(rf"c:(?P<id>{_NUM}):(?P<op>take|over|release|done|reopen)"),
     "privacy": re.compile(r"p:(?P<op>del|keep)"),
+    # "Is this text for the team about this request?": yes / no, the text waits in memory.
+    "team_link": re.compile(rf"l:(?P<id>{_NUM}):(?P<op>yes|no)"),
     # The team's review list: adopt the question for an entry, dismiss it, or undo either.
     "review": re.compile(rf"u:(?P<id>{_NUM}):(?:(?P<op>add):(?P<entry>{_ID})|(?P<op2>no|undo))"),
     # "Hat das geholfen?" under an answer; "ok" is the thanks that replaces the two buttons.
@@ -98,6 +100,10 @@ def card(ticket_id: int, op: str) -> str:
 
 def privacy(op: str) -> str:
     return _checked(f"p:{op}")
+
+
+def team_link(ticket_id: int, op: str) -> str:
+    return _checked(f"l:{ticket_id}:{op}")
 
 
 def review(question_id: int, op: str, entry_id: str | None = None) -> str:

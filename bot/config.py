@@ -136,6 +136,8 @@ class RequestSettings(Section):
     draft_ttl_days: int = Field(default=7, ge=1)
     reminder_before_hours: int = Field(default=24, ge=1)
     max_open_per_user: int = Field(default=5, ge=1)
+    # Free text within this many days of a team message: ask whether it is for the team (0: off).
+    reply_window_days: int = Field(default=7, ge=0)
 
 
 class LimitSettings(Section):

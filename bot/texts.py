@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,9 @@ class Texts:
     def __contains__(self, key: str) -> bool:
         return key in self._templates
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
     def keys(self) -> list[str]:
         return sorted(self._templates)
 
@@ -55,6 +59,31 @@ class Texts:
     def plain(self, key: str, **values: Any) -> str:
         """A template for plain-text places (button labels, callback answers): no escaping."""
         return self._templates[key].format(**values)
+
+    def replace_with(self, new: Texts) -> None:
+        """Take over the templates of ``new`` in place: every holder of this object (answerer,
+        dialogue, handlers) sees them at once. Refused (TextsError naming the keys) when a key
+        the code uses is missing or a template asks for a value the code does not fill."""
+        problems = compatibility_problems(self, new)
+        if problems:
+            raise TextsError("\n".join(problems))
+        self._templates = dict(new._templates)
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def compatibility_problems(old: Texts, new: Texts) -> list[str]:
+    """What keeps ``new`` from replacing ``old`` in a running bot: keys it lacks, placeholders
+    the code would not fill (both would fail only when the text is shown)."""
+    problems: list[str] = []
+    for key in old:
+        if key not in new:
+            problems.append(f"'{key}': fehlt (der Bot braucht diesen Text)")
+        elif extra := placeholders(new.raw(key)) - placeholders(old.raw(key)):
+            problems.append(f"'{key}': unbekannter Platzhalter {', '.join(sorted(extra))}")
+    return problems
 
 
 def load_texts(directory: Path = TEXTS_DIR) -> Texts:

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from bot.cli.ask import run_ask
-from bot.tg.team_handlers import reload_knowledge
+from bot.tg.team.reload import reload_knowledge
 from tests.test_team_harness import TEAM, running_bot
 from tests.test_timezone import settings_in
 

@@ -209,7 +209,8 @@ def test_foreign_topics_and_places_load_from_any_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("foreign:\n  words: [erste hilfe]\n", r"b\.yaml: foreign\.words 'erste hilfe': nur ein Wort"),
+        ("foreign:\n  words: [erste hilfe]\n",
+         r"b\.yaml: foreign\.words 'erste hilfe': nur ein Wort"),
         ("foreign:\n  words: [Wetter, wetter]\n",
          r"b\.yaml: foreign\.words 'wetter': doppelt"),
         ("foreign:\n  wörter: [Wetter]\n", r"b\.yaml: foreign.*unbekanntes Feld"),

@@ -254,7 +254,7 @@ async def test_a_near_miss_says_it_has_no_detail_and_offers_the_team(tmp_path: P
 
 async def test_a_knowledge_reload_keeps_the_conversations(tmp_path: Path) -> None:
     """After the team reloads the knowledge base, a follow-up still knows its topic."""
-    from bot.tg.team_handlers import reload_knowledge
+    from bot.tg.team.reload import reload_knowledge
 
     async with running_bot(tmp_path) as h:
         await h.user_says("beratung für kommunen")

@@ -68,7 +68,7 @@ def test_telegram_only_contact_is_named() -> None:
 
 @pytest.mark.parametrize(("status", "name", "line", "ops"), [
     ("open", None, "🟢 offen", ["take", "done"]),
-    ("taken", "Tom <T>", "🟡 übernommen von Tom <T>", ["take", "done"]),
+    ("taken", "Tom <T>", "🟡 übernommen von Tom <T>", ["release", "done", "over"]),
     ("done", "Ana", "✅ erledigt von Ana", ["reopen"]),
 ])
 def test_status_line_and_buttons(status: str, name: str | None, line: str,

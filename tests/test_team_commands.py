@@ -50,7 +50,8 @@ async def test_open_lists_oldest_first_with_age_kind_and_assignee(tmp_path: Path
         assert "Offen: 2" in text
         assert text.index(first.ref) < text.index(second.ref)
         assert "seit 3 Tagen" in text and "seit 1 Tag" in text
-        assert "Amt <Nord>" in text and "Workshop vor Ort" in text and "🟡 Tom" in text
+        assert "Amt <Nord>" in text and "Workshop vor Ort" in text
+        assert "🟡 übernommen von Tom" in text
 
 
 async def test_open_marks_failed_delivery(tmp_path: Path) -> None:

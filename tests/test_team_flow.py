@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot import callbacks
 from bot.offline import BOT_ID, FakeBotApi
-from bot.tg import team_handlers
+from bot.tg.team import cards, chat_check, user_side
 from tests.test_team_harness import (
     MEMBER,
     OTHER_MEMBER,
@@ -220,7 +220,7 @@ async def test_user_reply_naming_someone_elses_ticket_is_not_forwarded(tmp_path:
         update = bot.factory.message(REQUESTER, "Und?", reply_to_message_id=note["message_id"])
         message = Update.de_json(update, bot.app.bot).message
         assert message is not None
-        assert await team_handlers.user_reply(message, bot.services) is False
+        assert await user_side.user_reply(message, bot.services) is False
 
 
 async def test_reply_to_unrelated_message_in_team_chat_is_ignored(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ async def test_unlinked_private_reply_is_not_taken_as_team_answer(tmp_path: Path
         update = bot.factory.message(REQUESTER, "Danke", reply_to_message_id=last["message_id"])
         message = Update.de_json(update, bot.app.bot).message
         assert message is not None
-        assert await team_handlers.user_reply(message, bot.services) is False
+        assert await user_side.user_reply(message, bot.services) is False
 
 
 async def test_question_to_team_creates_question_ticket_once(tmp_path: Path) -> None:
@@ -320,7 +320,7 @@ async def test_card_of_deleted_ticket_is_tombstone_and_refuses_replies(tmp_path:
         ticket = await bot.submit()
         before = await bot.services.storage.privacy.delete_user(REQUESTER, bot.clock())
         tombstone = await bot.ticket(before[0].id)
-        await team_handlers.refresh_card(bot.services, tombstone)
+        await cards.refresh_card(bot.services, tombstone)
         await bot.deliver()
         card = bot.card(tombstone)
         assert "gelöscht auf Wunsch" in card["text"]
@@ -347,7 +347,7 @@ async def test_team_chat_check_fails_clearly(tmp_path: Path, problem: str) -> No
     if problem == "kicked":
         api.add_chat({"id": TEAM, "type": "supergroup", "title": "Team"})
         api.remove_from_chat(TEAM)
-    with pytest.raises(team_handlers.TeamChatError, match=r"team\.chat_id"):
+    with pytest.raises(chat_check.TeamChatError, match=r"team\.chat_id"):
         async with running_bot(tmp_path, api=api, team_chat_known=False):
             pass
 

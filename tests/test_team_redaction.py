@@ -88,6 +88,8 @@ async def fill_team_chat(h: Harness) -> dict[str, Any]:
     assert copy is not None and "Nachricht vom Team" in copy["text"]
     await h.user_says(USER_REPLY, reply_to=copy["message_id"])
     await h.user_says(QUESTION)
+    # Soon after a team message the bot first asks whether the text is for the team.
+    await press(h, "Nein, das ist eine neue Frage")
     await press(h, "Frage an das Team senden")
     await h.deliver()
     await h.team_says(MEMBER, f"/anfrage {ticket.ref}")

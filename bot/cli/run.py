@@ -19,7 +19,7 @@ from bot.storage import DatabaseUnusable
 from bot.texts import TextsError, load_texts
 from bot.tg import logs
 from bot.tg.app import build_application
-from bot.tg.team_handlers import TeamChatError
+from bot.tg.team.chat_check import TeamChatError
 from bot.tg.webhook import add_webhook_guard, webhook_secret
 
 log = logging.getLogger("bot")

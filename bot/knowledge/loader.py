@@ -209,7 +209,7 @@ class _WordLists:
         for value in values:
             label = f"{file_name}: {section}.{key} '{value}'"
             if key in ("words", "heads") and len(value.split()) != 1:
-                problems.append(f"{label}: nur ein Wort erlaubt (Wortgruppen unter phrases eintragen)")
+                problems.append(f"{label}: nur ein Wort (Wortgruppen unter phrases)")
                 continue
             folded = (key if section == "foreign" else section, " ".join(value.casefold().split()))
             if folded in self._seen:

@@ -10,6 +10,7 @@ from typing import Any
 from bot.config import Settings
 from bot.rights.counts import counted, join_words
 from bot.team.display import day
+from bot.team.status_words import status_word
 from bot.texts import Texts
 
 # Contact fields of a request (ticket data keys) in the order the summary names them.
@@ -49,9 +50,12 @@ def _ticket_line(ticket: Mapping[str, Any], settings: Settings, texts: Texts) ->
     closed = _moment(ticket.get("closed_at"))
     if ticket.get("status") == "done" and closed is not None:
         return texts.render("my_data_until_done", kind=kind, ref=ticket.get("ref", ""),
+                            status=status_word("done", texts),
                             closed=day(closed, zone),
                             date=day(closed + dt.timedelta(days=days), zone))
-    return texts.render("my_data_until_open", kind=kind, ref=ticket.get("ref", ""), days=days)
+    status = ticket.get("status")
+    return texts.render("my_data_until_open", kind=kind, ref=ticket.get("ref", ""), days=days,
+                        status=status_word(status if isinstance(status, str) else "open", texts))
 
 
 def my_data_summary(export: Mapping[str, Any], settings: Settings, texts: Texts) -> str:

@@ -7,9 +7,15 @@ import datetime as dt
 import logging
 
 from bot.storage import rows
-from bot.storage.codec import ts
+from bot.storage.codec import parse_ts, ts
 from bot.storage.db import Database, fetchone
-from bot.storage.models import Direction, LinkRole, Notification, TicketMessage
+from bot.storage.models import (
+    Direction,
+    LinkRole,
+    Notification,
+    RecentTeamMessage,
+    TicketMessage,
+)
 from bot.storage.outbox import insert_outbox
 from bot.storage.tickets import insert_event
 
@@ -89,6 +95,20 @@ class MessageRepo:
         assert row is not None
         log.info("ticket %d message %d %s", ticket_id, message_id, direction)
         return rows.message(row)
+
+    async def latest_to_user(self, user_id: int, since: dt.datetime) -> RecentTeamMessage | None:
+        """The team's latest message since ``since`` to this requester about a live ticket."""
+        row = await self.db.fetchone(
+            "SELECT m.id, m.ticket_id, m.created_at, t.ref FROM ticket_messages m"
+            " JOIN tickets t ON t.id = m.ticket_id"
+            " WHERE t.user_id = ? AND t.status != 'deleted' AND m.direction = 'to_user'"
+            " AND m.created_at >= ? ORDER BY m.id DESC LIMIT 1",
+            (user_id, ts(since)),
+        )
+        if row is None:
+            return None
+        return RecentTeamMessage(int(row["ticket_id"]), str(row["ref"]), int(row["id"]),
+                                 parse_ts(row["created_at"]))
 
     async def for_ticket(self, ticket_id: int) -> list[TicketMessage]:
         found = await self.db.fetchall(

@@ -136,3 +136,13 @@ class LoggedQuestion:
     band: str
     entry_id: str | None
     created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecentTeamMessage:
+    """The team's latest message to a requester about a live ticket."""
+
+    ticket_id: int
+    ref: str
+    message_id: int  # ticket_messages.id
+    sent_at: dt.datetime

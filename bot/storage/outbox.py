@@ -153,6 +153,16 @@ class OutboxRepo:
         )
         return [rows.outbox_item(row) for row in found]
 
+    async def failed_tickets(self, ticket_ids: Collection[int]) -> set[int]:
+        """Which of these tickets have a notification the worker gave up on: one statement for
+        all of them (/offen and the digest list every open ticket)."""
+        found = await self.db.fetchall(
+            "SELECT DISTINCT ticket_id FROM outbox WHERE status = 'failed'"
+            " AND ticket_id IN (SELECT value FROM json_each(?))",
+            (_ids(ticket_ids),),
+        )
+        return {int(row["ticket_id"]) for row in found}
+
     async def delete_delivered_before(self, cutoff: dt.datetime) -> int:
         """Delete finished rows: sent before cutoff, and failed ones given up before cutoff.
 

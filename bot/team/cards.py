@@ -14,6 +14,7 @@ from bot.dialogue.steps import STEPS, flow_for
 from bot.replies import Button, Reply
 from bot.storage.models import Ticket
 from bot.team.display import MAX_MESSAGE, clip, day, tg_len, when
+from bot.team.status_words import status_word
 from bot.texts import Raw, Texts
 
 SHORT_FIELD = 300  # organisation, person, contact, time …
@@ -25,6 +26,8 @@ LONG_FIELDS = frozenset({"topics", "need", "concern", "remarks", "question"})
 CARD_OPS: dict[str, tuple[tuple[str, ...], str]] = {
     # op: (statuses the ticket must be in, the new status)
     "take": (("open",), "taken"),
+    "over": (("taken",), "taken"),  # another member takes a taken request over
+    "release": (("taken",), "open"),  # "Abgeben": the assignee frees it for a colleague
     "done": (("open", "taken"), "done"),
     "reopen": (("done",), "open"),
 }
@@ -69,17 +72,25 @@ def kind_label(ticket: Ticket, texts: Texts) -> str:
 
 def status_line(ticket: Ticket, texts: Texts) -> str:
     name = clip(ticket.assignee_name or "?", NAME_LIMIT)
+    status = status_word(ticket.status, texts)
     if ticket.status == "taken":
-        return texts.render("card_status_taken", name=Raw(name))
+        return texts.render("card_status_taken", status=status, name=Raw(name))
     if ticket.status == "done":
-        return texts.render("card_status_done", name=Raw(name))
-    return texts.render("card_status_open")
+        return texts.render("card_status_done", status=status, name=Raw(name))
+    return texts.render("card_status_open", status=status_word("open", texts))
 
 
 def card_buttons(ticket: Ticket, texts: Texts) -> tuple[tuple[Button, ...], ...]:
     if ticket.status == "done":
         return ((Button(texts.plain("card_btn_reopen"), callbacks.card(ticket.id, "reopen")),),)
-    if ticket.status in ("open", "taken"):
+    if ticket.status == "taken":
+        # One card serves the whole group: "Abgeben" is for the assignee, "Übernehmen" for a
+        # colleague who takes it over (its own op, so a late press on an open card's
+        # "Übernehmen" cannot silently take a request away from whoever was faster).
+        return ((Button(texts.plain("card_btn_release"), callbacks.card(ticket.id, "release")),
+                 Button(texts.plain("card_btn_done"), callbacks.card(ticket.id, "done"))),
+                (Button(texts.plain("card_btn_take"), callbacks.card(ticket.id, "over")),))
+    if ticket.status == "open":
         return ((Button(texts.plain("card_btn_take"), callbacks.card(ticket.id, "take")),
                  Button(texts.plain("card_btn_done"), callbacks.card(ticket.id, "done"))),)
     return ()

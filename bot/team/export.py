@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.localtime import local
 from bot.storage.models import Ticket
 from bot.team.cards import kind_label
-from bot.team.reports import status_label
+from bot.team.status_words import status_word
 from bot.texts import Texts
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,7 +50,7 @@ def columns(texts: Texts, zone: ZoneInfo) -> list[tuple[str, Callable[[Ticket], 
         ("Nummer", lambda t: t.ref),
         ("Typ", lambda t: texts.plain(f"team_type_{t.type}")),
         ("Art", lambda t: kind_label(t, texts)),
-        ("Status", lambda t: status_label(t.status, texts)),
+        ("Status", lambda t: status_word(t.status, texts)),
         ("Eingegangen", lambda t: _time(t.created_at, zone)),
         ("Abgeschlossen", lambda t: _time(t.closed_at, zone)),
         ("Bearbeitet von", lambda t: t.assignee_name),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.storage.models import Ticket
 from bot.team.cards import NAME_LIMIT
 from bot.team.display import MAX_MESSAGE, clip, tg_len
+from bot.team.status_words import status_word
 from bot.texts import Raw, Texts
 
 _STATUS_NOTICES = {
@@ -25,7 +26,8 @@ def status_notice(ticket: Ticket, first_name: str, texts: Texts) -> str | None:
     key = _STATUS_NOTICES.get((ticket.status, ticket.type))
     if key is None:
         return None
-    return texts.render(key, ref=ticket.ref, name=Raw(clip(first_name, NAME_LIMIT)))
+    return texts.render(key, ref=ticket.ref, name=Raw(clip(first_name, NAME_LIMIT)),
+                        status=status_word(ticket.status, texts))
 
 
 def _framed(key: str, texts: Texts, text: str, **values: object) -> str:

@@ -11,16 +11,12 @@ from zoneinfo import ZoneInfo
 from bot.storage.models import Ticket, TicketEvent, TicketMessage
 from bot.team.cards import NAME_LIMIT, card_text, kind_label
 from bot.team.display import MAX_MESSAGE, age_days, clip, tg_len, when
+from bot.team.status_words import status_word
 from bot.texts import Raw, Texts
 
 SUBJECT_LIMIT = 60
 HISTORY_TEXT_LIMIT = 300
 DETAILS_CARD_BUDGET = 2400
-
-
-def status_label(status: str | None, texts: Texts) -> str:
-    key = f"team_status_{status}"
-    return texts.plain(key) if status and key in texts else (status or "?")
 
 
 def age_text(created: dt.datetime, now: dt.datetime, texts: Texts, zone: ZoneInfo) -> str:
@@ -41,9 +37,11 @@ def subject(ticket: Ticket) -> str:
 
 def open_line(ticket: Ticket, now: dt.datetime, texts: Texts, zone: ZoneInfo, failed: bool) -> str:
     """One line of /offen and of the digest."""
-    assignee = (texts.render("team_open_assignee", name=Raw(clip(ticket.assignee_name or "?",
-                                                                  NAME_LIMIT)))
-                if ticket.status == "taken" else texts.render("team_open_unassigned"))
+    status = status_word(ticket.status, texts)
+    assignee = (texts.render("team_open_assignee", status=status,
+                             name=Raw(clip(ticket.assignee_name or "?", NAME_LIMIT)))
+                if ticket.status == "taken" else texts.render("team_open_unassigned",
+                                                              status=status))
     line = texts.render(
         "team_open_line",
         ref=ticket.ref,
@@ -104,8 +102,8 @@ def _event_text(event: TicketEvent, messages: dict[int, TicketMessage], texts: T
     if event.kind == "submitted":
         return texts.render("team_event_submitted")
     if event.kind == "status":
-        return texts.render("team_event_status", old=status_label(event.old_status, texts),
-                            new=status_label(event.new_status, texts), name=name)
+        return texts.render("team_event_status", old=status_word(event.old_status, texts),
+                            new=status_word(event.new_status, texts), name=name)
     if event.kind in ("message_to_user", "message_to_team"):
         message = messages.get(event.message_id or -1)
         text = Raw(clip(message.text, HISTORY_TEXT_LIMIT)) if message else "–"
@@ -169,7 +167,7 @@ def stats_text(stats: dict[str, Any], texts: Texts) -> str:
                           questions=by_type.get("question", 0))]
     sections = (
         ("team_stats_by_kind", by_kind, lambda k: kind_name(k, texts)),
-        ("team_stats_by_status", by_status, lambda s: status_label(s, texts)),
+        ("team_stats_by_status", by_status, lambda s: status_word(s, texts)),
         ("team_stats_by_month", by_month, month_name),
     )
     for title_key, counts, label in sections:

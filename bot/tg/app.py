@@ -45,12 +45,13 @@ from bot.tg import (
     router,
     shutdown,
     teaching_handlers,
-    team_handlers,
 )
 from bot.tg.concurrency import PerChatUpdateProcessor
 from bot.tg.http import AiohttpRequest
 from bot.tg.polling import SafeBot
 from bot.tg.services import SERVICES_KEY, Services
+from bot.tg.team import chat_check, commands, replies
+from bot.tg.team.reload import cmd_reload, reload_all
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ TEAM_COMMANDS = [
     ("export", "CSV-Export der Anfragen"),
     ("statistik", "Zahlen nach Art, Status und Monat"),
     ("unbeantwortet", "Fragen zum Nachschärfen: dem Bot beibringen"),
-    ("reload", "Wissensbasis neu laden"),
+    ("reload", "Texte und Wissensbasis neu laden"),
 ]
 
 
@@ -125,14 +126,14 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
     if team_chat is not None:
         team = team_chat & new_msg
         handlers += [
-            CommandHandler("offen", team_handlers.cmd_open, filters=team),
-            CommandHandler("anfrage", team_handlers.cmd_ticket, filters=team),
-            CommandHandler("export", team_handlers.cmd_export, filters=team),
-            CommandHandler("statistik", team_handlers.cmd_stats, filters=team),
+            CommandHandler("offen", commands.cmd_open, filters=team),
+            CommandHandler("anfrage", commands.cmd_ticket, filters=team),
+            CommandHandler("export", commands.cmd_export, filters=team),
+            CommandHandler("statistik", commands.cmd_stats, filters=team),
             CommandHandler("unbeantwortet", teaching_handlers.cmd_unanswered, filters=team),
-            CommandHandler("reload", team_handlers.cmd_reload, filters=team),
-            CommandHandler(["hilfe", "help", "start"], team_handlers.cmd_team_help, filters=team),
-            MessageHandler(team & filters.REPLY & ~filters.COMMAND, team_handlers.on_team_reply),
+            CommandHandler("reload", cmd_reload, filters=team),
+            CommandHandler(["hilfe", "help", "start"], commands.cmd_team_help, filters=team),
+            MessageHandler(team & filters.REPLY & ~filters.COMMAND, replies.on_team_reply),
         ]
     handlers += [
         # Private messages: the dialogue's contact button, then text, then the rest.
@@ -142,7 +143,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, qa.on_edited_message),
         MessageHandler(private & new_msg, qa.on_non_text),
         # The team group became a supergroup: follow the new id.
-        MessageHandler(filters.StatusUpdate.MIGRATE, team_handlers.on_chat_migrated),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_check.on_chat_migrated),
         # Groups and channels other than the team chat: the bot leaves them.
         MessageHandler(
             (filters.ChatType.GROUPS | filters.ChatType.CHANNEL) & ~filters.StatusUpdate.ALL,
@@ -174,11 +175,11 @@ async def set_commands(
 
 
 def install_reload_signal(services: Services) -> None:
-    """SIGHUP reloads the knowledge files (validated first; errors keep the old ones)."""
+    """SIGHUP reloads texts and knowledge files (validated first; errors keep the old ones)."""
 
     def reload() -> None:
         # Logs success or failure itself; the task reads the taught phrasings first.
-        task = asyncio.get_running_loop().create_task(team_handlers.refresh_knowledge(services))
+        task = asyncio.get_running_loop().create_task(reload_all(services))
         services.extras["reload_task"] = task  # a reference, so the task is not collected
 
     with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
@@ -269,7 +270,7 @@ def build_application(
         services.extras[TEAM_FILTER_KEY] = app.bot_data.get(TEAM_FILTER_KEY)
         app.bot_data[SERVICES_KEY] = services
         if check_team_chat:
-            await team_handlers.verify_team_chat(app.bot, services)
+            await chat_check.verify_team_chat(app.bot, services)
         await set_commands(app, services.team_chat_id)
         jobs.schedule(app, services)
         if reload_on_sighup:

@@ -44,7 +44,8 @@ async def send_digest(services: Services) -> bool:
     now = services.clock()
     days = services.settings.team.digest_after_days
     tickets = await services.storage.tickets.open_older_than(now, days)
-    text = digest_text(tickets, now, days, services.texts, services.settings.zone)
+    failed = await services.storage.outbox.failed_tickets([t.id for t in tickets])
+    text = digest_text(tickets, now, days, services.texts, services.settings.zone, failed)
     if text is None:
         return False
     await queue.enqueue_to_team(services, text, track=[t.id for t in tickets])

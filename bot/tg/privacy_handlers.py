@@ -16,9 +16,9 @@ from bot.delivery.queue import enqueue_to_team
 from bot.replies import Button
 from bot.rights.counts import deletion_list
 from bot.rights.summary import my_data_summary
-from bot.tg import team_handlers
 from bot.tg.render import keyboard
 from bot.tg.services import Services, get_services
+from bot.tg.team.cards import refresh_card
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +120,12 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def erase_user(services: Services, user_id: int) -> list[str]:
     """Delete the user's data, redact the team's cards, tell the team; returns affected refs."""
     tickets = await services.storage.privacy.delete_user(user_id, services.clock())
+    services.team_links.forget(user_id)  # a text waiting for "is this for the team?"
     refs = [t.ref for t in tickets]
     for ticket in tickets:
         tombstone = await services.storage.tickets.get(ticket.id)
         if tombstone is not None and tombstone.card_message_id is not None:
-            await team_handlers.refresh_card(services, tombstone)
+            await refresh_card(services, tombstone)
     if refs:
         await enqueue_to_team(services, services.texts.render("delete_team_notice",
                                                               refs=", ".join(refs)))

@@ -19,22 +19,25 @@ from bot.tg import (
     privacy_handlers,
     qa,
     teaching_handlers,
-    team_handlers,
 )
 from bot.tg.services import get_services
+from bot.tg.team import cards, team_link, user_side
 
 log = logging.getLogger(__name__)
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text in a private chat: a dialogue step if a draft is active, else a question."""
+    """Free text in a private chat: a dialogue step if a draft is active, else a question (or,
+    soon after a team message, first the question whether the text is for the team)."""
     message = update.message
     if message is None or message.text is None or message.from_user is None:
         return
     services = get_services(context)
-    if message.reply_to_message is not None and await team_handlers.user_reply(message, services):
+    if message.reply_to_message is not None and await user_side.user_reply(message, services):
         return
     if await dialogue_handlers.handle_text(message, services):
+        return
+    if await team_link.offer(message, services):
         return
     await qa.answer_question(message, services, message.text)
 
@@ -53,7 +56,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     is_team_chat = services.team_chat_id is not None and message.chat.id == services.team_chat_id
     if parsed.kind == "card":
-        await team_handlers.on_card_button(query, parsed, services)
+        await cards.on_card_button(query, parsed, services)
         return
     if parsed.kind == "review":
         await teaching_handlers.on_review_button(query, parsed, services)
@@ -63,6 +66,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if parsed.kind == "feedback":
         await feedback_handlers.on_feedback_button(query, parsed, services)
+        return
+    if parsed.kind == "team_link":
+        await team_link.on_button(query, parsed, services)
         return
     if parsed.kind == "dialogue":
         await dialogue_handlers.on_button(query, parsed, services)
@@ -78,6 +84,6 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif parsed.kind == "request":
         await dialogue_handlers.start(message, query.from_user, services, parsed.arg)
     elif parsed.kind == "to_team" and parsed.id is not None:
-        await team_handlers.question_to_team(message, query.from_user, parsed.id, services)
+        await user_side.question_to_team(message, query.from_user, parsed.id, services)
     elif parsed.kind == "privacy":
         await privacy_handlers.on_privacy_button(message, query.from_user, parsed, services)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import ContextTypes
@@ -16,7 +17,8 @@ from bot.knowledge import KnowledgeBase
 from bot.localtime import utc_now
 from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
-from bot.texts import Texts
+from bot.team.team_link import TeamLinkMemory
+from bot.texts import TEXTS_DIR, Texts
 
 SERVICES_KEY = "services"
 
@@ -36,9 +38,12 @@ class Services:
     wake_outbox: Callable[[], None] = lambda: None  # set by the delivery worker
     extras: dict[str, Any] = field(default_factory=dict)
     # The knowledge files as last loaded, and the phrasings the team taught on top of them
-    # (entry id, text): kb is the one built from both (team_handlers.reload_knowledge).
+    # (entry id, text): kb is the one built from both (tg.team.reload).
     knowledge_files: KnowledgeBase | None = None
     taught: tuple[tuple[str, str], ...] = ()
+    # Texts waiting for "is this for the team?" (bot.team.team_link), in memory only.
+    team_links: TeamLinkMemory = field(default_factory=TeamLinkMemory)
+    texts_dir: Path = TEXTS_DIR  # where /reload reads the texts again
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -31,9 +31,10 @@ from bot.team.teaching import (
     review_head,
     undo_buttons,
 )
-from bot.tg import team_handlers
 from bot.tg.render import keyboard, shows_button
 from bot.tg.services import Services, get_services
+from bot.tg.team.common import in_team_chat, is_team_member, team_message
+from bot.tg.team.reload import refresh_knowledge, reload_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ async def send_review(bot: Bot, services: Services, head_key: str, *, empty_note
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unbeantwortet: the questions to review, grouped, each group with its entry buttons."""
     services = get_services(context)
-    message = team_handlers.team_message(update, services)
+    message = team_message(update, services)
     if message is not None:
         await send_review(message.get_bot(), services, "review_title", empty_note=True)
 
@@ -123,7 +124,7 @@ def _rebuild(services: Services) -> bool:
     """Knowledge base and matcher from the loaded files plus the taught phrasings (as /reload
     does, without reading the files again); True if the new one is in place."""
     before = services.kb
-    team_handlers.reload_knowledge(services, services.knowledge_files)
+    reload_knowledge(services, services.knowledge_files)
     return services.kb is not before
 
 
@@ -195,7 +196,7 @@ async def _undo(query: CallbackQuery, services: Services, question_id: int) -> N
         await query.answer(texts.plain("review_answer_exported"))
         return
     if outcome == "undone":
-        await team_handlers.refresh_knowledge(services, services.knowledge_files)
+        await refresh_knowledge(services, services.knowledge_files)
     groups, by_id = await _open_groups(services)
     group = group_of(groups, question_id)
     if group is None:
@@ -213,8 +214,8 @@ async def on_review_button(query: CallbackQuery, parsed: Callback, services: Ser
     user = query.from_user
     if (
         not isinstance(message, Message)
-        or not team_handlers.in_team_chat(message.chat.id, services)
-        or not team_handlers.is_team_member(user, services)
+        or not in_team_chat(message.chat.id, services)
+        or not is_team_member(user, services)
         or not shows_button(message, query.data)
         or parsed.id is None
     ):
