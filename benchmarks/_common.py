@@ -56,7 +56,7 @@ class Step:
     expect: str
 
 
-TOPICS = ("Engagementkonzept für Kommunen", "Aufgaben, Rollen", "Zivilgesellschaft beteiligen")
+TOPICS = ("Engagementkonzept", "Aufgaben, Rollen", "Zivilgesellschaft beteiligen")
 FORMATS = ("telefonisch", "per Video", "persönlich vor Ort")
 NEEDS = (
     "Wir wollen Vereine und Verwaltung an einen Tisch bringen.",

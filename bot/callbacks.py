@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+MENU_BACK = "-"  # the way back of an entry opened from the menu
 
 _ID = r"[a-z0-9_]{1,31}"
 _NUM = r"[0-9]{1,12}"
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "menu": re.compile(r"m"),
-    "entry": re.compile(rf"e:(?P<entry>{_ID})"),
+    # An entry. With a way back it is browsing (the view is replaced): the entry whose view
+    # the press came from, or "-" for the menu; without one it opens a new message.
+    "entry": re.compile(rf"e:(?P<entry>{_ID})(?::(?P<arg>{_ID}|-))?"),
     "ask": re.compile(r"q"),
     # "Anfrage starten", optionally with the kind the question named ("r:workshop").
     "request": re.compile(r"r(?::(?P<arg>[a-z]{1,16}))?"),
@@ -74,8 +77,13 @@ def menu() -> str:
     return "m"
 
 
-def entry(entry_id: str) -> str:
-    return _checked(f"e:{entry_id}")
+def entry(entry_id: str, back: str | None = None) -> str:
+    """Show an entry; ``back``: the entry whose view the press came from, or ``MENU_BACK``. A
+    way back that would not fit the 64 bytes leads to the menu."""
+    data = f"e:{entry_id}:{back}" if back else f"e:{entry_id}"
+    if back and len(data.encode("utf-8")) > MAX_BYTES:
+        data = f"e:{entry_id}:{MENU_BACK}"
+    return _checked(data)
 
 
 def ask() -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from telegram import Update
-from telegram.ext import CallbackContext
 
 from bot import callbacks
 from bot.delivery import OutboxWorker, queue
 from bot.tg import jobs
+from bot.tg.services import BotContext
 from bot.tg.team import chat_check
 from tests.test_team_harness import (
     MEMBER,
@@ -132,7 +132,7 @@ async def test_migration_service_message_is_followed(tmp_path: Path) -> None:
             "message_id": 99, "date": 0, "chat": {"id": TEAM, "type": "group", "title": "Team"},
             "from": {"id": MEMBER, "is_bot": False, "first_name": "Tom"},
             "migrate_to_chat_id": -100888}}, bot.app.bot)
-        context = CallbackContext.from_update(update, bot.app)
+        context = BotContext.from_update(update, bot.app)
         await chat_check.on_chat_migrated(update, context)
         assert bot.services.team_chat_id == -100888
         assert (await bot.ticket(ticket.id)).card_chat_id == -100888

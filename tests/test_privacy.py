@@ -104,8 +104,8 @@ async def test_no_personal_data_in_logs(tmp_path: Path, caplog: pytest.LogCaptur
     logged = "\n".join(message for _, message in records)
     expected = [("bot.storage.tickets", f"ticket {ticket.id} submitted"),
                 ("bot.delivery.worker", f"kind=card ticket={ticket.id}"),
-                ("bot.tg.qa", "band="),  # the question, by its band and id
-                ("bot.tg.privacy_handlers", f"user {REQUESTER}")]  # the erasure
+                ("bot.conversation.qa", "band="),  # the question, by its band and id
+                ("bot.conversation.rights", f"user {REQUESTER}")]  # the erasure
     for logger, part in expected:
         assert any(name == logger and part in message for name, message in records), part
     for value in (*PERSONAL, "Quasimodohausen", "Geheimfrage"):

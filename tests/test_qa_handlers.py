@@ -43,16 +43,17 @@ async def test_start_greets_and_shows_menu(tmp_path: Path) -> None:
 
 
 async def test_menu_navigation_module_details_related_and_back(tmp_path: Path) -> None:
-    """Module button -> details with related buttons -> related entry -> back to the menu."""
+    """Module button -> details with related buttons -> related entry -> back to the menu; each
+    view replaces the one whose button was pressed (issue 10: no new message per step)."""
     async with running_bot(tmp_path) as h:
         await h.user_says("/start")
         await press_label(h, "Modul II")
         module = last(h)
         assert "Beratung" in module["text"]
-        related = [label for label in labels(module) if label != "Menü"]
+        related = [label for label in labels(module) if label not in ("Menü", "« Zurück")]
         assert related, "a module overview offers its details"
         await press_label(h, related[0])
-        assert last(h)["message_id"] > module["message_id"]
+        assert last(h)["message_id"] == module["message_id"]
         await press_label(h, "Menü")
         assert "Modul I" in " ".join(labels(last(h)))
 

@@ -52,6 +52,13 @@ def test_request_card_shows_fields_in_dialogue_order() -> None:
     assert "erika@musterdorf.de" in text and "per Video" in text
 
 
+def test_card_shows_the_door_the_request_came_through() -> None:
+    """A card says whether the request came through Telegram or the website (issue 11)."""
+    assert "über Telegram" in visible(card_text(ticket(), TEXTS, ZONE))
+    web = visible(card_text(ticket(channel="web"), TEXTS, ZONE))
+    assert "über die Website" in web and "über Telegram" not in web
+
+
 def test_workshop_card_shows_need() -> None:
     """Another kind shows its own fields (Handlungsbedarf for a workshop)."""
     data = request_data(kind="workshop", kind_label="Workshop vor Ort", need="Leerstand",

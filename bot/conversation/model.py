@@ -31,6 +31,10 @@ class TextIn:
 
     text: str
     reply_to: str | None = None
+    # The text of the bot message it answers, when the door has it (a team message names its
+    # request), and the name the user goes by in the door (shown to the team with a reply).
+    quoted: str | None = None
+    sender_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ class PressIn:
 
     data: str
     message: str | None = None
+    # The message carrying the button as the door shows it now (its text and buttons), when
+    # the door knows it: a button it does not show is refused, a choice is noted under it.
+    shown: Outgoing | None = None
+    sender_name: str = ""  # the name the user goes by in the door (shown to the team)
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,11 @@ class CommandIn:
 
 @dataclass(frozen=True)
 class ContactIn:
-    """A phone number the user shared with the door's own contact feature."""
+    """A phone number the user shared with the door's own contact feature; ``own``: the door
+    vouches that it is the user's own number (Telegram: the contact's user id is the sender's)."""
 
     phone: str
+    own: bool = True
 
 
 Event = TextIn | PressIn | CommandIn | ContactIn
@@ -70,7 +80,9 @@ class Attachment:
 @dataclass(frozen=True)
 class Outgoing:
     """One message to show. ``replace``: show it in place of the message whose button was
-    pressed (Telegram edits it). ``toast``: a short note for the press itself.
+    pressed (Telegram edits it); with an empty ``html`` the message keeps its text and only
+    its buttons become ``buttons``. ``toast``: a short note for the press itself; an
+    ``Outgoing`` with neither ``html`` nor ``replace`` carries only its toast.
     ``ask_contact``: offer the door's "share my phone number" control with this message."""
 
     html: str

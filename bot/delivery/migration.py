@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.tg.services import Services
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-TEAM_FILTER_KEY = "team_chat_filter"  # services.extras: the filters.Chat of the team handlers
+TEAM_FILTER_KEY = "team_chat_filter"  # bot_data: the filters.Chat of the team handlers
 
 
 async def follow_migration(services: Services, old_chat_id: int, new_chat_id: int) -> None:
@@ -19,9 +19,7 @@ async def follow_migration(services: Services, old_chat_id: int, new_chat_id: in
     if services.team_chat_id == old_chat_id:
         services.team_chat_id = new_chat_id
     await services.storage.tickets.migrate_chat(old_chat_id, new_chat_id)
-    team_filter = services.extras.get(TEAM_FILTER_KEY)
-    add_chat_ids = getattr(team_filter, "add_chat_ids", None)
-    if callable(add_chat_ids):
-        add_chat_ids(new_chat_id)
+    if services.team_filter is not None:
+        services.team_filter.add_chat_ids(new_chat_id)
     log.warning("team chat migrated from %s to %s: set team.chat_id to %s in the configuration",
                 old_chat_id, new_chat_id, new_chat_id)

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.services import Services
 from bot.storage.models import Notification, Ticket
 from bot.storage.team_posts import REDACT as REDACT_KIND
-from bot.tg.services import Services
 
 CARD_UPDATE = "card_update"
 TO_USER = "to_user"
@@ -66,6 +66,12 @@ def to_team(services: Services, text: str, track: Sequence[int] = ()) -> Notific
     if track:
         payload["track"] = list(track)
     return Notification(TO_TEAM, chat, payload)
+
+
+async def enqueue(services: Services, note: Notification, ticket_id: int | None = None) -> int:
+    """Write one prepared notification (e.g. from an outbound port) into the outbox."""
+    return await services.storage.outbox.enqueue(note.kind, note.chat_id, note.payload,
+                                                 services.clock(), ticket_id)
 
 
 async def enqueue_to_user(services: Services, chat_id: int, text: str, *,

@@ -49,14 +49,14 @@ from bot.delivery.errors import (
     classify,
     is_missing_message,
 )
+from bot.delivery.keyboard import keyboard
 from bot.delivery.migration import follow_migration
 from bot.delivery.redaction import redact
+from bot.services import Services
 from bot.storage.health import is_storage_fault
 from bot.storage.models import OutboxItem, Ticket
 from bot.storage.team_posts import PostRef
 from bot.team.cards import render_card
-from bot.tg.render import keyboard
-from bot.tg.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -20,36 +20,38 @@ from bot.storage.models import Draft
 
 CAPACITY = 10_000
 
+Owner = tuple[str, int]  # (channel, user id): whose draft
+
 
 class DraftCache:
-    """User id -> Draft or None (known to have none), least recently used evicted first."""
+    """Owner -> Draft or None (known to have none), least recently used evicted first."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
-        self._entries: OrderedDict[int, Draft | None] = OrderedDict()
+        self._entries: OrderedDict[Owner, Draft | None] = OrderedDict()
         self._capacity = capacity
         self.epoch = 0  # grows with every write, so a read in flight knows it may be stale
 
-    def lookup(self, user_id: int) -> tuple[bool, Draft | None]:
+    def lookup(self, key: Owner) -> tuple[bool, Draft | None]:
         """(True, draft or None) if known, (False, None) if the database must be asked."""
-        if user_id not in self._entries:
+        if key not in self._entries:
             return False, None
-        self._entries.move_to_end(user_id)
-        return True, self._entries[user_id]
+        self._entries.move_to_end(key)
+        return True, self._entries[key]
 
-    def read(self, user_id: int, draft: Draft | None, epoch: int) -> None:
+    def read(self, key: Owner, draft: Draft | None, epoch: int) -> None:
         """Remember what a read that started at ``epoch`` found, unless a write came between."""
         if epoch == self.epoch:
-            self._put(user_id, draft)
+            self._put(key, draft)
 
-    def wrote(self, user_id: int, draft: Draft | None) -> None:
+    def wrote(self, key: Owner, draft: Draft | None) -> None:
         """The user's draft is now ``draft`` (None: deleted), as just committed."""
         self.epoch += 1
-        self._put(user_id, draft)
+        self._put(key, draft)
 
-    def forget(self, user_id: int) -> None:
+    def forget(self, key: Owner) -> None:
         """The user's draft changed in a way not worth tracking: ask the database next time."""
         self.epoch += 1
-        self._entries.pop(user_id, None)
+        self._entries.pop(key, None)
 
     def clear(self) -> None:
         self.epoch += 1
@@ -58,8 +60,8 @@ class DraftCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _put(self, user_id: int, draft: Draft | None) -> None:
-        self._entries[user_id] = draft
-        self._entries.move_to_end(user_id)
+    def _put(self, key: Owner, draft: Draft | None) -> None:
+        self._entries[key] = draft
+        self._entries.move_to_end(key)
         while len(self._entries) > self._capacity:
             self._entries.popitem(last=False)

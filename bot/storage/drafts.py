@@ -22,15 +22,18 @@ class DraftRepo:
         self.db = db
         self.cache = cache
 
-    async def get(self, user_id: int) -> Draft | None:
+    async def get(self, user_id: int, channel: str = "telegram") -> Draft | None:
         """The user's current draft, expired or not (callers check expires_at or purge first)."""
-        known, draft = self.cache.lookup(user_id)
+        key = (channel, user_id)
+        known, draft = self.cache.lookup(key)
         if known:
             return draft
         epoch = self.cache.epoch
-        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM drafts WHERE user_id = ?", (user_id,))
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM drafts WHERE channel = ? AND user_id = ?", key
+        )
         draft = None if row is None else rows.draft(row)
-        self.cache.read(user_id, draft, epoch)
+        self.cache.read(key, draft, epoch)
         return draft
 
     async def get_by_id(self, draft_id: int) -> Draft | None:
@@ -38,22 +41,25 @@ class DraftRepo:
         return None if row is None else rows.draft(row)
 
     async def create(
-        self, user_id: int, chat_id: int, step: str, now: dt.datetime, ttl: dt.timedelta
+        self, user_id: int, chat_id: int, step: str, now: dt.datetime, ttl: dt.timedelta,
+        channel: str = "telegram",
     ) -> Draft:
         """Start a new draft for the user, replacing any old one (which gets a new id)."""
         async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+            await conn.execute(
+                "DELETE FROM drafts WHERE channel = ? AND user_id = ?", (channel, user_id)
+            )
             cursor = await conn.execute(
-                "INSERT INTO drafts (user_id, chat_id, step, data, rev, created_at, updated_at,"
-                " expires_at) VALUES (?, ?, ?, '{}', 0, ?, ?, ?)",
-                (user_id, chat_id, step, ts(now), ts(now), ts(now + ttl)),
+                "INSERT INTO drafts (channel, user_id, chat_id, step, data, rev, created_at,"
+                " updated_at, expires_at) VALUES (?, ?, ?, ?, '{}', 0, ?, ?, ?)",
+                (channel, user_id, chat_id, step, ts(now), ts(now), ts(now + ttl)),
             )
             row = await fetchone(
                 conn, f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (cursor.lastrowid,)
             )
         assert row is not None
         created = rows.draft(row)
-        self.cache.wrote(user_id, created)
+        self.cache.wrote((channel, user_id), created)
         log.info("draft %d created", created.id)
         return created
 
@@ -91,20 +97,22 @@ class DraftRepo:
         )
         if written.rowcount != 1:
             log.info("draft %d save conflict at rev %d", draft.id, draft.rev)
-            self.cache.forget(draft.user_id)
+            self.cache.forget((draft.channel, draft.user_id))
             return None
         saved = dataclasses.replace(draft, rev=draft.rev + 1, updated_at=now)
         if ttl is None:
             # reminded_at is as stored, which a reminder may have set meanwhile: not known here.
-            self.cache.forget(draft.user_id)
+            self.cache.forget((draft.channel, draft.user_id))
         else:
-            self.cache.wrote(draft.user_id, saved)
+            self.cache.wrote((draft.channel, draft.user_id), saved)
         return saved
 
-    async def delete(self, user_id: int) -> bool:
+    async def delete(self, user_id: int, channel: str = "telegram") -> bool:
         """Delete the user's draft; True if there was one."""
-        written = await self.db.write("DELETE FROM drafts WHERE user_id = ?", (user_id,))
-        self.cache.wrote(user_id, None)
+        written = await self.db.write(
+            "DELETE FROM drafts WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+        self.cache.wrote((channel, user_id), None)
         return written.rowcount > 0
 
     async def expired(self, now: dt.datetime) -> list[Draft]:

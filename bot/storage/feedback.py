@@ -41,6 +41,7 @@ class FeedbackRepo:
         entry_id: str,
         vote: Vote,
         now: dt.datetime,
+        channel: str = "telegram",
     ) -> bool:
         """Store the vote on one answer message; False if that message has a vote already.
 
@@ -52,9 +53,9 @@ class FeedbackRepo:
         async with self.db.transaction() as conn:
             last = await fetchone(
                 conn,
-                "SELECT id, band, entry_id FROM question_log WHERE user_id = ?"
+                "SELECT id, band, entry_id FROM question_log WHERE channel = ? AND user_id = ?"
                 " ORDER BY id DESC LIMIT 1",
-                (user_id,),
+                (channel, user_id),
             )
             question = (
                 last if last is not None and last["band"] == "answer"
@@ -62,9 +63,9 @@ class FeedbackRepo:
             )
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO answer_feedback (user_id, chat_id, message_id, entry_id,"
-                " vote, question_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " vote, question_id, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (user_id, chat_id, message_id, entry_id, vote,
-                 question["id"] if question is not None else None, ts(now)),
+                 question["id"] if question is not None else None, ts(now), channel),
             )
             stored = cursor.rowcount > 0
         log.info("feedback %s on entry %s %s", vote, entry_id, "stored" if stored else "repeated")

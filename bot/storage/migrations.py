@@ -216,7 +216,52 @@ CREATE INDEX answer_feedback_question ON answer_feedback (question_id);
 CREATE INDEX answer_feedback_created ON answer_feedback (created_at);
 """
 
-MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING]
+# Users are identified by the door they came through (bot.conversation.model.UserKey) and that
+# door's id. Every row stored before is a Telegram user's: the default keeps them all. The
+# drafts table is rebuilt, because its one-draft-per-user rule becomes one per channel and user;
+# its AUTOINCREMENT counter is carried over, so no draft id (in buttons) is ever reused.
+_V_USER_CHANNEL = """
+CREATE TABLE drafts_by_channel (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel           TEXT    NOT NULL DEFAULT 'telegram',
+    user_id           INTEGER NOT NULL,
+    chat_id           INTEGER NOT NULL,
+    step              TEXT    NOT NULL,
+    data              TEXT    NOT NULL DEFAULT '{}',
+    rev               INTEGER NOT NULL DEFAULT 0,
+    created_at        TEXT    NOT NULL,
+    updated_at        TEXT    NOT NULL,
+    expires_at        TEXT    NOT NULL,
+    reminded_at       TEXT,
+    notice_shown_at   TEXT,
+    notice_version    TEXT,
+    return_to_summary INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (channel, user_id)
+);
+INSERT INTO drafts_by_channel (id, user_id, chat_id, step, data, rev, created_at, updated_at,
+    expires_at, reminded_at, notice_shown_at, notice_version, return_to_summary)
+SELECT id, user_id, chat_id, step, data, rev, created_at, updated_at,
+    expires_at, reminded_at, notice_shown_at, notice_version, return_to_summary FROM drafts;
+DELETE FROM sqlite_sequence WHERE name = 'drafts_by_channel';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'drafts_by_channel', seq FROM sqlite_sequence WHERE name = 'drafts';
+DROP TABLE drafts;
+ALTER TABLE drafts_by_channel RENAME TO drafts;
+CREATE INDEX drafts_expires_at ON drafts (expires_at);
+
+ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+ALTER TABLE question_log ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+ALTER TABLE answer_feedback ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+ALTER TABLE team_posts ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+DROP INDEX tickets_user;
+CREATE INDEX tickets_user ON tickets (channel, user_id, created_at);
+DROP INDEX question_log_user;
+CREATE INDEX question_log_user ON question_log (channel, user_id);
+DROP INDEX answer_feedback_user;
+CREATE INDEX answer_feedback_user ON answer_feedback (channel, user_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING, _V_USER_CHANNEL]
 
 
 class SchemaTooNewError(RuntimeError):

@@ -32,6 +32,7 @@ class Draft:
     notice_shown_at: dt.datetime | None
     notice_version: str | None
     return_to_summary: bool
+    channel: str = "telegram"  # with user_id, the owner (UserKey); one draft per owner
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Ticket:
     card_message_id: int | None
     requester_blocked: bool
     draft_id: int | None
+    channel: str = "telegram"  # the door the requester came through (UserKey.channel)
 
     @property
     def is_open(self) -> bool:
@@ -136,6 +138,7 @@ class LoggedQuestion:
     band: str
     entry_id: str | None
     created_at: dt.datetime
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from bot.storage.tickets import insert_event
 
 log = logging.getLogger(__name__)
 
-# Subquery for "the user's live tickets"; every statement below binds the user id to it.
-_USER_TICKETS = "SELECT id FROM tickets WHERE user_id = ? AND status != 'deleted'"
+# Subquery for "the user's live tickets"; every statement below binds channel and user id to it.
+_USER_TICKETS = (
+    "SELECT id FROM tickets WHERE channel = ? AND user_id = ? AND status != 'deleted'"
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,15 @@ class StoredCounts:
         return bool(self.requests or self.team_questions or self.drafts or self.questions)
 
 
-async def _erase_elsewhere(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
+async def _erase_elsewhere(
+    conn: aiosqlite.Connection, user_id: int, now: dt.datetime, channel: str
+) -> None:
     """The hook for per-user data outside the core tables, erased in /loeschen's transaction.
 
     Runs while the user's tickets still carry their user id. Add a call here for every new
     table that refers to a user or to their tickets (e.g. a review list of their questions).
     """
-    await redact_for_user(conn, user_id, now)
+    await redact_for_user(conn, user_id, now, channel)
 
 
 def _without_foreign_ids(record: dict[str, Any], user_id: int, *keys: str) -> dict[str, Any]:
@@ -67,17 +71,19 @@ class PrivacyRepo:
         self._drafts = drafts  # deleting a user deletes their draft
         self._questions = questions  # whose pending rows must be in the database first
 
-    async def export_user(self, user_id: int) -> dict[str, Any]:
+    async def export_user(self, user_id: int, channel: str = "telegram") -> dict[str, Any]:
         """Everything stored about the user, JSON-ready (datetimes as ISO text)."""
         await self._questions.flush()
         async with self.db.read() as conn:
             drafts = await fetchall(
-                conn, f"SELECT {rows.DRAFT_COLUMNS} FROM drafts WHERE user_id = ?", (user_id,)
+                conn, f"SELECT {rows.DRAFT_COLUMNS} FROM drafts WHERE channel = ? AND user_id = ?",
+                (channel, user_id),
             )
             tickets = await fetchall(
                 conn,
-                f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE user_id = ? ORDER BY id",
-                (user_id,),
+                f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE channel = ? AND user_id = ?"
+                " ORDER BY id",
+                (channel, user_id),
             )
             exported_tickets = []
             for row in tickets:
@@ -109,18 +115,20 @@ class PrivacyRepo:
                 conn,
                 f"SELECT {rows.OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
                 f" AND (ticket_id IN ({_USER_TICKETS}) OR chat_id = ?) ORDER BY id",
-                (user_id, user_id),
+                (channel, user_id, user_id),
             )
             questions = await fetchall(
                 conn,
-                f"SELECT {rows.QUESTION_COLUMNS} FROM question_log WHERE user_id = ? ORDER BY id",
-                (user_id,),
+                f"SELECT {rows.QUESTION_COLUMNS} FROM question_log"
+                " WHERE channel = ? AND user_id = ? ORDER BY id",
+                (channel, user_id),
             )
             feedback = await fetchall(
                 conn,
-                "SELECT entry_id, vote, created_at FROM answer_feedback WHERE user_id = ?"
+                "SELECT entry_id, vote, created_at FROM answer_feedback"
+                " WHERE channel = ? AND user_id = ?"
                 " ORDER BY id",
-                (user_id,),
+                (channel, user_id),
             )
         log.info("data export for a user: %d tickets", len(exported_tickets))
         return {
@@ -132,7 +140,9 @@ class PrivacyRepo:
             "feedback": [dict(r) for r in feedback],
         }
 
-    async def delete_user(self, user_id: int, now: dt.datetime) -> list[Ticket]:
+    async def delete_user(
+        self, user_id: int, now: dt.datetime, channel: str = "telegram"
+    ) -> list[Ticket]:
         """Delete all of the user's data in one transaction; tickets become tombstones.
 
         Deletes drafts, logged questions, messages, history and all outbox rows of the user's
@@ -143,43 +153,46 @@ class PrivacyRepo:
         async with self.db.transaction() as conn:
             before = await fetchall(
                 conn,
-                f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE user_id = ?"
+                f"SELECT {rows.TICKET_COLUMNS} FROM tickets WHERE channel = ? AND user_id = ?"
                 " AND status != 'deleted' ORDER BY id",
-                (user_id,),
+                (channel, user_id),
             )
             await conn.execute(
                 f"DELETE FROM outbox WHERE ticket_id IN ({_USER_TICKETS}) OR chat_id = ?"
-                " OR chat_id IN (SELECT chat_id FROM tickets WHERE user_id = ?)"
-                " OR chat_id IN (SELECT chat_id FROM drafts WHERE user_id = ?)",
-                (user_id, user_id, user_id, user_id),
+                " OR chat_id IN (SELECT chat_id FROM tickets WHERE channel = ? AND user_id = ?)"
+                " OR chat_id IN (SELECT chat_id FROM drafts WHERE channel = ? AND user_id = ?)",
+                (channel, user_id, user_id, channel, user_id, channel, user_id),
             )
-            await _erase_elsewhere(conn, user_id, now)
-            await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
-            await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
+            await _erase_elsewhere(conn, user_id, now, channel)
+            mine = (channel, user_id)
+            await conn.execute("DELETE FROM drafts WHERE channel = ? AND user_id = ?", mine)
+            await conn.execute("DELETE FROM question_log WHERE channel = ? AND user_id = ?", mine)
             # Their 👍/👎; their questions' review decisions go with the questions (cascade).
-            await conn.execute("DELETE FROM answer_feedback WHERE user_id = ?", (user_id,))
             await conn.execute(
-                f"DELETE FROM ticket_events WHERE ticket_id IN ({_USER_TICKETS})", (user_id,)
+                "DELETE FROM answer_feedback WHERE channel = ? AND user_id = ?", mine
             )
             await conn.execute(
-                f"DELETE FROM ticket_messages WHERE ticket_id IN ({_USER_TICKETS})", (user_id,)
+                f"DELETE FROM ticket_events WHERE ticket_id IN ({_USER_TICKETS})", mine
+            )
+            await conn.execute(
+                f"DELETE FROM ticket_messages WHERE ticket_id IN ({_USER_TICKETS})", mine
             )
             # Card links stay: a reply to a redacted card should still find its tombstone.
             await conn.execute(
                 f"DELETE FROM message_links WHERE role != 'card'"
                 f" AND ticket_id IN ({_USER_TICKETS})",
-                (user_id,),
+                (channel, user_id),
             )
             await conn.execute(
                 "UPDATE tickets SET user_id = NULL, chat_id = NULL, data = '{}',"
                 " status = 'deleted', assignee_id = NULL, assignee_name = NULL, updated_at = ?,"
                 " closed_at = ?, notice_version = NULL, notice_shown_at = NULL,"
-                " requester_blocked = 0 WHERE user_id = ? AND status != 'deleted'",
-                (ts(now), ts(now), user_id),
+                " requester_blocked = 0 WHERE channel = ? AND user_id = ? AND status != 'deleted'",
+                (ts(now), ts(now), channel, user_id),
             )
             for row in before:
                 await insert_event(conn, row["id"], "deleted", now, new_status="deleted")
-        self._drafts.wrote(user_id, None)
+        self._drafts.wrote((channel, user_id), None)
         tickets = [rows.ticket(row) for row in before]
         log.info("user data deleted: %d tickets became tombstones", len(tickets))
         return tickets
@@ -190,21 +203,24 @@ class PrivacyRepo:
         )
         return [rows.ticket(row) for row in found]
 
-    async def counts(self, user_id: int) -> StoredCounts:
+    async def counts(self, user_id: int, channel: str = "telegram") -> StoredCounts:
         """How many requests, questions to the team, drafts and logged questions the user has."""
         await self._questions.flush()
         async with self.db.read() as conn:
             by_type = await fetchall(
                 conn,
-                "SELECT type, COUNT(*) AS n FROM tickets WHERE user_id = ? AND status != 'deleted'"
+                "SELECT type, COUNT(*) AS n FROM tickets"
+                " WHERE channel = ? AND user_id = ? AND status != 'deleted'"
                 " GROUP BY type",
-                (user_id,),
+                (channel, user_id),
             )
             drafts = await fetchall(
-                conn, "SELECT COUNT(*) AS n FROM drafts WHERE user_id = ?", (user_id,)
+                conn, "SELECT COUNT(*) AS n FROM drafts WHERE channel = ? AND user_id = ?",
+                (channel, user_id),
             )
             questions = await fetchall(
-                conn, "SELECT COUNT(*) AS n FROM question_log WHERE user_id = ?", (user_id,)
+                conn, "SELECT COUNT(*) AS n FROM question_log WHERE channel = ? AND user_id = ?",
+                (channel, user_id),
             )
         types = {row["type"]: int(row["n"]) for row in by_type}
         return StoredCounts(

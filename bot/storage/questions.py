@@ -22,16 +22,17 @@ ANSWERED_BANDS = ("answer", "smalltalk")
 _UNANSWERED = "band NOT IN ('answer', 'smalltalk')"
 
 _INSERT = (
-    "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO question_log (user_id, text, normalized, band, entry_id, created_at, channel)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-Row = tuple[int, str, str, str, "str | None", str]
+Row = tuple[int, str, str, str, "str | None", str, str]
 
 
 def _row(
-    user_id: int, text: str, normalized: str, band: str, entry_id: str | None, now: dt.datetime
+    user_id: int, text: str, normalized: str, band: str, entry_id: str | None, now: dt.datetime,
+    channel: str,
 ) -> Row:
-    return (user_id, text, normalized, band, entry_id, ts(now))
+    return (user_id, text, normalized, band, entry_id, ts(now), channel)
 
 
 FLUSH_AFTER_SECONDS = 1.0
@@ -68,9 +69,10 @@ class QuestionLog:
         band: str,
         entry_id: str | None,
         now: dt.datetime,
+        channel: str = "telegram",
     ) -> None:
         """Log one question without waiting for the database (see the class docstring)."""
-        self._pending.append(_row(user_id, text, normalized, band, entry_id, now))
+        self._pending.append(_row(user_id, text, normalized, band, entry_id, now, channel))
         if len(self._pending) >= self._flush_at_rows:
             self._start_flush()
         elif self._timer is None:
@@ -117,10 +119,11 @@ class QuestionLog:
         band: str,
         entry_id: str | None,
         now: dt.datetime,
+        channel: str = "telegram",
     ) -> int:
         """Log one question at once; returns its id (carried by the "an das Team" button)."""
         written = await self.db.write(
-            _INSERT, _row(user_id, text, normalized, band, entry_id, now)
+            _INSERT, _row(user_id, text, normalized, band, entry_id, now, channel)
         )
         assert written.lastrowid is not None
         return written.lastrowid

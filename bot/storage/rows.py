@@ -24,12 +24,12 @@ from bot.storage.models import (
 # Column lists of SELECTs, one per table, matching the converters below.
 DRAFT_COLUMNS = (
     "id, user_id, chat_id, step, data, rev, created_at, updated_at, expires_at, reminded_at,"
-    " notice_shown_at, notice_version, return_to_summary"
+    " notice_shown_at, notice_version, return_to_summary, channel"
 )
 TICKET_COLUMNS = (
     "id, ref, type, user_id, chat_id, data, status, assignee_id, assignee_name, created_at,"
     " updated_at, closed_at, notice_version, notice_shown_at, card_chat_id, card_message_id,"
-    " requester_blocked, draft_id"
+    " requester_blocked, draft_id, channel"
 )
 EVENT_COLUMNS = (
     "id, ticket_id, kind, old_status, new_status, actor_id, actor_name, message_id, created_at"
@@ -39,7 +39,7 @@ OUTBOX_COLUMNS = (
     "id, kind, ticket_id, chat_id, payload, status, attempts, due_at, last_error, created_at,"
     " sent_at, result"
 )
-QUESTION_COLUMNS = "id, user_id, text, normalized, band, entry_id, created_at"
+QUESTION_COLUMNS = "id, user_id, text, normalized, band, entry_id, created_at, channel"
 
 
 def draft(row: sqlite3.Row) -> Draft:
@@ -57,6 +57,7 @@ def draft(row: sqlite3.Row) -> Draft:
         notice_shown_at=parse_ts_or_none(row["notice_shown_at"]),
         notice_version=row["notice_version"],
         return_to_summary=bool(row["return_to_summary"]),
+        channel=row["channel"],
     )
 
 
@@ -80,6 +81,7 @@ def ticket(row: sqlite3.Row) -> Ticket:
         card_message_id=row["card_message_id"],
         requester_blocked=bool(row["requester_blocked"]),
         draft_id=row["draft_id"],
+        channel=row["channel"],
     )
 
 
@@ -135,6 +137,7 @@ def logged_question(row: sqlite3.Row) -> LoggedQuestion:
         band=row["band"],
         entry_id=row["entry_id"],
         created_at=parse_ts(row["created_at"]),
+        channel=row["channel"],
     )
 
 

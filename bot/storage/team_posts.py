@@ -63,12 +63,15 @@ async def _redact_messages(
     return len(found)
 
 
-async def redact_for_user(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> int:
+async def redact_for_user(
+    conn: aiosqlite.Connection, user_id: int, now: dt.datetime, channel: str = "telegram"
+) -> int:
     """Inside /loeschen's transaction, before the tickets lose their user id."""
     count = await _redact_messages(
         conn,
-        "user_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)",
-        (user_id, user_id), "erased", now,
+        "(channel = ? AND user_id = ?)"
+        " OR ticket_id IN (SELECT id FROM tickets WHERE channel = ? AND user_id = ?)",
+        (channel, user_id, channel, user_id), "erased", now,
     )
     if count:
         log.info("%d team messages queued for redaction (erasure)", count)

@@ -93,12 +93,13 @@ async def _create(
     notice_shown_at: dt.datetime | None = None,
     draft_id: int | None = None,
     question_log_id: int | None = None,
+    channel: str = "telegram",
 ) -> Ticket:
     ref = await _allocate_ref(conn, ticket_type, now, zone)
     cursor = await conn.execute(
         "INSERT INTO tickets (ref, type, user_id, chat_id, data, status, created_at, updated_at,"
-        " notice_version, notice_shown_at, draft_id, question_log_id)"
-        " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+        " notice_version, notice_shown_at, draft_id, question_log_id, channel)"
+        " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
         (
             ref,
             ticket_type,
@@ -111,6 +112,7 @@ async def _create(
             ts_or_none(notice_shown_at),
             draft_id,
             question_log_id,
+            channel,
         ),
     )
     assert cursor.lastrowid is not None
@@ -159,9 +161,10 @@ class TicketRepo:
                 notice_version=draft.notice_version,
                 notice_shown_at=draft.notice_shown_at,
                 draft_id=draft.id,
+                channel=draft.channel,
             )
             await conn.execute("DELETE FROM drafts WHERE id = ?", (draft.id,))
-        self._drafts.wrote(draft.user_id, None)
+        self._drafts.wrote((draft.channel, draft.user_id), None)
         log.info("ticket %d submitted from draft %d", ticket.id, draft.id)
         return ticket, True
 
@@ -173,6 +176,7 @@ class TicketRepo:
         now: dt.datetime,
         card_outbox: CardPayload,
         question_id: int | None = None,
+        channel: str = "telegram",
     ) -> Ticket:
         """A question for the team (ref F-…), with history and card outbox row, in one transaction.
 
@@ -196,6 +200,7 @@ class TicketRepo:
                 zone=self.zone,
                 card_outbox=card_outbox,
                 question_log_id=question_id,
+                channel=channel,
             )
         log.info("question ticket %d created", ticket.id)
         return ticket
@@ -230,12 +235,14 @@ class TicketRepo:
         )
         return [rows.ticket(row) for row in found]
 
-    async def count_open_for_user(self, user_id: int, ticket_type: str | None = None) -> int:
+    async def count_open_for_user(
+        self, user_id: int, ticket_type: str | None = None, channel: str = "telegram"
+    ) -> int:
         """Open or taken tickets of the user (of one type if given), for the per-user limit."""
         value = await self.db.fetchval(
-            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND status IN ('open', 'taken')"
-            " AND (? IS NULL OR type = ?)",
-            (user_id, ticket_type, ticket_type),
+            "SELECT COUNT(*) FROM tickets WHERE channel = ? AND user_id = ?"
+            " AND status IN ('open', 'taken') AND (? IS NULL OR type = ?)",
+            (channel, user_id, ticket_type, ticket_type),
         )
         return int(value)
 

@@ -96,6 +96,11 @@ def card_buttons(ticket: Ticket, texts: Texts) -> tuple[tuple[Button, ...], ...]
     return ()
 
 
+def door_label(ticket: Ticket, texts: Texts) -> str:
+    """Which door the request came through ("über Telegram", "über die Website")."""
+    return texts.render("card_door_web" if ticket.channel == "web" else "card_door_telegram")
+
+
 def _card_text(ticket: Ticket, texts: Texts, zone: ZoneInfo, long_limit: int) -> str:
     if ticket.type == "question":
         title = texts.render("card_title_question", ref=ticket.ref)
@@ -105,7 +110,8 @@ def _card_text(ticket: Ticket, texts: Texts, zone: ZoneInfo, long_limit: int) ->
                              kind=Raw(clip(kind_label(ticket, texts), NAME_LIMIT)))
         fields = request_fields(ticket, texts)
     lines = [title, status_line(ticket, texts),
-             texts.render("card_created", time=when(ticket.created_at, zone))]
+             texts.render("card_created", time=when(ticket.created_at, zone),
+                          door=Raw(door_label(ticket, texts)))]
     empty = texts.plain("card_value_empty")
     for field_id, label, value in fields:
         limit = long_limit if field_id in LONG_FIELDS else SHORT_FIELD

@@ -7,7 +7,6 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Sequence
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
@@ -25,22 +24,19 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.answering_factory import build_answerer
+from bot.composition import build_services
 from bot.config import RateLimitSettings, Settings
 from bot.delivery.migration import TEAM_FILTER_KEY
-from bot.dialogue import DialogueEngine
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.localtime import Clock, utc_now
-from bot.ratelimit import UserRateLimiter
 from bot.storage import Storage
-from bot.texts import Texts, load_texts
+from bot.texts import load_texts
 from bot.tg import (
-    dialogue_handlers,
+    door,
     errors,
     group_handlers,
     guard,
     jobs,
-    privacy_handlers,
     qa,
     router,
     shutdown,
@@ -49,7 +45,7 @@ from bot.tg import (
 from bot.tg.concurrency import PerChatUpdateProcessor
 from bot.tg.http import AiohttpRequest
 from bot.tg.polling import SafeBot
-from bot.tg.services import SERVICES_KEY, Services
+from bot.tg.services import CONTEXT_TYPES, SERVICES_KEY, Services
 from bot.tg.team import chat_check, commands, replies
 from bot.tg.team.reload import cmd_reload, reload_all
 
@@ -66,6 +62,9 @@ PRIVATE_COMMANDS = [
     ("meinedaten", "Meine gespeicherten Daten"),
     ("loeschen", "Meine Daten löschen"),
 ]
+# The private commands the conversation core answers (with their English aliases).
+CORE_COMMANDS = ["start", "hilfe", "help", "anfrage", "abbrechen", "cancel", "datenschutz",
+                 "meinedaten", "loeschen"]
 TEAM_COMMANDS = [
     ("offen", "Offene Anfragen und Fragen"),
     ("anfrage", "Details zu einer Anfrage: /anfrage A-2026-0001"),
@@ -74,33 +73,6 @@ TEAM_COMMANDS = [
     ("unbeantwortet", "Fragen zum Nachschärfen: dem Bot beibringen"),
     ("reload", "Texte und Wissensbasis neu laden"),
 ]
-
-
-def build_services(
-    settings: Settings,
-    storage: Storage,
-    texts: Texts,
-    clock: Clock = utc_now,
-    kb: KnowledgeBase | None = None,
-    taught: Sequence[tuple[str, str]] = (),
-) -> Services:
-    files = kb or load_knowledge(settings.knowledge.path)
-    answerer = build_answerer(settings, texts=texts, clock=clock, files=files, taught=taught)
-    kb = answerer.kb
-    dialogue = DialogueEngine(texts, notice_version=texts.raw("privacy_version"))
-    return Services(
-        settings=settings,
-        kb=kb,
-        texts=texts,
-        answerer=answerer,
-        storage=storage,
-        dialogue=dialogue,
-        clock=clock,
-        team_chat_id=settings.team.chat_id,
-        rate_limiter=UserRateLimiter(settings.limits.burst, settings.limits.per_minute),
-        knowledge_files=files,
-        taught=tuple(taught),
-    )
 
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
@@ -113,15 +85,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         ChatMemberHandler(group_handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         CallbackQueryHandler(router.on_callback),
         # Private commands.
-        CommandHandler("start", qa.cmd_start, filters=private & new_msg),
-        CommandHandler(["hilfe", "help"], qa.cmd_help, filters=private & new_msg),
-        CommandHandler("anfrage", dialogue_handlers.cmd_request, filters=private & new_msg),
-        CommandHandler(
-            ["abbrechen", "cancel"], dialogue_handlers.cmd_cancel, filters=private & new_msg
-        ),
-        CommandHandler("datenschutz", privacy_handlers.cmd_privacy, filters=private & new_msg),
-        CommandHandler("meinedaten", privacy_handlers.cmd_my_data, filters=private & new_msg),
-        CommandHandler("loeschen", privacy_handlers.cmd_delete, filters=private & new_msg),
+        CommandHandler(CORE_COMMANDS, door.on_command, filters=private & new_msg),
     ]
     if team_chat is not None:
         team = team_chat & new_msg
@@ -137,8 +101,8 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         ]
     handlers += [
         # Private messages: the dialogue's contact button, then text, then the rest.
-        MessageHandler(private & new_msg & filters.CONTACT, dialogue_handlers.on_contact),
-        MessageHandler(private & new_msg & filters.TEXT & ~filters.COMMAND, router.on_private_text),
+        MessageHandler(private & new_msg & filters.CONTACT, door.on_contact),
+        MessageHandler(private & new_msg & filters.TEXT & ~filters.COMMAND, door.on_private_text),
         MessageHandler(private & new_msg & filters.COMMAND, qa.on_unknown_command),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, qa.on_edited_message),
         MessageHandler(private & new_msg, qa.on_non_text),
@@ -180,7 +144,8 @@ def install_reload_signal(services: Services) -> None:
     def reload() -> None:
         # Logs success or failure itself; the task reads the taught phrasings first.
         task = asyncio.get_running_loop().create_task(reload_all(services))
-        services.extras["reload_task"] = task  # a reference, so the task is not collected
+        services.tasks.add(task)  # a reference, so the task is not collected
+        task.add_done_callback(services.tasks.discard)
 
     with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
@@ -242,7 +207,10 @@ def build_application(
     leaves out the AIORateLimiter whatever the settings say (the offline chat and tests);
     ``knowledge``: already loaded and validated (``run`` does that before opening anything)."""
     texts = load_texts()
-    builder = ApplicationBuilder().bot(build_bot(settings, request, updates_request, rate_limit))
+    # BotContext: handlers and jobs read the services as context.services.
+    builder = ApplicationBuilder().context_types(CONTEXT_TYPES).bot(
+        build_bot(settings, request, updates_request, rate_limit)
+    )
     builder.concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -267,7 +235,7 @@ def build_application(
         # garbage collector from walking them again on every collection.
         gc.freeze()
         services.bot_username = app.bot.username or ""
-        services.extras[TEAM_FILTER_KEY] = app.bot_data.get(TEAM_FILTER_KEY)
+        services.team_filter = app.bot_data.get(TEAM_FILTER_KEY)
         app.bot_data[SERVICES_KEY] = services
         if check_team_chat:
             await chat_check.verify_team_chat(app.bot, services)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.storage.health import is_storage_fault
+from bot.tg import outgoing
 from bot.tg.polling import SafeBot
-from bot.tg.services import SERVICES_KEY, Services
+from bot.tg.services import SERVICES_KEY, BotContext, Services
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Logs any unhandled error and, in a private chat, sends a short apology."""
     error = context.error
     bot = context.bot
@@ -45,11 +44,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if storage_fault:
         key = await _fault_text(services, update)
     try:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            services.texts.render(key),
-            parse_mode=ParseMode.HTML,
-        )
+        await outgoing.send_html(context.bot, update.effective_chat.id, services.texts.render(key))
     except TelegramError:
         log.warning("could not send the error notice (update %s)", update_id)
 

@@ -10,9 +10,8 @@ import logging
 
 from telegram import Chat, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot.tg.services import Services, get_services
+from bot.tg.services import BotContext, Services
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ def is_foreign(chat: Chat, services: Services) -> bool:
     return chat.type != Chat.PRIVATE and chat.id != services.team_chat_id
 
 
-async def leave(chat: Chat, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def leave(chat: Chat, context: BotContext) -> None:
     try:
         await context.bot.leave_chat(chat.id)
         log.info("left foreign chat %s (%s)", chat.id, chat.type)
@@ -31,20 +30,20 @@ async def leave(chat: Chat, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("could not leave chat %s: %s", chat.id, exc)
 
 
-async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
     """Added to a group or channel that is not the team chat: leave at once, say nothing."""
     change = update.my_chat_member
     if change is None:
         return
-    services = get_services(context)
+    services = context.services
     status = change.new_chat_member.status
     log.info("membership in chat %s is now %s", change.chat.id, status)
     if status in MEMBER_STATUSES and is_foreign(change.chat, services):
         await leave(change.chat, context)
 
 
-async def on_foreign_chat_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_foreign_chat_message(update: Update, context: BotContext) -> None:
     """A message from a foreign group or channel (e.g. joined before this rule): leave."""
     chat = update.effective_chat
-    if chat is not None and is_foreign(chat, get_services(context)):
+    if chat is not None and is_foreign(chat, context.services):
         await leave(chat, context)

@@ -6,21 +6,21 @@ import logging
 import time
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.ratelimit import Verdict
-from bot.tg.services import get_services
+from bot.tg import outgoing
+from bot.tg.services import BotContext
 
 log = logging.getLogger(__name__)
 
 
-async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def rate_guard(update: Update, context: BotContext) -> None:
     """A user who floods the bot gets one friendly notice; further updates are dropped."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != "private":
         return
-    services = get_services(context)
+    services = context.services
     verdict = services.rate_limiter.check(user.id, time.monotonic())
     if verdict is Verdict.ALLOW:
         return
@@ -31,8 +31,7 @@ async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if query is not None:
             await query.answer(notice[:200])
         else:
-            await context.bot.send_message(chat.id, services.texts.render("rate_limited"),
-                                           parse_mode=ParseMode.HTML)
+            await outgoing.send_html(context.bot, chat.id, services.texts.render("rate_limited"))
     elif query is not None:
         await query.answer()  # stop the button's spinner, say nothing more
     raise ApplicationHandlerStop

@@ -13,20 +13,19 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
+from bot.conversation import requests
 from bot.delivery import OutboxWorker, queue
 from bot.storage.models import Draft
 from bot.team.display import when_words
 from bot.team.reports import digest_text
 from bot.tg import teaching_handlers
 from bot.tg.db_alerts import DatabaseAlerts
-from bot.tg.services import Services
+from bot.tg.services import BotContext, Services
 
 log = logging.getLogger(__name__)
 
-WORKER_KEY = "outbox_worker"
-DB_ALERTS_KEY = "db_alerts"
 DRAFT_JOB_SECONDS = 3600
 DRAFT_JOB_FIRST_SECONDS = 60
 RETENTION_HOUR = 3  # at night, in the operator's time zone
@@ -82,19 +81,16 @@ async def expire_drafts(services: Services) -> int:
 
 
 async def tell_draft_expired(services: Services, draft: Draft) -> None:
-    """Queue the note that the draft is gone (its owner may not be looking right now)."""
-    text = services.texts.render("req_expired", days=services.settings.requests.draft_ttl_days)
-    await queue.enqueue_to_user(services, draft.chat_id, text)
-    services.wake_outbox()
-    log.info("draft %d expired and deleted", draft.id)
+    """Queue the note that the draft is gone (see bot.conversation.requests)."""
+    await requests.tell_draft_expired(services, draft)
 
 
 def guarded_job(
     name: str, work: Callable[[], Awaitable[object]]
-) -> Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+) -> Callable[[BotContext], Coroutine[Any, Any, None]]:
     """A job callback that logs instead of raising."""
 
-    async def callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def callback(context: BotContext) -> None:
         try:
             await work()
         except Exception:
@@ -136,7 +132,7 @@ async def _draft_housekeeping(services: Services) -> None:
 
 
 def worker_of(services: Services) -> OutboxWorker | None:
-    worker = services.extras.get(WORKER_KEY)
+    worker = services.outbox_worker
     return worker if isinstance(worker, OutboxWorker) else None
 
 
@@ -145,9 +141,8 @@ async def shutdown(services: Services) -> None:
     worker = worker_of(services)
     if worker is not None:
         await worker.stop()
-    alerts = services.extras.get(DB_ALERTS_KEY)
-    if isinstance(alerts, DatabaseAlerts):
-        await alerts.close()
+    if services.db_alerts is not None:
+        await services.db_alerts.close()
 
 
 def _stop_worker_on_stop(app: AnyApp, services: Services) -> None:
@@ -163,9 +158,9 @@ def _stop_worker_on_stop(app: AnyApp, services: Services) -> None:
 
 def schedule(app: AnyApp, services: Services) -> None:
     """Start the outbox worker and register the digest and draft jobs (called in post_init)."""
-    services.extras[DB_ALERTS_KEY] = DatabaseAlerts(app.bot, services)
+    services.db_alerts = DatabaseAlerts(app.bot, services)
     worker = OutboxWorker(app.bot, services)
-    services.extras[WORKER_KEY] = worker
+    services.outbox_worker = worker
     services.wake_outbox = worker.wake
     worker.start()
     _stop_worker_on_stop(app, services)

@@ -69,6 +69,14 @@ async def edit_html(
     await bot.do_api_request("editMessageText", api_kwargs=kwargs)
 
 
+async def edit_buttons(bot: Bot, chat_id: int, message_id: int, buttons: Keyboard) -> None:
+    """editMessageReplyMarkup: the message keeps its text, its buttons become ``buttons``."""
+    await bot.do_api_request(
+        "editMessageReplyMarkup",
+        api_kwargs={"chat_id": chat_id, "message_id": message_id, "reply_markup": markup(buttons)},
+    )
+
+
 async def drop_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
     """editMessageReplyMarkup without a markup: the message keeps its text, loses its buttons."""
     await bot.do_api_request(

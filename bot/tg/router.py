@@ -1,53 +1,26 @@
-"""Routes private text and button presses to the feature that owns them.
-
-Only one handler per group runs, so the request dialogue and the Q&A share this entry point:
-a user with an active draft talks to the dialogue (which itself answers questions in between),
-everyone else to the Q&A.
-"""
+"""Routes button presses: team-chat buttons to the team side, private ones to the door of the
+conversation core (bot/tg/door.py)."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.tg import (
-    dialogue_handlers,
-    feedback_handlers,
-    privacy_handlers,
-    qa,
-    teaching_handlers,
-)
-from bot.tg.services import get_services
-from bot.tg.team import cards, team_link, user_side
+from bot.tg import door, teaching_handlers
+from bot.tg.services import BotContext
+from bot.tg.team import cards
 
 log = logging.getLogger(__name__)
 
 
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text in a private chat: a dialogue step if a draft is active, else a question (or,
-    soon after a team message, first the question whether the text is for the team)."""
-    message = update.message
-    if message is None or message.text is None or message.from_user is None:
-        return
-    services = get_services(context)
-    if message.reply_to_message is not None and await user_side.user_reply(message, services):
-        return
-    if await dialogue_handlers.handle_text(message, services):
-        return
-    if await team_link.offer(message, services):
-        return
-    await qa.answer_question(message, services, message.text)
-
-
-async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_callback(update: Update, context: BotContext) -> None:
     """Every button press: parsed strictly; forged or stale data gets a neutral answer."""
     query = update.callback_query
     if query is None:
         return
-    services = get_services(context)
+    services = context.services
     parsed = callbacks.parse(query.data)
     message = query.message
     if parsed is None or not isinstance(message, Message):
@@ -64,26 +37,4 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message.chat.type != "private" or is_team_chat:
         await query.answer(services.texts.plain("stale_button"))
         return
-    if parsed.kind == "feedback":
-        await feedback_handlers.on_feedback_button(query, parsed, services)
-        return
-    if parsed.kind == "team_link":
-        await team_link.on_button(query, parsed, services)
-        return
-    if parsed.kind == "dialogue":
-        await dialogue_handlers.on_button(query, parsed, services)
-        return
-    await query.answer()
-    if parsed.kind == "menu":
-        await qa.show_menu(message, services)
-    elif parsed.kind == "entry" and parsed.entry:
-        if not await qa.show_entry(message, services, parsed.entry):
-            await qa.show_menu(message, services)
-    elif parsed.kind == "ask":
-        await qa.prompt_question(message, services)
-    elif parsed.kind == "request":
-        await dialogue_handlers.start(message, query.from_user, services, parsed.arg)
-    elif parsed.kind == "to_team" and parsed.id is not None:
-        await user_side.question_to_team(message, query.from_user, parsed.id, services)
-    elif parsed.kind == "privacy":
-        await privacy_handlers.on_privacy_button(message, query.from_user, parsed, services)
+    await door.on_private_press(query, services)

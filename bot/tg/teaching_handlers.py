@@ -12,7 +12,6 @@ import logging
 from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
 from bot.knowledge.extra import clean_phrasing, owner_of
@@ -32,7 +31,7 @@ from bot.team.teaching import (
     undo_buttons,
 )
 from bot.tg.render import keyboard, shows_button
-from bot.tg.services import Services, get_services
+from bot.tg.services import BotContext, Services
 from bot.tg.team.common import in_team_chat, is_team_member, team_message
 from bot.tg.team.reload import refresh_knowledge, reload_knowledge
 
@@ -94,9 +93,9 @@ async def send_review(bot: Bot, services: Services, head_key: str, *, empty_note
     return len(shown)
 
 
-async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_unanswered(update: Update, context: BotContext) -> None:
     """/unbeantwortet: the questions to review, grouped, each group with its entry buttons."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is not None:
         await send_review(message.get_bot(), services, "review_title", empty_note=True)

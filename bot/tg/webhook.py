@@ -7,9 +7,10 @@ import secrets
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.config import WebhookSettings
+from bot.tg.services import BotContext
 from bot.tg.updates import missing_field
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def webhook_secret(webhook: WebhookSettings) -> str:
     return webhook.secret_token or secrets.token_urlsafe(32)
 
 
-async def drop_incomplete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def drop_incomplete(update: Update, context: BotContext) -> None:
     """Runs first in webhook mode: PTB's webhook parses updates itself and lets through one
     that lacks a required field (a callback without ``from``); drop it by id (polling does the
     same in SafeBot.get_updates)."""

@@ -8,6 +8,7 @@ from telegram import CallbackQuery, MaybeInaccessibleMessage, Message
 from telegram.error import TelegramError
 
 from bot.callbacks import Callback
+from bot.conversation.users import requester
 from bot.delivery import queue
 from bot.storage.models import Ticket
 from bot.team.cards import CARD_OPS
@@ -126,7 +127,10 @@ async def on_card_button(query: CallbackQuery, parsed: Callback, services: Servi
         await queue.enqueue_card_update(services, changed)
         notice = status_notice(changed, user.first_name, texts)
         if notice is not None and changed.chat_id is not None:
-            await queue.enqueue_to_user(services, changed.chat_id, notice, ticket_id=changed.id)
+            port = services.outbound_for(changed.channel)
+            note = port.notification(requester(changed.channel, changed.chat_id), notice)
+            await queue.enqueue(services, note, ticket_id=changed.id)
+            port.wake()
         services.wake_outbox()
     if duplicate:
         await _remove_duplicate(message)

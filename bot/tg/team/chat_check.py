@@ -7,10 +7,9 @@ import logging
 from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden
-from telegram.ext import ContextTypes
 
 from bot.delivery.migration import follow_migration
-from bot.tg.services import Services, get_services
+from bot.tg.services import BotContext, Services
 from bot.tg.team.common import in_team_chat
 
 log = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ async def verify_team_chat(bot: Bot, services: Services) -> None:
     log.info("team chat %s verified (bot is %s)", chat_id, member.status)
 
 
-async def on_chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_chat_migrated(update: Update, context: BotContext) -> None:
     """The team group was upgraded to a supergroup: follow it to its new id at once.
 
     Telegram posts a service message with migrate_to_chat_id in the old group (and one with
@@ -75,7 +74,7 @@ async def on_chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     if message is None:
         return
-    services = get_services(context)
+    services = context.services
     if message.migrate_to_chat_id and in_team_chat(message.chat_id, services):
         await follow_migration(services, message.chat_id, message.migrate_to_chat_id)
     elif message.migrate_from_chat_id and in_team_chat(message.migrate_from_chat_id, services):

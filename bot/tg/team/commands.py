@@ -6,7 +6,6 @@ import logging
 
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from bot.localtime import local
 from bot.storage import PostRef
@@ -14,15 +13,15 @@ from bot.team.export import export_csv, export_filename
 from bot.team.refs import parse_ref
 from bot.team.reports import open_list, stats_text, ticket_details
 from bot.team.teaching import feedback_lines
-from bot.tg.services import get_services
+from bot.tg.services import BotContext
 from bot.tg.team.common import say, say_tracked, team_message
 
 log = logging.getLogger(__name__)
 
 
-async def cmd_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_open(update: Update, context: BotContext) -> None:
     """/offen: open requests and questions, oldest first, with age, kind, subject, assignee."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is None:
         return
@@ -33,9 +32,9 @@ async def cmd_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                       services, [PostRef(ticket_id=t.id) for t in tickets])
 
 
-async def cmd_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_ticket(update: Update, context: BotContext) -> None:
     """/anfrage NR: one ticket's card and history (NR: A-2026-0007, a-2026-7 or just 7)."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is None:
         return
@@ -56,9 +55,9 @@ async def cmd_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                       [PostRef(ticket_id=ticket.id)])
 
 
-async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_export(update: Update, context: BotContext) -> None:
     """/export: every request and question as a CSV file for Excel."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is None:
         return
@@ -84,9 +83,9 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         services.clock(), mode="delete")
 
 
-async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_stats(update: Update, context: BotContext) -> None:
     """/statistik: counts by kind, status and month; 👍/👎 per entry."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is not None:
         text = stats_text(await services.storage.tickets.stats(), services.texts)
@@ -95,9 +94,9 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await say(message, f"{text}\n\n{votes}" if votes else text)
 
 
-async def cmd_team_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_team_help(update: Update, context: BotContext) -> None:
     """/hilfe in the team chat: the team commands and how cards work."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is not None:
         await say(message, services.texts.render("team_help"))

@@ -7,13 +7,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.answering_factory import build_answerer
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.team.display import clip
 from bot.texts import Raw, TextsError, load_texts
-from bot.tg.services import Services, get_services
+from bot.tg.services import BotContext, Services
 from bot.tg.team.common import say, team_message
 
 log = logging.getLogger(__name__)
@@ -74,9 +73,9 @@ async def reload_all(services: Services) -> str:
     return f"{texts_report}\n{await refresh_knowledge(services)}"
 
 
-async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_reload(update: Update, context: BotContext) -> None:
     """/reload: validate and swap in texts and knowledge; on errors keep the old ones."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is not None:
         await say(message, await reload_all(services))

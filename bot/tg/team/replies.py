@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
-from bot.delivery import queue
+from bot.conversation.users import requester
 from bot.storage.models import Ticket
 from bot.team.notices import team_message_for_user
-from bot.tg.services import Services, get_services
+from bot.tg.services import BotContext, Services
 from bot.tg.team.common import card_ticket_ids, is_bot_message, say, team_message, ticket_by_mention
 
 log = logging.getLogger(__name__)
@@ -33,9 +32,9 @@ async def _replied_ticket(message: Message, services: Services) -> Ticket | None
     return await services.storage.tickets.get(ticket_id)
 
 
-async def on_team_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_team_reply(update: Update, context: BotContext) -> None:
     """A team member replies to a card (or a forwarded answer): the text goes to the requester."""
-    services = get_services(context)
+    services = context.services
     message = team_message(update, services)
     if message is None or message.from_user is None:
         return
@@ -56,13 +55,17 @@ async def on_team_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     author = message.from_user
     text = team_message_for_user(ticket, author.first_name, message.text, texts)
+    # The requester's door delivers it (bot.conversation.ports): Telegram or the website.
+    port = services.outbound_for(ticket.channel)
+    to = requester(ticket.channel, ticket.chat_id)
     stored = await services.storage.messages.add(
         ticket.id, "to_user", message.text, author.id, author.first_name, services.clock(),
-        notify=queue.to_user(ticket.chat_id, text, link=True, ack_message_id=message.message_id),
+        notify=port.notification(to, text, link=True, ack_message_id=message.message_id),
     )
     if stored is None:  # the requester erased their data meanwhile (/loeschen)
         await say(message, texts.render("team_reply_deleted", ref=ticket.ref))
         return
+    port.wake()
     services.wake_outbox()
     if ticket.user_id is not None:
         services.team_links.team_wrote(ticket.user_id)

@@ -1,4 +1,5 @@
-"""Data rights in the chat: /datenschutz (notice), /meinedaten (export), /loeschen (erasure)."""
+"""Data rights in the conversation: /datenschutz (notice), /meinedaten (export), /loeschen
+(erasure, after a confirmation)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,15 @@ import json
 import logging
 from typing import Any
 
-from telegram import InputFile, Message, Update, User
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
-
 from bot import callbacks
 from bot.callbacks import Callback
-from bot.delivery.queue import enqueue_to_team
+from bot.conversation.model import Attachment, Outgoing, UserKey
+from bot.conversation.users import storage_id
+from bot.delivery.queue import enqueue_card_update, enqueue_to_team
 from bot.replies import Button
 from bot.rights.counts import deletion_list
 from bot.rights.summary import my_data_summary
-from bot.tg.render import keyboard
-from bot.tg.services import Services, get_services
-from bot.tg.team.cards import refresh_card
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +33,6 @@ def privacy_notice(services: Services) -> str:
         question_days=settings.retention.question_log_days,
         outbox_days=settings.retention.delivered_outbox_days,
     )
-
-
-async def cmd_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/datenschutz: the full privacy notice, with operator data from the configuration."""
-    message = update.message
-    if message is not None:
-        await message.get_bot().send_message(
-            message.chat_id, privacy_notice(get_services(context)), parse_mode=ParseMode.HTML
-        )
 
 
 def purposes(services: Services) -> dict[str, Any]:
@@ -71,61 +59,51 @@ def purposes(services: Services) -> dict[str, Any]:
     }
 
 
-async def cmd_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/meinedaten: everything stored about the user as a JSON file, with purposes and retention."""
-    message = update.message
-    if message is None or message.from_user is None:
-        return
-    services = get_services(context)
-    data = await services.storage.privacy.export_user(message.from_user.id)
+async def my_data(services: Services, user: UserKey) -> list[Outgoing]:
+    """/meinedaten: everything stored about the user as a JSON file, with purposes and
+    retention, then a short summary."""
+    user_id = storage_id(user)
+    data = await services.storage.privacy.export_user(user_id, user.channel)
     document = {"erstellt": services.clock().isoformat(), **purposes(services), "daten": data}
     payload = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    log.info("data export for user %s", message.from_user.id)
-    bot = message.get_bot()
-    await bot.send_document(
-        message.chat_id,
-        InputFile(payload, filename="meine-daten.json"),
-        caption=services.texts.plain("my_data_caption"),
-    )
-    await bot.send_message(message.chat_id,
-                           my_data_summary(data, services.settings, services.texts),
-                           parse_mode=ParseMode.HTML)
+    log.info("data export for user %s", user_id)
+    return [
+        Outgoing(
+            html=services.texts.render("my_data_caption"),
+            attachment=Attachment("meine-daten.json", payload, "application/json"),
+        ),
+        Outgoing(html=my_data_summary(data, services.settings, services.texts)),
+    ]
 
 
-async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_delete(services: Services, user: UserKey) -> list[Outgoing]:
     """/loeschen: asks for confirmation before deleting everything about the user."""
-    message = update.message
-    if message is None or message.from_user is None:
-        return
-    services = get_services(context)
     texts = services.texts
+    counts = await services.storage.privacy.counts(storage_id(user), user.channel)
+    if not counts.anything:
+        return [Outgoing(html=texts.render("delete_nothing"))]
+    text = texts.render("delete_confirm", items=deletion_list(counts, texts))
+    if counts.requests or counts.team_questions:
+        text += " " + texts.render("delete_confirm_tickets")
     rows = (
         (
             Button(texts.plain("delete_btn_yes"), callbacks.privacy("del")),
             Button(texts.plain("delete_btn_no"), callbacks.privacy("keep")),
         ),
     )
-    counts = await services.storage.privacy.counts(message.from_user.id)
-    if not counts.anything:
-        await message.get_bot().send_message(message.chat_id, texts.render("delete_nothing"))
-        return
-    text = texts.render("delete_confirm", items=deletion_list(counts, texts))
-    if counts.requests or counts.team_questions:
-        text += " " + texts.render("delete_confirm_tickets")
-    await message.get_bot().send_message(
-        message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows)
-    )
+    return [Outgoing(html=text, buttons=rows)]
 
 
-async def erase_user(services: Services, user_id: int) -> list[str]:
+async def erase_user(services: Services, user: UserKey) -> list[str]:
     """Delete the user's data, redact the team's cards, tell the team; returns affected refs."""
-    tickets = await services.storage.privacy.delete_user(user_id, services.clock())
+    user_id = storage_id(user)
+    tickets = await services.storage.privacy.delete_user(user_id, services.clock(), user.channel)
     services.team_links.forget(user_id)  # a text waiting for "is this for the team?"
     refs = [t.ref for t in tickets]
     for ticket in tickets:
         tombstone = await services.storage.tickets.get(ticket.id)
         if tombstone is not None and tombstone.card_message_id is not None:
-            await refresh_card(services, tombstone)
+            await enqueue_card_update(services, tombstone)
     if refs:
         await enqueue_to_team(services, services.texts.render("delete_team_notice",
                                                               refs=", ".join(refs)))
@@ -136,16 +114,13 @@ async def erase_user(services: Services, user_id: int) -> list[str]:
     return refs
 
 
-async def on_privacy_button(
-    message: Message, user: User, parsed: Callback, services: Services
-) -> None:
+async def on_press(services: Services, user: UserKey, parsed: Callback) -> list[Outgoing]:
     """The confirmation buttons of /loeschen."""
     texts = services.texts
-    await message.edit_reply_markup(reply_markup=None)
+    drop = Outgoing(html="", replace=True)
     if parsed.op != "del":
-        await message.get_bot().send_message(message.chat_id, texts.render("delete_kept"))
-        return
-    counts = await services.storage.privacy.counts(user.id)
-    refs = await erase_user(services, user.id)
+        return [drop, Outgoing(html=texts.render("delete_kept"))]
+    counts = await services.storage.privacy.counts(storage_id(user), user.channel)
+    refs = await erase_user(services, user)
     key = "delete_done_team" if refs else "delete_done" if counts.anything else "delete_nothing"
-    await message.get_bot().send_message(message.chat_id, texts.render(key))
+    return [drop, Outgoing(html=texts.render(key))]
