@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat chat-reset run test check lint bench score
+.PHONY: chat chat-reset run web test check lint bench score
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,9 @@ chat: $(STAMP)
 # Start the offline chat afresh: its requests count against the limit of open requests.
 chat-reset: $(STAMP)
 	$(BIN)/python -m bot chat --reset
+
+web: $(STAMP)
+	$(BIN)/python -m bot web
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

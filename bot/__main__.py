@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot ask | chat | check | backup | knowledge export | run``."""
+"""Command line: ``python -m bot ask | chat | check | backup | knowledge export | run | web``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check", parents=[common], help="validate configuration, texts and knowledge files"
     )
+    web = sub.add_parser(
+        "web", parents=[common], help="the web chat on 127.0.0.1, offline (no token needed)"
+    )
+    web.add_argument("--port", type=int, default=None, help="port (default: web.port, 8080)")
     backup = sub.add_parser(
         "backup", parents=[common], help="consistent copy of the database, also while running"
     )
@@ -86,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_chat(config_path, sys.stdin, sys.stdout, fresh=args.fresh,
                         reset_only=args.reset, err=sys.stderr)
+    if args.command == "web":
+        from bot.cli.web import run_web
+
+        return run_web(config_path, args.port, sys.stdout)
     from bot.cli.run import run_bot
 
     return run_bot(config_path, new_database=args.new_database)

@@ -163,6 +163,49 @@ class RetentionSettings(Section):
     delivered_outbox_days: int = Field(default=30, ge=1)
 
 
+class WebLimitSettings(Section):
+    """Abuse protection of the web chat (token buckets, like ``limits`` for Telegram)."""
+
+    session_burst: int = Field(
+        default=10, ge=1, description="Messages one session may send at once."
+    )
+    session_per_minute: float = Field(default=30, gt=0, description="Refill rate per session.")
+    address_burst: int = Field(
+        default=60, ge=1, description="Requests one IP address may send at once (all sessions)."
+    )
+    address_per_minute: float = Field(default=240, gt=0, description="Refill rate per address.")
+    max_body_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    max_text_chars: int = Field(default=4000, ge=100, le=100_000)
+
+
+class WebSettings(Section):
+    """The web chat (``python -m bot run`` serves it in the same process when enabled)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    # Where people reach the chat (behind a reverse proxy: its https address). Used for the
+    # embed snippet and as the origin a browser's POST must come from. None: the Host header.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/.*)?$")
+    # Sites that may show the chat in an iframe (CSP frame-ancestors), e.g. https://www.paritaet-sh.org
+    embed_origins: list[str] = Field(default_factory=list)
+    # Whether the address of a request is the peer's or the proxy's X-Forwarded-For (set true
+    # only behind a reverse proxy that overwrites that header).
+    trust_forwarded_for: bool = False
+    poll_timeout_seconds: float = Field(default=25, gt=0, le=120)
+    limits: WebLimitSettings = Field(default_factory=WebLimitSettings)
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin (scheme://host[:port], no path, no spaces)"
+                )
+        return value
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -194,6 +237,7 @@ class Settings(Section):
     operator: OperatorSettings = Field(default_factory=OperatorSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @field_validator("timezone")
     @classmethod

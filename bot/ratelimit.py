@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -27,9 +28,9 @@ class UserRateLimiter:
         self.capacity = float(capacity)
         self.rate = per_minute / 60.0
         self.max_users = max_users
-        self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+        self._buckets: OrderedDict[Hashable, _Bucket] = OrderedDict()
 
-    def check(self, user_id: int, now: float) -> Verdict:
+    def check(self, user_id: Hashable, now: float) -> Verdict:
         bucket = self._buckets.get(user_id)
         if bucket is None:
             bucket = _Bucket(self.capacity, now)

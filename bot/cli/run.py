@@ -72,6 +72,10 @@ def run_bot(config_path: Path | None, *, new_database: bool = False) -> int:
     app = build_application(
         settings, reload_on_sighup=True, knowledge=knowledge, new_database=new_database
     )
+    if settings.web.enabled:
+        from bot.cli.webserve import attach_web
+
+        attach_web(app, settings)
     code = 0
     try:
         if webhook is not None:

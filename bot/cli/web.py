@@ -1,0 +1,69 @@
+"""``python -m bot web``: the web chat on 127.0.0.1, offline, without a token.
+
+The offline fake Bot API stands in for Telegram (as in ``python -m bot chat``): what the bot
+would send to the team group stays in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli.chat import OFFLINE_DB, OFFLINE_TEAM_CHAT, TEAM_MEMBER, chat_settings
+from bot.cli.run import configure_logging
+from bot.cli.webserve import attach_web, running_url
+from bot.config import Settings
+from bot.offline import FakeBotApi, UpdateFactory
+from bot.offline.local_request import LocalRequest
+from bot.tg.app import build_application
+
+OFFLINE_WEB_DB = Path("data/web.sqlite")
+
+
+def web_settings(config_path: Path | None) -> Settings:
+    settings = chat_settings(config_path)
+    if settings.database.path == OFFLINE_DB:
+        settings.database.path = OFFLINE_WEB_DB
+    settings.web.enabled = True
+    settings.web.listen = "127.0.0.1"  # offline means this machine only
+    return settings
+
+
+async def serve(settings: Settings, port: int | None, out: TextIO,
+                stop: asyncio.Event | None = None) -> None:
+    api = FakeBotApi(strict_chats=False)
+    app = build_application(settings, request=LocalRequest(api), rate_limit=False)
+    team_chat_id = settings.team.chat_id or OFFLINE_TEAM_CHAT
+    UpdateFactory(api).group_chat(team_chat_id, "Team Engagement (offline)")  # makes it known
+    api.set_member(team_chat_id, int(TEAM_MEMBER["id"]), "member")
+    attach_web(app, settings, port)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        out.write(f"Web-Chat (offline, ohne Telegram): {running_url(app)}\n")
+        out.write("Beenden mit Strg+C.\n")
+        out.flush()
+        await stop.wait()
+    finally:
+        if app.running:
+            await app.stop()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+        await app.shutdown()
+
+
+def run_web(config_path: Path | None, port: int | None, out: TextIO) -> int:
+    settings = web_settings(config_path)
+    configure_logging(settings)
+    asyncio.run(serve(settings, port, out))
+    return 0

@@ -1,0 +1,80 @@
+"""Composition of the web door: serve it inside the Telegram application's lifetime, in the
+same event loop (one SQLite connection, the same in-memory caches).
+
+This is the one place that picks the conversation the web door talks to.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.delivery.queue import enqueue_to_team
+from bot.tg.services import SERVICES_KEY, Services
+from bot.web.app import create_web_app
+from bot.web.standin import StandinConversation
+
+log = logging.getLogger(__name__)
+
+# No client address in the access log: it is personal data. URLs carry no personal data.
+ACCESS_LOG_FORMAT = '"%r" %s %b %Tf'
+RUNNER_KEY = "web_runner"
+
+
+def build_web_app(services: Services) -> web.Application:
+    settings = services.settings
+    # STAND-IN until the conversation core lands: replace by the core's Conversation here.
+    conversation = StandinConversation(lambda: services.answerer, settings)
+
+    async def notify_team(text: str) -> None:
+        # Through the outbox like every team message: retried if Telegram is unreachable.
+        await enqueue_to_team(services, text)
+        services.wake_outbox()
+
+    return create_web_app(conversation, settings, texts=services.texts, notify_team=notify_team)
+
+
+def attach_web(
+    app: Application[Any, Any, Any, Any, Any, Any], settings: Settings, port: int | None = None
+) -> None:
+    """Start the web door after the application's post_init and stop it before its
+    post_shutdown. ``port``: overrides web.port (0 picks a free one)."""
+    original_init = app.post_init
+    original_shutdown = app.post_shutdown
+
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if original_init is not None:
+            await original_init(application)
+        services = application.bot_data[SERVICES_KEY]
+        runner = web.AppRunner(build_web_app(services), access_log_format=ACCESS_LOG_FORMAT)
+        await runner.setup()
+        site = web.TCPSite(
+            runner, settings.web.listen, settings.web.port if port is None else port
+        )
+        await site.start()
+        application.bot_data[RUNNER_KEY] = runner
+        log.info("web chat listening on %s", web_url(runner))
+
+    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        runner = application.bot_data.pop(RUNNER_KEY, None)
+        if isinstance(runner, web.AppRunner):
+            await runner.cleanup()
+        if original_shutdown is not None:
+            await original_shutdown(application)
+
+    app.post_init = post_init
+    app.post_shutdown = post_shutdown
+
+
+def web_url(runner: web.AppRunner) -> str:
+    host, port = runner.addresses[0][:2]
+    return f"http://{host}:{port}/"
+
+
+def running_url(app: Application[Any, Any, Any, Any, Any, Any]) -> str | None:
+    runner = app.bot_data.get(RUNNER_KEY)
+    return web_url(runner) if isinstance(runner, web.AppRunner) else None

@@ -1,0 +1,1 @@
+"""The web door: an aiohttp chat page and widget in front of the conversation core."""
