@@ -32,9 +32,15 @@ def web_settings(config_path: Path | None) -> Settings:
     return settings
 
 
-async def serve(settings: Settings, port: int | None, out: TextIO,
-                stop: asyncio.Event | None = None) -> None:
-    api = FakeBotApi(strict_chats=False)
+async def serve(
+    settings: Settings,
+    port: int | None,
+    out: TextIO,
+    stop: asyncio.Event | None = None,
+    api: FakeBotApi | None = None,
+) -> None:
+    """Serve until ``stop`` is set (or SIGINT/SIGTERM); tests pass their own fake API."""
+    api = api or FakeBotApi(strict_chats=False)
     app = build_application(settings, request=LocalRequest(api), rate_limit=False)
     team_chat_id = settings.team.chat_id or OFFLINE_TEAM_CHAT
     UpdateFactory(api).group_chat(team_chat_id, "Team Engagement (offline)")  # makes it known

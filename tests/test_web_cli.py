@@ -1,0 +1,154 @@
+"""``python -m bot web`` (offline, no token) and ``python -m bot run`` with ``web.enabled``:
+the web door in the same process and event loop as the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.cli.chat import OFFLINE_TEAM_CHAT
+from bot.cli.web import serve, web_settings
+from bot.offline import FakeBotApi
+from tests.e2e_support import ROOT, WAIT, BotProcess, poll_until, prepare_team_chat
+from tests.fake_server import FakeTelegramServer
+
+URL = re.compile(r"http://127\.0\.0\.1:[0-9]+/")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _ask(base: str, question: str) -> dict[str, object]:
+    """What the chat page does: a session, then the question (same-origin JSON POSTs)."""
+    origin = base.rstrip("/")
+
+    def post(path: str, payload: object, token: str | None = None) -> dict[str, object]:
+        headers = {"Content-Type": "application/json", "Origin": origin}
+        if token:
+            headers["X-Chat-Session"] = token
+        request = urllib.request.Request(base + path, json.dumps(payload).encode(), headers)
+        with urllib.request.urlopen(request, timeout=WAIT) as response:
+            return dict(json.load(response))
+
+    token = str(post("api/session", {})["token"])
+    return post("api/send", {"text": question}, token)
+
+
+def test_bot_web_serves_the_chat_offline(tmp_path: Path) -> None:
+    """`python -m bot web --port N` needs no token, prints the URL, answers a question through
+    the web API, and ends cleanly on SIGTERM."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "BOT_TOKEN")}
+    env["DATABASE_PATH"] = str(tmp_path / "web.sqlite")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # blocks until the server is up (or the process ends)
+        match = URL.search(line)
+        assert match, line
+        base = match.group(0)
+        assert base == f"http://127.0.0.1:{port}/"
+        with urllib.request.urlopen(base + "healthz", timeout=WAIT) as response:
+            assert json.load(response) == {"status": "ok"}
+        answer = _ask(base, "Was kostet die Beratung?")
+        assert "kostenfrei" in json.dumps(answer, ensure_ascii=False)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=WAIT) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+async def test_barrier_report_reaches_the_team_group(tmp_path: Path) -> None:
+    """A barrier reported on the accessibility statement arrives in the team group (through
+    the outbox, as every team message), escaped."""
+    os.environ.pop("BOT_CONFIG", None)
+    settings = web_settings(None)
+    settings.database.path = tmp_path / "web.sqlite"
+    api = FakeBotApi(strict_chats=False)
+    out = io.StringIO()
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, 0, out, stop=stop, api=api))
+    try:
+        deadline = time.monotonic() + WAIT
+        while not URL.search(out.getvalue()):
+            assert time.monotonic() < deadline and not task.done(), out.getvalue()
+            await asyncio.sleep(0.02)
+        url = URL.search(out.getvalue())
+        assert url is not None
+        base = url.group(0)
+        async with aiohttp.ClientSession() as session, session.post(
+            base + "api/barrier", json={"text": "Der <Senden>-Knopf ist zu klein"},
+            headers={"Origin": base.rstrip("/")},
+        ) as response:
+            assert response.status == 200
+        team = settings.team.chat_id or OFFLINE_TEAM_CHAT
+
+        def reported() -> bool:
+            return any("zu klein" in (m.get("text") or "") for m in api.sent_to(team))
+
+        while not reported():
+            assert time.monotonic() < deadline, api.sent_to(team)
+            await asyncio.sleep(0.02)
+        text = next(m["text"] for m in api.sent_to(team) if "zu klein" in (m.get("text") or ""))
+        assert "Der <Senden>-Knopf" in text  # the fake API shows the text as Telegram would
+        assert "Barriere" in text
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, WAIT)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeTelegramServer]:
+    with FakeTelegramServer() as fake:
+        prepare_team_chat(fake)
+        yield fake
+
+
+def test_run_serves_the_web_chat_when_enabled(server: FakeTelegramServer, tmp_path: Path) -> None:
+    """`python -m bot run` with web.enabled serves the web chat next to Telegram polling, in
+    the same process."""
+    port = _free_port()
+    config = tmp_path / "web.yaml"
+    config.write_text(f"web: {{enabled: true, port: {port}}}\n", encoding="utf-8")
+    bot = BotProcess(server, tmp_path, config=config)
+    bot.start()
+    try:
+        base = f"http://127.0.0.1:{port}/"
+
+        def healthy() -> bool:
+            try:
+                with urllib.request.urlopen(base + "healthz", timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        assert poll_until(healthy), bot.log_text()[-2000:]
+        answer = _ask(base, "Was kostet die Beratung?")
+        assert "kostenfrei" in json.dumps(answer, ensure_ascii=False)
+    finally:
+        assert bot.proc is not None
+        bot.proc.send_signal(signal.SIGTERM)
+        assert bot.proc.wait(timeout=WAIT) == 0
+        bot.proc = None
