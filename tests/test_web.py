@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings, WebLimitSettings, WebSettings
 from bot.conversation.model import Event, Outgoing, UserKey
-from bot.web.app import OUTBOUND_KEY
+from bot.web.app import MAILBOXES_KEY, OUTBOUND_KEY
 from bot.web.sessions import SESSION_HEADER, user_key
 from tests.web_support import fixed_clock, web_client
 
@@ -273,7 +273,11 @@ async def test_messages_pushed_later_arrive_by_long_poll() -> None:
         outbound = chat.client.app[OUTBOUND_KEY]  # type: ignore[union-attr]
         headers = {SESSION_HEADER: chat.token}
         waiting = asyncio.create_task(chat.client.get("/api/poll?after=0", headers=headers))
-        await asyncio.sleep(0)  # let the poll reach the server before the push
+        mailboxes = chat.client.app[MAILBOXES_KEY]  # type: ignore[union-attr]
+        deadline = asyncio.get_running_loop().time() + 5
+        while mailboxes.waiting == 0:  # the push must find the poll waiting
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.01)
         await outbound.send(user_key(chat.token), [Outgoing("<b>Antwort vom Team</b> <x>")])
         response = await asyncio.wait_for(waiting, 5)
         body = await response.json()
@@ -346,3 +350,26 @@ async def test_healthz() -> None:
         response = await chat.client.get("/healthz")
         assert response.status == 200 and (await response.json()) == {"status": "ok"}
 
+
+
+async def test_shutdown_ends_waiting_polls_at_once() -> None:
+    """Stopping the server answers a waiting long poll right away instead of after its
+    timeout (a SIGTERM must not wait 25 s)."""
+    settings = Settings(web=WebSettings(poll_timeout_seconds=60))
+    async with web_client(Recorder(), settings=settings) as chat:
+        await chat.start()
+        assert chat.token is not None
+        waiting = asyncio.create_task(
+            chat.client.get("/api/poll", headers={SESSION_HEADER: chat.token})
+        )
+        mailboxes = chat.client.app[MAILBOXES_KEY]  # type: ignore[union-attr]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while mailboxes.waiting == 0:  # until the poll waits on the server
+            assert loop.time() < deadline
+            await asyncio.sleep(0.01)
+        started = loop.time()
+        await chat.client.app.shutdown()  # type: ignore[union-attr]
+        response = await asyncio.wait_for(waiting, 5)
+        assert response.status == 200 and (await response.json())["messages"] == []
+        assert loop.time() - started < 5

@@ -41,6 +41,7 @@ TeamNotifier = Callable[[str], Awaitable[None]]
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 OUTBOUND_KEY = web.AppKey("outbound", WebOutbound)
+MAILBOXES_KEY = web.AppKey("mailboxes", Mailboxes)
 
 
 class _Refusal(Exception):
@@ -280,7 +281,13 @@ def create_web_app(
         middlewares=[security_headers(settings.web), _refusals(texts)],
     )
     app[SETTINGS_KEY] = settings
+
+    async def wake_polls(_: web.Application) -> None:
+        door.mailboxes.close()
+
+    app.on_shutdown.append(wake_polls)
     app[OUTBOUND_KEY] = door.outbound
+    app[MAILBOXES_KEY] = door.mailboxes
     app.router.add_get("/", door.index)
     app.router.add_get("/datenschutz", door.privacy)
     app.router.add_get("/barrierefreiheit", door.accessibility)

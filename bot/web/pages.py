@@ -21,7 +21,7 @@ def _layout(texts: Texts, title: str, body: str, *, body_attrs: str = "", script
         '<!doctype html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
-        '<link rel="stylesheet" href="static/chat.css">\n'
+        '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="static/chat.css">\n'
         f"{script_tag}\n</head>\n<body{body_attrs}>\n{body}\n</body>\n</html>\n"
     )
 

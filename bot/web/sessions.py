@@ -52,6 +52,14 @@ class Mailboxes:
     def __init__(self, max_users: int = 10_000) -> None:
         self.max_users = max_users
         self._boxes: OrderedDict[str, _Mailbox] = OrderedDict()
+        self.closing = False
+        self.waiting = 0  # polls waiting right now
+
+    def close(self) -> None:
+        """Shutdown: every waiting poll returns now, so stopping never waits for a timeout."""
+        self.closing = True
+        for box in self._boxes.values():
+            box.changed.set()
 
     def _box(self, user_id: str) -> _Mailbox:
         box = self._boxes.get(user_id)
@@ -90,13 +98,16 @@ class Mailboxes:
         deadline = loop.time() + timeout
         while True:
             last, newer = self.after(user_id, seq)
-            if newer:
+            if newer or self.closing:
                 return last, newer
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return last, []
             box.changed.clear()
+            self.waiting += 1
             try:
                 await asyncio.wait_for(box.changed.wait(), remaining)
             except TimeoutError:
                 return self.after(user_id, seq)
+            finally:
+                self.waiting -= 1
