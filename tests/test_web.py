@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import Settings, WebLimitSettings, WebSettings
+from bot.config import ConfigError, Settings, WebLimitSettings, WebSettings, load_settings
 from bot.conversation.model import Event, Outgoing, UserKey
 from bot.web.app import MAILBOXES_KEY, OUTBOUND_KEY
 from bot.web.sessions import SESSION_HEADER, user_key
@@ -373,3 +374,69 @@ async def test_shutdown_ends_waiting_polls_at_once() -> None:
         response = await asyncio.wait_for(waiting, 5)
         assert response.status == 200 and (await response.json())["messages"] == []
         assert loop.time() - started < 5
+
+
+async def test_an_outbound_made_first_serves_the_app() -> None:
+    """The composition can make the outbound port before the app (to hand it to the core);
+    messages sent through it reach that app's polls."""
+    from bot.web.outbound import WebOutbound
+    from bot.web.sessions import Mailboxes
+
+    outbound = WebOutbound(Mailboxes())
+    settings = Settings(web=WebSettings(poll_timeout_seconds=0.1))
+    async with web_client(Recorder(), settings=settings, outbound=outbound) as chat:
+        await chat.start()
+        assert chat.token is not None
+        await outbound.send(user_key(chat.token), [Outgoing("Antwort")])
+        response = await chat.client.get("/api/poll", headers={SESSION_HEADER: chat.token})
+        assert [m["html"] for m in (await response.json())["messages"]] == ["Antwort"]
+
+
+async def test_outbound_refuses_telegram_users() -> None:
+    """The web outbound delivers only to web users (a wrong wiring fails loudly)."""
+    from bot.web.outbound import WebOutbound
+    from bot.web.sessions import Mailboxes
+
+    with pytest.raises(ValueError):
+        await WebOutbound(Mailboxes()).send(UserKey("telegram", "42"), [Outgoing("x")])
+
+
+async def test_forwarded_address_counts_only_behind_a_trusted_proxy() -> None:
+    """With trust_forwarded_for the per-address limit counts the address the proxy appended
+    (the last X-Forwarded-For entry), so visitors behind one proxy are limited separately and a
+    forged first entry does not help; without it the header is ignored."""
+    now = [0.0]
+    limits = WebLimitSettings(address_burst=2, address_per_minute=1)
+    trusted = Settings(web=WebSettings(limits=limits, trust_forwarded_for=True))
+    async with web_client(Recorder(), settings=trusted, clock=fixed_clock(now)) as chat:
+
+        async def session_from(forwarded: str) -> int:
+            response = await chat.client.post(
+                "/api/session", json={}, headers=chat.headers(**{"X-Forwarded-For": forwarded})
+            )
+            return response.status
+
+        assert [await session_from("10.0.0.1") for _ in range(3)] == [200, 200, 429]
+        assert await session_from("10.0.0.2") == 200
+        assert await session_from("1.2.3.4, 10.0.0.1") == 429  # forged first entry
+    untrusted = Settings(web=WebSettings(limits=limits))
+    async with web_client(Recorder(), settings=untrusted, clock=fixed_clock(now)) as chat:
+        statuses = []
+        for i in range(3):
+            response = await chat.client.post(
+                "/api/session", json={}, headers=chat.headers(**{"X-Forwarded-For": f"10.0.1.{i}"})
+            )
+            statuses.append(response.status)
+        assert statuses == [200, 200, 429]
+
+
+def test_web_settings_validate_embed_origins(tmp_path: Path) -> None:
+    """web.embed_origins takes origins only (scheme://host[:port]); a path or a space is a
+    configuration error naming the key."""
+    good = Settings.model_validate({"web": {"embed_origins": ["https://www.example.org:8443"]}})
+    assert good.web.embed_origins == ["https://www.example.org:8443"]
+    path = tmp_path / "config.yaml"
+    for bad in ("https://www.example.org/page", "www.example.org", "https://a b.org", "*"):
+        path.write_text(f"web: {{embed_origins: ['{bad}']}}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"web\.embed_origins"):
+            load_settings(path, env={})

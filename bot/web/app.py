@@ -61,6 +61,7 @@ class WebDoor:
         texts: Texts,
         notify_team: TeamNotifier | None,
         clock: Callable[[], float],
+        outbound: WebOutbound | None,
     ) -> None:
         self.conversation = conversation
         self.settings = settings
@@ -71,8 +72,8 @@ class WebDoor:
         limits = settings.web.limits
         self.per_session = UserRateLimiter(limits.session_burst, limits.session_per_minute)
         self.per_address = UserRateLimiter(limits.address_burst, limits.address_per_minute)
-        self.mailboxes = Mailboxes()
-        self.outbound = WebOutbound(self.mailboxes)
+        self.outbound = outbound or WebOutbound(Mailboxes())
+        self.mailboxes = self.outbound.mailboxes
 
     # -- checks ------------------------------------------------------------------------------
 
@@ -271,11 +272,13 @@ def create_web_app(
     texts: Texts | None = None,
     notify_team: TeamNotifier | None = None,
     clock: Callable[[], float] = time.monotonic,
+    outbound: WebOutbound | None = None,
 ) -> web.Application:
     """The web chat around ``conversation``. ``notify_team`` passes barrier reports to the
-    team chat. ``app[OUTBOUND_KEY]`` is the port through which the core pushes later messages."""
+    team chat. ``outbound`` (also ``app[OUTBOUND_KEY]``) is the port through which the core
+    pushes later messages (team replies); pass one when the core needs it before the app."""
     texts = texts or load_texts()
-    door = WebDoor(conversation, settings, texts, notify_team, clock)
+    door = WebDoor(conversation, settings, texts, notify_team, clock, outbound)
     app = web.Application(
         client_max_size=settings.web.limits.max_body_bytes,
         middlewares=[security_headers(settings.web), _refusals(texts)],
