@@ -34,10 +34,17 @@ CHROMIUM_ARGS = [
 HOST_SITE = "127.0.0.2"
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in str(item.path).replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the browser tests and run them last: Playwright's sync API keeps an event loop
+    running in the main thread while the browser is open, which async tests cannot share."""
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=_is_browser_test)  # stable: the order within each part stays
 
 
 def _require_chromium() -> None:
