@@ -268,7 +268,8 @@ async def test_a_failing_core_gives_a_notice_and_logs_no_content(
 async def test_messages_pushed_later_arrive_by_long_poll() -> None:
     """What the core pushes through the web outbound port (a team reply) reaches the waiting
     poll at once; a poll with the returned counter does not see it again."""
-    async with web_client(Recorder()) as chat:
+    settings = Settings(web=WebSettings(poll_timeout_seconds=0.3))
+    async with web_client(Recorder(), settings=settings) as chat:
         await chat.start()
         assert chat.token is not None
         outbound = chat.client.app[OUTBOUND_KEY]  # type: ignore[union-attr]
@@ -440,3 +441,22 @@ def test_web_settings_validate_embed_origins(tmp_path: Path) -> None:
         path.write_text(f"web: {{embed_origins: ['{bad}']}}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=r"web\.embed_origins"):
             load_settings(path, env={})
+
+
+async def test_barrier_reports_are_limited_so_the_team_chat_stays_usable() -> None:
+    """One address may send three barrier reports at once, then gets the friendly notice; the
+    team receives only those three."""
+    sent: list[str] = []
+
+    async def notify(text: str) -> None:
+        sent.append(text)
+
+    now = [0.0]
+    async with web_client(Recorder(), notify_team=notify, clock=fixed_clock(now)) as chat:
+        statuses = [
+            (await chat.post("/api/barrier", {"text": f"Problem {i}"}))[0] for i in range(5)
+        ]
+        _, body = await chat.post("/api/barrier", {"text": "noch eins"})
+    assert statuses == [200, 200, 200, 429, 429]
+    assert "Bitte warten Sie einen Moment" in body["notice"]
+    assert len(sent) == 3

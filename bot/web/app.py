@@ -35,6 +35,10 @@ COMMANDS = frozenset(
 )
 _COMMAND = re.compile(r"/([a-z]{1,20})(?:@\w+)?(?:\s+(.*))?", re.DOTALL | re.IGNORECASE)
 MAX_CALLBACK_BYTES = 64
+# Barrier reports land in the team group: a few per address, and a cap over all addresses, so a
+# flood can never bury the team's chat.
+REPORTS_PER_ADDRESS = (3, 6 / 60)  # burst, per minute (one every 10 minutes)
+REPORTS_OVERALL = (20, 1.0)
 
 # Sends a text (Telegram HTML) to the team chat: how a barrier report reaches the team.
 TeamNotifier = Callable[[str], Awaitable[None]]
@@ -72,6 +76,8 @@ class WebDoor:
         limits = settings.web.limits
         self.per_session = UserRateLimiter(limits.session_burst, limits.session_per_minute)
         self.per_address = UserRateLimiter(limits.address_burst, limits.address_per_minute)
+        self.reports_per_address = UserRateLimiter(*REPORTS_PER_ADDRESS)
+        self.reports_overall = UserRateLimiter(*REPORTS_OVERALL)
         self.outbound = outbound or WebOutbound(Mailboxes())
         self.mailboxes = self.outbound.mailboxes
 
@@ -201,6 +207,8 @@ class WebDoor:
             raise _Refusal(400, self.texts.plain("web_barrier_empty"))
         if self.notify_team is None:
             raise _Refusal(503, self.texts.plain("web_error"))
+        self._limit(self.reports_per_address, client_address(request, self.web))
+        self._limit(self.reports_overall, "all")
         try:
             await self.notify_team(self.texts.render("web_barrier_team", text=text))
         except Exception:

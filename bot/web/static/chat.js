@@ -182,10 +182,13 @@
   }
 
   function call(path, payload) {
-    status.textContent = body.dataset.working;
+    // "Ich suche eine Antwort" only when it takes a moment: a screen reader would otherwise
+    // announce it before every quick answer.
+    var working = window.setTimeout(function () { status.textContent = body.dataset.working; }, 600);
     return ensureSession()
       .then(function (value) { return post(path, payload, value); })
       .then(function (result) {
+        window.clearTimeout(working);
         status.textContent = "";
         if (result.status !== 200) {
           refused(result);
@@ -193,6 +196,7 @@
         }
         return result.data.messages || [];
       }, function () {
+        window.clearTimeout(working);
         status.textContent = "";
         addNotice(body.dataset.error);
         return null;
