@@ -1,0 +1,34 @@
+"""The web door keeps the project's layering: nothing in bot/web imports telegram, and only the
+HTTP modules (app, security) import aiohttp."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+
+WEB = PROJECT_ROOT / "bot" / "web"
+HTTP_MODULES = {"app.py", "security.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_web_door_imports_no_telegram_and_aiohttp_only_at_the_edge() -> None:
+    """bot/web never imports telegram (it talks to the core's contract only); sanitizer,
+    sessions, rendering, pages and the stand-in do not import aiohttp either."""
+    modules = sorted(WEB.glob("*.py"))
+    assert len(modules) >= 8
+    for path in modules:
+        imported = _imports(path)
+        assert "telegram" not in imported, path.name
+        if path.name not in HTTP_MODULES:
+            assert "aiohttp" not in imported, path.name
