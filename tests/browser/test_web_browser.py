@@ -88,6 +88,7 @@ def test_widget_embedded_on_another_site(page: Any, servers: Servers) -> None:
     frame.get_by_role("textbox", name="Ihre Nachricht").fill(QUESTION)
     frame.get_by_role("button", name="Senden", exact=True).click()
     frame.locator("#log .msg-bot", has_text="kostenfrei").wait_for()
+    assert page.context.cookies() == []  # nothing for a cookie blocker to break
     assert page.get_by_role("button", name="Chat schließen").get_attribute("aria-expanded") == (
         "true"
     )
@@ -98,20 +99,25 @@ def test_widget_embedded_on_another_site(page: Any, servers: Servers) -> None:
 
 
 def test_narrow_screen_and_zoom(browser: Any, servers: Servers) -> None:
-    """At 320 px width (what 1280 px at 400 % or a small phone gives) nothing scrolls
-    sideways and the field and the send button stay visible."""
-    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="de-DE")
-    try:
-        page = context.new_page()
-        _open_chat(page, servers)
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
-        page.get_by_role("button", name="Senden", exact=True).scroll_into_view_if_needed()
-        assert page.get_by_role("button", name="Senden", exact=True).is_visible()
-    finally:
-        context.close()
+    """At 320 px width (a small phone; WCAG reflow) and at 640 x 400 (a 1280 x 800 window at
+    200 % zoom) nothing scrolls sideways and the send button can be reached and used."""
+    for width, height in ((320, 640), (640, 400)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+        try:
+            page = context.new_page()
+            _open_chat(page, servers)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (width, height)
+            page.get_by_role("textbox", name="Ihre Nachricht").fill(QUESTION)
+            send = page.get_by_role("button", name="Senden", exact=True)
+            send.scroll_into_view_if_needed()
+            assert send.is_visible()
+            send.click()
+            page.locator("#log .msg-bot", has_text="kostenfrei").wait_for()
+        finally:
+            context.close()
 
 
 def test_reduced_motion_is_respected(browser: Any, servers: Servers) -> None:
