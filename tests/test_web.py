@@ -460,3 +460,14 @@ async def test_barrier_reports_are_limited_so_the_team_chat_stays_usable() -> No
     assert statuses == [200, 200, 200, 429, 429]
     assert "Bitte warten Sie einen Moment" in body["notice"]
     assert len(sent) == 3
+
+
+async def test_embedded_chat_opens_the_notices_in_a_new_tab() -> None:
+    """In the widget (?embed=1) the privacy and accessibility links open a new tab, so the
+    conversation in the frame is not replaced; on the standalone page they open in place."""
+    async with web_client(Recorder()) as chat:
+        embedded = await (await chat.client.get("/?embed=1")).text()
+        standalone = await (await chat.client.get("/")).text()
+    assert '<a href="datenschutz" target="_blank" rel="noopener">' in embedded
+    assert 'class="chat-page embedded"' in embedded
+    assert '<a href="datenschutz">' in standalone

@@ -26,11 +26,13 @@ def _layout(texts: Texts, title: str, body: str, *, body_attrs: str = "", script
     )
 
 
-def _footer(texts: Texts) -> str:
+def _footer(texts: Texts, *, new_tab: bool = False) -> str:
+    # In the widget the notices open in a new tab, so the conversation in the frame stays.
+    target = ' target="_blank" rel="noopener"' if new_tab else ""
     return (
         f'<footer class="footer"><nav aria-label="{_attr(texts.plain("web_footer_label"))}">'
-        f'<a href="datenschutz">{html.escape(texts.plain("web_link_privacy"))}</a> '
-        f'<a href="barrierefreiheit">{html.escape(texts.plain("web_link_a11y"))}</a>'
+        f'<a href="datenschutz"{target}>{html.escape(texts.plain("web_link_privacy"))}</a> '
+        f'<a href="barrierefreiheit"{target}>{html.escape(texts.plain("web_link_a11y"))}</a>'
         "</nav></footer>"
     )
 
@@ -65,7 +67,7 @@ def chat_page(texts: Texts, settings: Settings, *, embedded: bool) -> str:
         f' maxlength="{limit}" autocomplete="off"></textarea>\n'
         f'<button type="submit" id="send">{html.escape(texts.plain("web_send"))}</button>'
         "</div>\n</form>\n</main>\n"
-        f"{_footer(texts)}\n</div>"
+        f"{_footer(texts, new_tab=embedded)}\n</div>"
     )
     return _layout(texts, texts.plain("web_title"), body, body_attrs=labels, script=True)
 
