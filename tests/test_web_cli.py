@@ -23,7 +23,15 @@ import pytest
 from bot.cli.chat import OFFLINE_TEAM_CHAT
 from bot.cli.web import serve, web_settings
 from bot.offline import FakeBotApi
-from tests.e2e_support import ROOT, WAIT, BotProcess, poll_until, prepare_team_chat
+from tests.e2e_support import (
+    ROOT,
+    TEAM,
+    WAIT,
+    BotProcess,
+    poll_until,
+    prepare_team_chat,
+    with_operator,
+)
 from tests.fake_server import FakeTelegramServer
 
 URL = re.compile(r"http://127\.0\.0\.1:[0-9]+/")
@@ -152,3 +160,25 @@ def test_run_serves_the_web_chat_when_enabled(server: FakeTelegramServer, tmp_pa
         bot.proc.send_signal(signal.SIGTERM)
         assert bot.proc.wait(timeout=WAIT) == 0
         bot.proc = None
+
+
+def test_run_ends_clearly_when_the_web_port_is_taken(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    """web.enabled with a port already in use: `run` ends with one "cannot start" line naming
+    the address and exit status 2, not a traceback or a bot without its web door."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = tmp_path / "web.yaml"
+        config.write_text(f"web: {{enabled: true, port: {port}}}\n", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "BOT_CONFIG"}
+        env.update({"BOT_TOKEN": "123456:E2E", "TELEGRAM_BASE_URL": server.base_url,
+                    "TEAM_CHAT_ID": str(TEAM), "DATABASE_PATH": str(tmp_path / "bot.sqlite"),
+                    "BOT_CONFIG": str(with_operator(config, tmp_path))})
+        result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert f"cannot start: web chat: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

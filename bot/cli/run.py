@@ -40,6 +40,10 @@ def validate(settings: Settings) -> KnowledgeBase:
     return load_knowledge(settings.knowledge.path)
 
 
+class _NeverRaised(Exception):
+    """Stands in for the web door's start error when the web chat is off."""
+
+
 def run_bot(config_path: Path | None, *, new_database: bool = False) -> int:
     try:
         settings = load_settings(config_path)
@@ -72,10 +76,12 @@ def run_bot(config_path: Path | None, *, new_database: bool = False) -> int:
     app = build_application(
         settings, reload_on_sighup=True, knowledge=knowledge, new_database=new_database
     )
+    web_start_error: type[Exception] = _NeverRaised
     if settings.web.enabled:
-        from bot.cli.webserve import attach_web
+        from bot.cli.webserve import WebStartError, attach_web
 
         attach_web(app, settings)
+        web_start_error = WebStartError
     code = 0
     try:
         if webhook is not None:
@@ -102,6 +108,9 @@ def run_bot(config_path: Path | None, *, new_database: bool = False) -> int:
     except DatabaseUnusable as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         code = 4
+    except web_start_error as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        code = 2
     return exit_despite_lingering_threads(code)
 
 

@@ -25,6 +25,10 @@ ACCESS_LOG_FORMAT = '"%r" %s %b %Tf'
 RUNNER_KEY = "web_runner"
 
 
+class WebStartError(Exception):
+    """The web chat cannot listen (port in use, address not on this machine)."""
+
+
 def build_web_app(services: Services) -> web.Application:
     settings = services.settings
     # STAND-IN until the conversation core lands: replace by the core's Conversation here.
@@ -52,10 +56,15 @@ def attach_web(
         services = application.bot_data[SERVICES_KEY]
         runner = web.AppRunner(build_web_app(services), access_log_format=ACCESS_LOG_FORMAT)
         await runner.setup()
-        site = web.TCPSite(
-            runner, settings.web.listen, settings.web.port if port is None else port
-        )
-        await site.start()
+        listen, chosen = settings.web.listen, settings.web.port if port is None else port
+        try:
+            await web.TCPSite(runner, listen, chosen).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise WebStartError(
+                f"web chat: cannot listen on {listen}:{chosen} ({exc.strerror or exc}); "
+                "check web.listen and web.port"
+            ) from None
         application.bot_data[RUNNER_KEY] = runner
         log.info("web chat listening on %s", web_url(runner))
 
