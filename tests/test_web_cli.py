@@ -182,3 +182,18 @@ def test_run_ends_clearly_when_the_web_port_is_taken(
     assert result.returncode == 2, result.stderr[-2000:]
     assert f"cannot start: web chat: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_bot_web_ends_clearly_when_its_port_is_taken(tmp_path: Path) -> None:
+    """`python -m bot web --port N` on a taken port: one "cannot start" line, exit 2."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "BOT_TOKEN")}
+    env["DATABASE_PATH"] = str(tmp_path / "web.sqlite")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "bot", "web", "--port", str(port)],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert f"cannot start: web chat: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from bot.cli.chat import OFFLINE_DB, OFFLINE_TEAM_CHAT, TEAM_MEMBER, chat_settings
 from bot.cli.run import configure_logging
-from bot.cli.webserve import attach_web, running_url
+from bot.cli.webserve import WebStartError, attach_web, running_url
 from bot.config import Settings
 from bot.offline import FakeBotApi, UpdateFactory
 from bot.offline.local_request import LocalRequest
@@ -71,5 +72,9 @@ async def serve(
 def run_web(config_path: Path | None, port: int | None, out: TextIO) -> int:
     settings = web_settings(config_path)
     configure_logging(settings)
-    asyncio.run(serve(settings, port, out))
+    try:
+        asyncio.run(serve(settings, port, out))
+    except WebStartError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     return 0
