@@ -197,3 +197,23 @@ def test_bot_web_ends_clearly_when_its_port_is_taken(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr[-2000:]
     assert f"cannot start: web chat: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_reports_the_web_chat(tmp_path: Path) -> None:
+    """`python -m bot check` says whether `run` serves the web chat, where, and who may
+    embed it."""
+    from bot.cli.check import run_check
+
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "web: {enabled: true, port: 8099, public_url: 'https://chat.example.org',"
+        " embed_origins: ['https://www.example.org']}\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(config, out, err) == 0, err.getvalue()
+    assert ("web chat: on at 127.0.0.1:8099, https://chat.example.org; may be embedded by: "
+            "https://www.example.org") in out.getvalue()
+    off = io.StringIO()
+    assert run_check(None, off, io.StringIO()) == 0
+    assert "web chat: off" in off.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, WebhookSettings, load_settings
+from bot.config import ConfigError, Settings, WebhookSettings, WebSettings, load_settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.localtime import local, utc_now
 from bot.operator_check import operator_problem
@@ -43,7 +43,17 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
     out.write(f"updates: {updates_summary(settings.telegram.webhook)}\n")
     now = local(utc_now(), settings.zone)  # lets the operator see that the zone is right
     out.write(f"time zone: {settings.timezone} (now {now:%d.%m.%Y %H:%M})\n")
+    out.write(f"web chat: {web_summary(settings.web)}\n")
     return 0
+
+
+def web_summary(web: WebSettings) -> str:
+    """Whether `run` serves the web chat, where, and who may embed it."""
+    if not web.enabled:
+        return "off (web.enabled: false; try it offline with python -m bot web)"
+    embed = ", ".join(web.embed_origins) if web.embed_origins else "no other site"
+    public = web.public_url or "no public_url (origin taken from the Host header)"
+    return f"on at {web.listen}:{web.port}, {public}; may be embedded by: {embed}"
 
 
 def stand_summary(kb: KnowledgeBase) -> str:
