@@ -219,6 +219,7 @@ async def test_body_and_text_limits() -> None:
             "/api/send", data=b'{"text": "' + b"y" * 20_000 + b'"}', headers=chat.headers()
         )
         assert response.status == 413
+        assert "4000" in (await response.json())["notice"]
         status, _ = await chat.post("/api/send", {"text": "x" * 4000})
         assert status == 200
     assert len(recorder.calls) == 1
@@ -236,13 +237,17 @@ async def test_body_and_text_limits() -> None:
     ],
 )
 async def test_bad_input_is_refused_not_crashed(path: str, payload: Any) -> None:
-    """Wrong types, unknown commands and oversized button data get 400, never a 500."""
+    """Wrong types, unknown commands, oversized button data, broken or deeply nested JSON and
+    bytes that are not UTF-8 get 400, never a 500."""
     recorder = Recorder()
     async with web_client(recorder) as chat:
         await chat.start()
         status, _ = await chat.post(path, payload)
         bad_json = await chat.client.post(path, data=b"{not json", headers=chat.headers())
+        deep = await chat.client.post(path, data=b"[" * 15_000, headers=chat.headers())
+        latin1 = await chat.client.post(path, data=b'{"text": "\xe4"}', headers=chat.headers())
     assert status == 400 and bad_json.status == 400
+    assert deep.status == 400 and latin1.status == 400
     assert recorder.calls == []
 
 

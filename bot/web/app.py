@@ -97,8 +97,11 @@ class WebDoor:
             raise _Refusal(403)
         length = request.content_length
         if length is not None and length > self.web.limits.max_body_bytes:
-            raise _Refusal(413, self.texts.plain("web_error"))
+            raise _Refusal(413, self._too_long())
         self._check_address(request)
+
+    def _too_long(self) -> str:
+        return self.texts.plain("web_too_long", max=self.web.limits.max_text_chars)
 
     def _session(self, request: web.Request) -> UserKey:
         token = request.headers.get(SESSION_HEADER)
@@ -111,8 +114,8 @@ class WebDoor:
         try:
             body = await request.json()
         except web.HTTPRequestEntityTooLarge:
-            raise _Refusal(413, self.texts.plain("web_error")) from None
-        except ValueError:
+            raise _Refusal(413, self._too_long()) from None
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deeply
             raise _Refusal(400) from None
         if not isinstance(body, dict):
             raise _Refusal(400)
