@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.config import Settings, WebLimitSettings, WebSettings
 from bot.web.app import create_web_app
+from tests.browser.scripted import ScriptedRequest
 from tests.web_support import answerer, standin
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,6 +63,8 @@ class Servers:
     chat: str  # base URL of the web door, e.g. http://127.0.0.1:PORT/
     host_page: str  # a page of "another site" that embeds the widget
     team: list[str] = field(default_factory=list)  # barrier reports that reached "the team"
+    scripted: str = ""  # the web door around a scripted request dialogue
+    script: ScriptedRequest = field(default_factory=ScriptedRequest)
 
 
 class _Loop:
@@ -144,6 +147,8 @@ def servers() -> Iterator[Servers]:
             return f"{host_origin}/"
 
         result.host_page = loop.run(serve_host())
+        scripted_app = create_web_app(result.script, settings, texts=answerer().texts)
+        result.scripted = loop.run(loop.serve(scripted_app, "127.0.0.1"))
         yield result
     finally:
         loop.close()

@@ -159,3 +159,37 @@ def test_axe_finds_no_violations(page: Any, servers: Servers) -> None:
     for path in ("datenschutz", "barrierefreiheit"):
         page.goto(servers.chat + path)
         assert _axe(page) == [], path
+
+
+def test_keyboard_only_from_start_to_a_submitted_request(page: Any, servers: Servers) -> None:
+    """A whole request without a mouse (scripted dialogue behind the door's contract): after
+    each press focus lands on the next step's first button, or in the field when the step asks
+    for text; Enter submits; the receipt replaces the summary and the request is stored once."""
+    page.goto(servers.scripted)
+    page.locator("#log .msg-bot").first.wait_for()
+    for _ in range(10):  # Tab from the top of the page to the greeting's first button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Anfrage stellen":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Anfrage stellen"
+    page.keyboard.press("Enter")
+    page.locator("#log .msg-bot", has_text="Schritt 1 von 2").wait_for()
+    assert page.evaluate("document.activeElement.textContent") == "Beratung"
+    page.keyboard.press("Tab")  # to "Workshop"
+    page.keyboard.press("Enter")
+    page.locator("#log .msg-bot", has_text="Schritt 2 von 2").wait_for()
+    assert _active_id(page) == "message"  # the step asks for text
+    page.keyboard.type("kontakt@gemeinde.de")
+    page.keyboard.press("Enter")
+    page.locator("#log .msg-bot", has_text="Modul:").wait_for()
+    for _ in range(10):  # back from the field to the summary's "Absenden"
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.textContent") == "Absenden":
+            break
+    page.keyboard.press("Enter")
+    page.locator("#log .msg-bot", has_text="A-0001").wait_for()
+    assert page.locator("#log .msg-bot", has_text="Modul:").count() == 0  # replaced
+    submitted = [s for s in servers.script.submitted if s[2] == "kontakt@gemeinde.de"]
+    assert [(module, email) for _, module, email in submitted] == [
+        ("workshop", "kontakt@gemeinde.de")
+    ]
