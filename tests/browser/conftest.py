@@ -10,7 +10,7 @@ import asyncio
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings, WebLimitSettings, WebSettings
-from bot.web.app import create_web_app
+from bot.conversation.model import Outgoing, UserKey
+from bot.web.app import OUTBOUND_KEY, create_web_app
 from tests.browser.scripted import ScriptedRequest
 from tests.web_support import answerer, standin
 
@@ -65,6 +66,8 @@ class Servers:
     team: list[str] = field(default_factory=list)  # barrier reports that reached "the team"
     scripted: str = ""  # the web door around a scripted request dialogue
     script: ScriptedRequest = field(default_factory=ScriptedRequest)
+    # Sends messages to a web user of the chat server, as the core does with a team reply.
+    push: Callable[[UserKey, list[Outgoing]], None] = lambda user, messages: None
 
 
 class _Loop:
@@ -138,6 +141,8 @@ def servers() -> Iterator[Servers]:
             standin(settings), settings, texts=answerer().texts, notify_team=notify
         )
         result.chat = loop.run(loop.serve(chat_app, "127.0.0.1"))
+        outbound = chat_app[OUTBOUND_KEY]
+        result.push = lambda user, messages: loop.run(outbound.send(user, messages))
 
         async def serve_host() -> str:
             runner = web.AppRunner(_host_app(result.chat))
