@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -71,7 +72,9 @@ def test_bot_web_serves_the_chat_offline(tmp_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline()  # blocks until the server is up (or the process ends)
+        ready, _, _ = select.select([proc.stdout], [], [], WAIT)  # never hang the suite
+        assert ready, "bot web printed nothing"
+        line = proc.stdout.readline()  # the URL line comes once the server listens
         match = URL.search(line)
         assert match, line
         base = match.group(0)
