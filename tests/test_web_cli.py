@@ -60,6 +60,7 @@ def _ask(base: str, question: str) -> dict[str, object]:
     return post("api/send", {"text": question}, token)
 
 
+@pytest.mark.realclock  # a process (or the bot in-process) with timed waits
 def test_bot_web_serves_the_chat_offline(tmp_path: Path) -> None:
     """`python -m bot web --port N` needs no token, prints the URL, answers a question through
     the web API, and ends cleanly on SIGTERM."""
@@ -91,6 +92,7 @@ def test_bot_web_serves_the_chat_offline(tmp_path: Path) -> None:
             proc.wait()
 
 
+@pytest.mark.realclock  # a process (or the bot in-process) with timed waits
 async def test_barrier_report_reaches_the_team_group(tmp_path: Path) -> None:
     """A barrier reported on the accessibility statement arrives in the team group (through
     the outbox, as every team message), escaped."""
@@ -137,6 +139,7 @@ def server() -> Iterator[FakeTelegramServer]:
         yield fake
 
 
+@pytest.mark.realclock  # a process (or the bot in-process) with timed waits
 def test_run_serves_the_web_chat_when_enabled(server: FakeTelegramServer, tmp_path: Path) -> None:
     """`python -m bot run` with web.enabled serves the web chat next to Telegram polling, in
     the same process."""
@@ -165,6 +168,7 @@ def test_run_serves_the_web_chat_when_enabled(server: FakeTelegramServer, tmp_pa
         bot.proc = None
 
 
+@pytest.mark.realclock  # a process (or the bot in-process) with timed waits
 def test_run_ends_clearly_when_the_web_port_is_taken(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -187,6 +191,7 @@ def test_run_ends_clearly_when_the_web_port_is_taken(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.realclock  # a process (or the bot in-process) with timed waits
 def test_bot_web_ends_clearly_when_its_port_is_taken(tmp_path: Path) -> None:
     """`python -m bot web --port N` on a taken port: one "cannot start" line, exit 2."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "BOT_TOKEN")}

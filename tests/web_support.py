@@ -11,10 +11,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.answering import Answerer
-from bot.config import BUNDLED_KNOWLEDGE, Settings
+from bot.answering_factory import build_answerer
+from bot.config import Settings
 from bot.conversation.model import Conversation
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
 from bot.texts import load_texts
 from bot.web.app import create_web_app
 from bot.web.sessions import SESSION_HEADER
@@ -27,8 +26,7 @@ def answerer() -> Answerer:
     """One Answerer for all tests of a run: the matcher's index takes a moment to build."""
     global _ANSWERER
     if _ANSWERER is None:
-        kb = load_knowledge(BUNDLED_KNOWLEDGE)
-        _ANSWERER = Answerer(kb, Matcher(kb, Settings().matching), load_texts())
+        _ANSWERER = build_answerer(Settings(), texts=load_texts())
     return _ANSWERER
 
 

@@ -46,6 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.realclock)  # a browser's timed waits need real time
     items.sort(key=_is_browser_test)  # stable: the order within each part stays
 
 
