@@ -476,3 +476,17 @@ async def test_embedded_chat_opens_the_notices_in_a_new_tab() -> None:
     assert '<a href="datenschutz" target="_blank" rel="noopener">' in embedded
     assert 'class="chat-page embedded"' in embedded
     assert '<a href="datenschutz">' in standalone
+
+
+async def test_follow_up_question_keeps_the_topic_per_web_user() -> None:
+    """A follow-up typed in the web chat is answered in the light of that session's earlier
+    question (as on Telegram); another session does not inherit the topic."""
+    async with web_client() as chat:
+        await chat.start()
+        await chat.post("/api/send", {"text": "Was bietet ihr im Modul III an?"})
+        follow_up = {"text": "Wie viel Zeit müssen wir dafür einplanen?"}
+        _, body = await chat.post("/api/send", follow_up)
+        assert "Auftakt" in body["messages"][0]["html"]
+        await chat.start()  # a new tab: a new user
+        _, other = await chat.post("/api/send", follow_up)
+        assert "Auftakt" not in other["messages"][0]["html"]

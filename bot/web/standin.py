@@ -45,7 +45,8 @@ class StandinConversation:
 
     async def handle(self, user: UserKey, event: Event) -> list[Outgoing]:
         if isinstance(event, TextIn):
-            reply, _ = self.answerer.answer(event.text)
+            # In the light of this user's earlier questions (follow-ups), as on Telegram.
+            reply, _ = self.answerer.answer_from(user, event.text)
             return [_out(reply)]
         if isinstance(event, CommandIn):
             if event.name == "start":
