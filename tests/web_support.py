@@ -17,7 +17,7 @@ from bot.conversation.model import Conversation
 from bot.texts import load_texts
 from bot.web.app import create_web_app
 from bot.web.sessions import SESSION_HEADER
-from bot.web.standin import StandinConversation
+from tests.web_standin import StandinConversation
 
 _ANSWERER: Answerer | None = None
 

@@ -12,11 +12,11 @@ from typing import Any
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.composition import build_conversation
 from bot.config import Settings
 from bot.delivery.queue import enqueue_to_team
 from bot.tg.services import SERVICES_KEY, Services
 from bot.web.app import create_web_app
-from bot.web.standin import StandinConversation
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,7 @@ class WebStartError(Exception):
 
 def build_web_app(services: Services) -> web.Application:
     settings = services.settings
-    # STAND-IN until the conversation core lands: replace by the core's Conversation here.
-    conversation = StandinConversation(lambda: services.answerer, settings)
+    conversation = build_conversation(services)  # the one core, as for Telegram
 
     async def notify_team(text: str) -> None:
         # Through the outbox like every team message: retried if Telegram is unreachable.

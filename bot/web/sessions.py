@@ -34,9 +34,11 @@ def valid_token(token: str | None) -> bool:
 
 
 def user_key(token: str) -> UserKey:
-    """The core's name for this session: not reversible to the token."""
+    """The core's name for this session: not reversible to the token. Numeric, because the
+    storage keys users by a number within their channel (bot/conversation/users.py); 60 bits of
+    the hash fit SQLite's integers, and a collision among real sessions is out of reach."""
     digest = hashlib.sha256(b"web-session:" + token.encode("ascii")).hexdigest()
-    return UserKey("web", digest[:32])
+    return UserKey("web", str(int(digest[:15], 16)))
 
 
 @dataclass

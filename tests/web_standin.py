@@ -1,7 +1,7 @@
-"""STAND-IN conversation for the web door until the conversation core (bot/conversation/core.py)
-lands: questions and the menu from the real Answerer, nothing else (no request dialogue, no data
-rights; those answer that the web chat cannot do them yet). Swap it for the core where the web
-app is composed (bot/cli/webserve.py), the only place that builds it.
+"""A light conversation for the web door's tests: questions and the menu from the real
+Answerer, nothing stored (no request dialogue, no data rights; those answer that they are not
+available). `bot web` and `run` serve the real core (bot/composition.build_conversation); this
+keeps the door's HTTP and browser tests fast and independent of the database.
 """
 
 from __future__ import annotations
@@ -37,10 +37,7 @@ class StandinConversation:
 
     def _unavailable(self) -> list[Outgoing]:
         return [
-            Outgoing(
-                self.texts.render("web_standin_unavailable", email=self.settings.operator.email),
-                self.answerer.menu_buttons(),
-            )
+            Outgoing("Im Test nicht verfügbar.", self.answerer.menu_buttons())
         ]
 
     async def handle(self, user: UserKey, event: Event) -> list[Outgoing]:
