@@ -102,6 +102,25 @@ def test_a_near_miss_is_a_fallback_with_candidates(matcher: Matcher) -> None:
     assert result.band == "fallback" and result.near_miss and result.candidates
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Um wie viel Uhr fängt die Beratung an?",
+        "Wann endet die Entwicklungswerkstatt?",
+        "Gibt es einen Ersatztermin für die Lernwerkstatt?",
+        "In welcher Stadt finden die Workshops statt?",
+        "Muss man am Ende vom Zertifikatskurs eine Abschlussprüfung machen?",
+    ],
+)
+def test_times_places_and_endings_the_offer_does_not_state_are_near_misses(
+    matcher: Matcher, question: str
+) -> None:
+    """Clock times, the town, end dates, make-up dates and exams are details the offer never
+    states: asked with its words, they are near misses, not the closest entry's answer."""
+    result = matcher.match(question)
+    assert result.band == "fallback" and result.near_miss
+
+
 def test_a_misspelt_foreign_word_is_still_foreign() -> None:
     """"Volkshochschle" (one typo) names the foreign topic "Volkshochschule"."""
     from bot.matching.foreign import ForeignLexicon
