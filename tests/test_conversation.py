@@ -62,6 +62,11 @@ def test_context_expires_and_is_bounded() -> None:
         ("Sitzen Verwaltung und Vereine am Tisch?", 1),
         ("Wir sind eine kleine Gemeinde. Was kostet das?", 1),
         ("Wer sitzt mit am Tisch – nur die Verwaltung oder auch Vereine?", 1),
+        # Yes/no questions that open with another verb, and indirect questions after a comma.
+        ("Wer macht das, und fallen Kosten für uns an?", 2),
+        ("Was bietet ihr an, und ginge das auch per Video?", 2),
+        ("Ich wüsste gern, wie lange das dauert und ob es etwas kostet?", 2),
+        ("Ich frage mich, wie Verwaltung und Vereine zusammenarbeiten?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -79,6 +84,14 @@ def test_separable_verb_is_not_read_as_its_parts(matcher: Matcher) -> None:
     )
     # "nimmt … teil" is taking part, not "Teil" = a part (module) of the programme.
     assert "modul" not in [u.term for u in matcher.units("wer nimmt an den Workshops teil")]
+
+
+def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher) -> None:
+    """"Wie fragen wir die Beratung an?" asks how to request it ("anfragen"), "Wie melde ich
+    mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""
+    assert matcher.match("Wie fragen wir die Beratung an?").candidates[0].entry_id == "anfrage"
+    assert matcher.match("und wie melden wir uns da an?").candidates[0].entry_id == "anfrage"
+    assert "anfrag" not in [u.term for u in matcher.units("Fragen an das Team im Rathaus")]
 
 
 @pytest.mark.parametrize("noise", ["3", "2027", "hm", "asdf", "?"])
