@@ -249,3 +249,26 @@ def test_a_trailing_filler_word_stays_without_small_talk(matcher: Matcher) -> No
     assert "ersthilf" in [u.term for u in matcher.units("Kurs für Erste Hilfe")]
     assert matcher.match("Gibt es in Kiel einen Kurs für Erste Hilfe?").band == "fallback"
     assert matcher.match("Danke für die Hilfe").band == "smalltalk"
+
+
+def test_a_follow_up_far_ahead_within_the_topic_is_answered() -> None:
+    """A short follow-up whose best entry belongs to the conversation's topic and stands far
+    ahead of the rest is answered, not met with "Meinten Sie …?"."""
+    replies = ask(
+        "Wie laufen die Workshops vor Ort ab?\nWie viel Zeit braucht das?\n"
+        "und wer sollte da eingeladen werden?\n",
+        conversations=True,
+    )
+    assert [r["kind"] for r in replies] == ["answer", "answer", "answer"]
+    assert "zivilgesellschaftliche" in replies[2]["text"]
+
+
+def test_still_on_without_a_topic_word_asks_about_the_conversation_topic() -> None:
+    """"findet die noch statt?" names only the present: after the Lernwerkstatt it is answered
+    with the Lernwerkstatt (the cancellation first); alone, it falls back."""
+    replies = ask(
+        "Wie lange ging die Lernwerkstatt?\nfindet die noch statt?\n\nfindet die noch statt?\n",
+        conversations=True,
+    )
+    assert [r["kind"] for r in replies] == ["answer", "answer", "fallback"]
+    assert "abgesagt" in replies[1]["text"]
