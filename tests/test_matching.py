@@ -187,6 +187,15 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
     assert matcher.match(question).band == "fallback"
 
 
+def test_a_foreign_word_after_the_question_says_who_asks(matcher: Matcher) -> None:
+    """A statement after the question ("Ich arbeite beim Standesamt.") introduces the asker:
+    its foreign word counts as context; set out before the question, it is still the topic."""
+    after = matcher.match("Für wen ist das Angebot gedacht? Ich arbeite beim Standesamt.")
+    assert after.band == "answer" and top(after) == "zielgruppe"
+    before = matcher.match("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?")
+    assert before.band == "fallback"
+
+
 def test_context_before_the_question_counts_less(matcher: Matcher) -> None:
     """A long scene-setting statement does not drown the actual question."""
     question = (
@@ -382,7 +391,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Issue 9 round two: first contact 87.1 % / 70.0 % and 73.8 % / 76.0 % (84.3 % and
         # 72.3 % once five example questions that stood in them were rephrased); raised after
         # round two's general fixes, just below the figures then.
-        (DATA_DIR / "blind_h.yaml", 0.88, 0.85),
+        (DATA_DIR / "blind_h.yaml", 0.9, 0.85),
         (DATA_DIR / "blind_i.yaml", 0.75, 0.88),
     ],
     ids=[
