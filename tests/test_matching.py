@@ -243,6 +243,13 @@ def test_band_suggest_when_two_entries_tie() -> None:
     assert {c.entry_id for c in result.candidates[:2]} == {"preis", "ort"}
 
 
+def test_a_tie_goes_to_the_entry_whose_title_the_question_names(matcher: Matcher) -> None:
+    """Two entries tie, but the question names one by its title ("Beratung für Kommunen",
+    Modul II's name): that one is answered, not "Meinten Sie …?"."""
+    result = matcher.match("Habt ihr im Angebot auch Beratung für Kommunen?")
+    assert result.band == "answer" and top(result) == "m2"
+
+
 def test_band_fallback_for_unknown_words() -> None:
     """A question without known content words falls back."""
     assert Matcher(tiny_base(), TUNED).match("Wie wird das Wetter morgen?").band == "fallback"
@@ -382,8 +389,8 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (EVAL_DIR / "dev.yaml", 0.95, 0.95),
         (EVAL_DIR / "dev2.yaml", 0.87, 0.96),
         (DATA_DIR / "blind_a.yaml", 0.94, 0.96),
-        (DATA_DIR / "blind_b.yaml", 0.91, 0.96),
-        (DATA_DIR / "blind_c.yaml", 0.96, 0.9),
+        (DATA_DIR / "blind_b.yaml", 0.94, 0.96),
+        (DATA_DIR / "blind_c.yaml", 0.97, 0.9),
         (DATA_DIR / "blind_d.yaml", 0.9, 0.96),
         (DATA_DIR / "blind_e.yaml", 0.96, 0.96),
         (DATA_DIR / "blind_f.yaml", 0.91, 0.96),
@@ -467,7 +474,7 @@ def test_multi_question_accuracy_does_not_regress(
     [
         (EVAL_DIR / "dev_conversations.yaml", 1.0, 1.0),
         # Issue 9 round two: first contact 78.4 % / 85.7 % and 91.4 % / 66.7 %; raised after.
-        (DATA_DIR / "blind_conv_b.yaml", 0.86, 1.0),
+        (DATA_DIR / "blind_conv_b.yaml", 0.91, 1.0),
         (DATA_DIR / "blind_conv_c.yaml", 0.94, 0.83),
     ],
     ids=["dev_conversations", "blind_conv_b", "blind_conv_c"],
