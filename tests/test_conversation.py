@@ -123,13 +123,15 @@ def test_a_near_miss_is_a_fallback_with_candidates(matcher: Matcher) -> None:
         "Gibt es einen Ersatztermin für die Lernwerkstatt?",
         "In welcher Stadt finden die Workshops statt?",
         "Muss man am Ende vom Zertifikatskurs eine Abschlussprüfung machen?",
+        "Wie viele Teilnehmende fasst die Entwicklungswerkstatt?",
     ],
 )
 def test_times_places_and_endings_the_offer_does_not_state_are_near_misses(
     matcher: Matcher, question: str
 ) -> None:
-    """Clock times, the town, end dates, make-up dates and exams are details the offer never
-    states: asked with its words, they are near misses, not the closest entry's answer."""
+    """Clock times, the town, end dates, make-up dates, exams and the number of participants
+    are details the offer never states: asked with its words, they are near misses, not the
+    closest entry's answer."""
     result = matcher.match(question)
     assert result.band == "fallback" and result.near_miss
 
