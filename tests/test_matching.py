@@ -120,6 +120,14 @@ def test_letter_openings_and_closings_carry_no_topic() -> None:
     assert analyzer.terms("Was kostet das? Mit freundlichen Grüßen") == ["kost"]
 
 
+def test_im_rahmen_as_part_of_is_not_the_political_frame() -> None:
+    """"im Rahmen der Beratung" (officialese for "as part of") names no frame; "In welchem
+    Rahmen …?" still asks for it."""
+    analyzer = Analyzer({"engagementstrategie": ["rahmen"]})
+    assert analyzer.terms("Welche Themen im Rahmen der Beratung?") == ["them", "beratung"]
+    assert analyzer.terms("In welchem Rahmen?") == ["engagementstrategi"]
+
+
 def test_stop_words_are_dropped() -> None:
     """Function words and fillers leave no terms behind."""
     assert Analyzer({}).terms("Können Sie mir bitte sagen, ob es das gibt?") == []
@@ -407,7 +415,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # 72.3 % once five example questions that stood in them were rephrased); raised after
         # round two's general fixes, just below the figures then.
         (DATA_DIR / "blind_h.yaml", 0.9, 0.85),
-        (DATA_DIR / "blind_i.yaml", 0.75, 0.88),
+        (DATA_DIR / "blind_i.yaml", 0.76, 0.88),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
