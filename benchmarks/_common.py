@@ -123,7 +123,9 @@ def questions() -> list[str]:
     found: list[str] = []
     for path in QUESTION_FILES:
         if path.exists():
-            found.extend(str(item["q"]) for item in yaml.safe_load(path.read_text("utf-8")))
+            items = yaml.safe_load(path.read_text("utf-8"))
+            # A conversation set holds its questions as turns.
+            found.extend(str(t["q"]) for item in items for t in item.get("turns", [item]))
     return found or ["Was kostet die Beratung?", "Welche Angebote gibt es?"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 
 from bot import callbacks
 from bot.conversation_context import ConversationContext
@@ -20,6 +21,9 @@ from bot.texts import Texts
 MAX_SUGGESTIONS = 3
 # A fallback still offers entries from this score on: the matcher was unsure, not lost.
 PLAUSIBLE = 0.2
+# A follow-up's best entry of the conversation's topic is answered when it scores this many times
+# the runner-up's score.
+FOLLOW_UP_LEAD = 1.5
 
 
 class Answerer:
@@ -145,7 +149,19 @@ class Answerer:
         ):
             return result
         with_context = self.matcher.match(question, context)
+        if with_context.band == "suggest":
+            with_context = self._clear_follow_up(with_context, context)
         return with_context if with_context.band != "fallback" else result
+
+    def _clear_follow_up(self, result: MatchResult, context: str) -> MatchResult:
+        """A follow-up whose best entry belongs to the conversation's topic and stands far ahead
+        of the rest ("und wer sollte da eingeladen werden?" after the workshops) is answered:
+        the topic settles what a short follow-up leaves open."""
+        top, *rest = result.candidates
+        runner_up = rest[0].score if rest else 0.0
+        if self.matcher.topic_of(top.entry_id) != context or top.score < FOLLOW_UP_LEAD * runner_up:
+            return result
+        return replace(result, band="answer", reason=f"{result.reason}; follow-up to its topic")
 
     def _topic_text(self, topic: str | None) -> str | None:
         return self.matcher.entry_context(topic) if topic else None
@@ -233,6 +249,10 @@ class Answerer:
             self.stand.without_later_years(question) if currency else question,
             self._topic_text(topic),
         )
+        if currency == "current" and topic and not result.candidates:
+            # "findet die noch statt?" names nothing but the present: it asks whether the
+            # conversation's topic is still on, which that entry answers with the Stand note.
+            return self.entry_reply(self.kb.entries[topic], currency, question), result
         if result.band == "smalltalk" and result.smalltalk_id:
             talk = self.kb.smalltalk[result.smalltalk_id]
             return Reply(kind="smalltalk", text=talk.answer), result

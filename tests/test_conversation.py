@@ -62,6 +62,11 @@ def test_context_expires_and_is_bounded() -> None:
         ("Sitzen Verwaltung und Vereine am Tisch?", 1),
         ("Wir sind eine kleine Gemeinde. Was kostet das?", 1),
         ("Wer sitzt mit am Tisch – nur die Verwaltung oder auch Vereine?", 1),
+        # Yes/no questions that open with another verb, and indirect questions after a comma.
+        ("Wer macht das, und fallen Kosten für uns an?", 2),
+        ("Was bietet ihr an, und ginge das auch per Video?", 2),
+        ("Ich wüsste gern, wie lange das dauert und ob es etwas kostet?", 2),
+        ("Ich frage mich, wie Verwaltung und Vereine zusammenarbeiten?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -79,6 +84,14 @@ def test_separable_verb_is_not_read_as_its_parts(matcher: Matcher) -> None:
     )
     # "nimmt … teil" is taking part, not "Teil" = a part (module) of the programme.
     assert "modul" not in [u.term for u in matcher.units("wer nimmt an den Workshops teil")]
+
+
+def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher) -> None:
+    """"Wie fragen wir die Beratung an?" asks how to request it ("anfragen"), "Wie melde ich
+    mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""
+    assert matcher.match("Wie fragen wir die Beratung an?").candidates[0].entry_id == "anfrage"
+    assert matcher.match("und wie melden wir uns da an?").candidates[0].entry_id == "anfrage"
+    assert "anfrag" not in [u.term for u in matcher.units("Fragen an das Team im Rathaus")]
 
 
 @pytest.mark.parametrize("noise", ["3", "2027", "hm", "asdf", "?"])
@@ -100,6 +113,27 @@ def test_a_near_miss_is_a_fallback_with_candidates(matcher: Matcher) -> None:
     """A deadline question with the offer's words is a near miss: fallback, closest kept."""
     result = matcher.match("Bis wann muss man sich für die Beratung für Kommunen anmelden?")
     assert result.band == "fallback" and result.near_miss and result.candidates
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Um wie viel Uhr fängt die Beratung an?",
+        "Wann endet die Entwicklungswerkstatt?",
+        "Gibt es einen Ersatztermin für die Lernwerkstatt?",
+        "In welcher Stadt finden die Workshops statt?",
+        "Muss man am Ende vom Zertifikatskurs eine Abschlussprüfung machen?",
+        "Wie viele Teilnehmende fasst die Entwicklungswerkstatt?",
+    ],
+)
+def test_times_places_and_endings_the_offer_does_not_state_are_near_misses(
+    matcher: Matcher, question: str
+) -> None:
+    """Clock times, the town, end dates, make-up dates, exams and the number of participants
+    are details the offer never states: asked with its words, they are near misses, not the
+    closest entry's answer."""
+    result = matcher.match(question)
+    assert result.band == "fallback" and result.near_miss
 
 
 def test_a_misspelt_foreign_word_is_still_foreign() -> None:
@@ -217,3 +251,26 @@ def test_a_trailing_filler_word_stays_without_small_talk(matcher: Matcher) -> No
     assert "ersthilf" in [u.term for u in matcher.units("Kurs für Erste Hilfe")]
     assert matcher.match("Gibt es in Kiel einen Kurs für Erste Hilfe?").band == "fallback"
     assert matcher.match("Danke für die Hilfe").band == "smalltalk"
+
+
+def test_a_follow_up_far_ahead_within_the_topic_is_answered() -> None:
+    """A short follow-up whose best entry belongs to the conversation's topic and stands far
+    ahead of the rest is answered, not met with "Meinten Sie …?"."""
+    replies = ask(
+        "Wie laufen die Workshops vor Ort ab?\nWie viel Zeit braucht das?\n"
+        "und wer sollte da eingeladen werden?\n",
+        conversations=True,
+    )
+    assert [r["kind"] for r in replies] == ["answer", "answer", "answer"]
+    assert "zivilgesellschaftliche" in replies[2]["text"]
+
+
+def test_still_on_without_a_topic_word_asks_about_the_conversation_topic() -> None:
+    """"findet die noch statt?" names only the present: after the Lernwerkstatt it is answered
+    with the Lernwerkstatt (the cancellation first); alone, it falls back."""
+    replies = ask(
+        "Wie lange ging die Lernwerkstatt?\nfindet die noch statt?\n\nfindet die noch statt?\n",
+        conversations=True,
+    )
+    assert [r["kind"] for r in replies] == ["answer", "answer", "fallback"]
+    assert "abgesagt" in replies[1]["text"]

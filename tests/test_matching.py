@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.answering import Answerer
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.dates import render_answer
@@ -23,6 +24,7 @@ from bot.matching import Matcher, MatchResult
 from bot.matching.analyzer import Analyzer
 from bot.matching.normalize import normalize, tokenize
 from bot.matching.stemming import stem
+from bot.replies import Reply
 from bot.texts import load_texts
 from tests.eval_data import EVAL_DIR, require
 
@@ -31,6 +33,8 @@ TUNED = MatchingSettings()
 DATA_DIR = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 25)
 MONTHS = load_texts().raw("date_months").split()
+# shared/eval/score.py: an answer longer than this (per topic asked) counts as wrong.
+ANSWER_MAX_LEN = 1500
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +112,22 @@ def test_synonyms_map_variants_and_phrases_to_one_term() -> None:
     assert analyzer.terms("Wie lange dauert das?") == ["dauer", "dauert"]
 
 
+def test_letter_openings_and_closings_carry_no_topic() -> None:
+    """"Sehr geehrte Damen und Herren" and "Mit freundlichen Grüßen" leave no terms behind
+    (no "Damen" read as a typo of "Termin")."""
+    analyzer = Analyzer({})
+    assert analyzer.terms("Sehr geehrte Damen und Herren, was kostet das?") == ["kost"]
+    assert analyzer.terms("Was kostet das? Mit freundlichen Grüßen") == ["kost"]
+
+
+def test_im_rahmen_as_part_of_is_not_the_political_frame() -> None:
+    """"im Rahmen der Beratung" (officialese for "as part of") names no frame; "In welchem
+    Rahmen …?" still asks for it."""
+    analyzer = Analyzer({"engagementstrategie": ["rahmen"]})
+    assert analyzer.terms("Welche Themen im Rahmen der Beratung?") == ["them", "beratung"]
+    assert analyzer.terms("In welchem Rahmen?") == ["engagementstrategi"]
+
+
 def test_stop_words_are_dropped() -> None:
     """Function words and fillers leave no terms behind."""
     assert Analyzer({}).terms("Können Sie mir bitte sagen, ob es das gibt?") == []
@@ -121,6 +141,12 @@ def test_stop_words_are_dropped() -> None:
         ("gibts das auch digital?", "m2_formate"),
         ("Geht das per Zoom?", "m2_formate"),
         ("Schulung Engagementkonzepte", "m1"),
+        # Round two: getting it, islands, the body that provides it, the Lernwerkstatt's length.
+        ("Wie kommen wir an einen Workshop?", "anfrage"),
+        ("Gibt es ein Antragsformular?", "anfrage"),
+        ("Gilt das auch für Inselgemeinden?", "zielgruppe"),
+        ("Von welcher Stelle kommt das Angebot?", "traeger"),
+        ("Wie lange dauert die Lernwerkstatt?", "m1"),
     ],
 )
 def test_everyday_words_find_the_entry(matcher: Matcher, question: str, entry: str) -> None:
@@ -177,6 +203,15 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
     assert matcher.match(question).band == "fallback"
 
 
+def test_a_foreign_word_after_the_question_says_who_asks(matcher: Matcher) -> None:
+    """A statement after the question ("Ich arbeite beim Standesamt.") introduces the asker:
+    its foreign word counts as context; set out before the question, it is still the topic."""
+    after = matcher.match("Für wen ist das Angebot gedacht? Ich arbeite beim Standesamt.")
+    assert after.band == "answer" and top(after) == "zielgruppe"
+    before = matcher.match("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?")
+    assert before.band == "fallback"
+
+
 def test_context_before_the_question_counts_less(matcher: Matcher) -> None:
     """A long scene-setting statement does not drown the actual question."""
     question = (
@@ -222,6 +257,13 @@ def test_band_suggest_when_two_entries_tie() -> None:
     result = Matcher(tiny_base(), TUNED).match("Kurs?")
     assert result.band == "suggest"
     assert {c.entry_id for c in result.candidates[:2]} == {"preis", "ort"}
+
+
+def test_a_tie_goes_to_the_entry_whose_title_the_question_names(matcher: Matcher) -> None:
+    """Two entries tie, but the question names one by its title ("Beratung für Kommunen",
+    Modul II's name): that one is answered, not "Meinten Sie …?"."""
+    result = matcher.match("Habt ihr im Angebot auch Beratung für Kommunen?")
+    assert result.band == "answer" and top(result) == "m2"
 
 
 def test_band_fallback_for_unknown_words() -> None:
@@ -279,6 +321,7 @@ def test_out_of_scope_questions_fall_back(matcher: Matcher, question: str) -> No
 # Builds the shipped matcher and explains each question of stdin (a JSON list), one per block.
 EXPLAIN_SCRIPT = """
 import json, sys
+from bot.answering import Answerer
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
@@ -362,15 +405,21 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (EVAL_DIR / "dev.yaml", 0.95, 0.95),
         (EVAL_DIR / "dev2.yaml", 0.87, 0.96),
         (DATA_DIR / "blind_a.yaml", 0.94, 0.96),
-        (DATA_DIR / "blind_b.yaml", 0.91, 0.96),
-        (DATA_DIR / "blind_c.yaml", 0.96, 0.9),
+        (DATA_DIR / "blind_b.yaml", 0.94, 0.96),
+        (DATA_DIR / "blind_c.yaml", 0.97, 0.9),
         (DATA_DIR / "blind_d.yaml", 0.9, 0.96),
         (DATA_DIR / "blind_e.yaml", 0.96, 0.96),
         (DATA_DIR / "blind_f.yaml", 0.91, 0.96),
-        (DATA_DIR / "blind_g.yaml", 0.92, 0.96),
+        (DATA_DIR / "blind_g.yaml", 0.91, 0.96),  # its copies left the KB in round two
+        # Issue 9 round two: first contact 87.1 % / 70.0 % and 73.8 % / 76.0 % (84.3 % and
+        # 72.3 % once five example questions that stood in them were rephrased); raised after
+        # round two's general fixes, just below the figures then.
+        (DATA_DIR / "blind_h.yaml", 0.9, 0.85),
+        (DATA_DIR / "blind_i.yaml", 0.76, 0.88),
     ],
     ids=[
-        "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g"
+        "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
+        "blind_h", "blind_i",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -384,3 +433,86 @@ def test_accuracy_does_not_regress(
     accuracy, rejection = _accuracy(matcher, kb, questions, facts)
     assert accuracy >= min_accuracy
     assert rejection >= min_rejection
+
+
+# -- multi-question messages and conversations, through the Answerer (as `ask` answers) -----------
+
+
+@pytest.fixture(scope="module")
+def answerer(kb: KnowledgeBase, matcher: Matcher) -> Answerer:
+    return Answerer(kb, matcher, load_texts(), today=lambda: TODAY)
+
+
+def _reply_ok(reply: Reply, expect: str | list[str] | None,
+              facts: dict[str, list[list[str]]]) -> bool:
+    """One turn scored under the protocol of shared/eval/score.py."""
+    if expect is None:
+        return reply.kind == "fallback"
+    topics = expect if isinstance(expect, list) else [expect]
+    return (
+        reply.kind in ("answer", "action")
+        and len(_plain(reply.text)) <= ANSWER_MAX_LEN * len(topics)
+        and all(_holds(reply.text, facts[t]) for t in topics)
+    )
+
+
+def _load_facts() -> dict[str, list[list[str]]]:
+    facts_path = EVAL_DIR / "facts.yaml"
+    require(facts_path)
+    return yaml.safe_load(facts_path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("path", "minimum"),
+    [
+        (EVAL_DIR / "dev_multi.yaml", 1.0),
+        # Issue 9 round two: first contact 73.3 % and 93.3 % (86.7 % once the example
+        # questions that stood in the new sets were rephrased); raised after round two.
+        (DATA_DIR / "blind_multi_b.yaml", 0.93),
+        (DATA_DIR / "blind_multi_c.yaml", 0.93),
+    ],
+    ids=["dev_multi", "blind_multi_b", "blind_multi_c"],
+)
+def test_multi_question_accuracy_does_not_regress(
+    answerer: Answerer, path: Path, minimum: float
+) -> None:
+    """Messages that ask two things get both answers in one reply, above floors just below
+    today's (`ask` protocol: one message, no conversation)."""
+    require(path)
+    facts = _load_facts()
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ok = sum(_reply_ok(answerer.answer(i["q"])[0], i["expect"], facts) for i in items)
+    assert ok / len(items) >= minimum
+
+
+@pytest.mark.parametrize(
+    ("path", "min_accuracy", "min_rejection"),
+    [
+        (EVAL_DIR / "dev_conversations.yaml", 1.0, 1.0),
+        # Issue 9 round two: first contact 78.4 % / 85.7 % and 91.4 % / 66.7 %; raised after.
+        (DATA_DIR / "blind_conv_b.yaml", 0.91, 1.0),
+        (DATA_DIR / "blind_conv_c.yaml", 0.97, 1.0),
+    ],
+    ids=["dev_conversations", "blind_conv_b", "blind_conv_c"],
+)
+def test_conversation_accuracy_does_not_regress(
+    kb: KnowledgeBase, matcher: Matcher, path: Path, min_accuracy: float, min_rejection: float
+) -> None:
+    """Follow-ups are answered in the light of the conversation (`ask --conversations`: each
+    conversation a fresh context), above floors just below today's."""
+    require(path)
+    facts = _load_facts()
+    answerer = Answerer(kb, matcher, load_texts(), today=lambda: TODAY)
+    correct = in_scope = rejected = out_of_scope = 0
+    for number, conversation in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        answerer.forget_conversation(number)
+        for turn in conversation["turns"]:
+            ok = _reply_ok(answerer.answer_from(number, turn["q"])[0], turn["expect"], facts)
+            if turn["expect"] is None:
+                out_of_scope += 1
+                rejected += ok
+            else:
+                in_scope += 1
+                correct += ok
+    assert correct / in_scope >= min_accuracy
+    assert rejected / max(out_of_scope, 1) >= min_rejection

@@ -129,6 +129,9 @@ def detector() -> CurrencyDetector:
         ("wann startet der nächste zertifikatskurs", "later_date"),
         ("Gibt es einen neuen Termin für die Lernwerkstatt?", "later_date"),
         ("Welche Termine sind im Januar 2027 noch frei?", "later_date"),
+        # A later round of the offer, asked with a later year: no text of the programme knows.
+        ("Läuft das Programm 2028 wieder?", "later_date"),
+        ("Kommen 2029 neue Module dazu?", "later_date"),
         # "noch" that does not ask "still?", and years of the programme itself.
         ("Trifft man sich danach noch mal?", None),
         ("Gibt es neben dem Kurs noch andere Workshops?", None),

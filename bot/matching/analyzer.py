@@ -64,26 +64,45 @@ _PARTICLES = words(
 
 # Separable verbs: the particle at the end of the clause belongs to the verb before it
 # ("findet … statt" = take place, not "statt" = instead; "nimmt … teil" = take part, not
-# "Teil" = a part of the programme). particle -> (forms of the verb, the whole verb).
-_SEPARABLE: dict[str, tuple[frozenset[str], str]] = {
-    "statt": (frozenset(("findet", "finden", "fand", "fanden", "findest")), "stattfinden"),
+# "Teil" = a part of the programme; "fragen wir … an" = to request, not the preposition).
+# particle -> (forms of the verb, the whole verb), one pair per verb.
+_SEPARABLE: dict[str, tuple[tuple[frozenset[str], str], ...]] = {
+    "statt": ((frozenset(("findet", "finden", "fand", "fanden", "findest")), "stattfinden"),),
     "teil": (
-        frozenset(("nimmt", "nehmen", "nehme", "nahm", "nahmen", "nimmst", "nehmt")),
-        "teilnehmen",
+        (frozenset(("nimmt", "nehmen", "nehme", "nahm", "nahmen", "nimmst", "nehmt")),
+         "teilnehmen"),
     ),
     "zusammen": (
-        frozenset(("haengt", "hangt", "haengen", "hing", "hingen", "haengst")),
-        "zusammenhaengen",
+        (frozenset(("haengt", "hangt", "haengen", "hing", "hingen", "haengst")),
+         "zusammenhaengen"),
+    ),
+    "an": (
+        (frozenset(("frage", "fragen", "fragt", "fragst", "fragte", "fragten")), "anfragen"),
+        (frozenset(("melde", "melden", "meldet", "meldest", "meldete", "meldeten")), "anmelden"),
     ),
 }
+# "an" is mostly a preposition ("Fragen an das Team"): only as the clause's last word is it
+# the particle of a verb.
+_FINAL_ONLY = frozenset(("an",))
 
 
 def _join_separable(tokens: list[str]) -> list[str]:
     """Tokens with a separated verb particle read as the whole verb."""
-    for particle, (forms, verb) in _SEPARABLE.items():
-        if particle in tokens and not forms.isdisjoint(tokens):
+    for particle, verbs in _SEPARABLE.items():
+        if particle not in tokens or (particle in _FINAL_ONLY and tokens[-1] != particle):
+            continue
+        for forms, verb in verbs:
+            if forms.isdisjoint(tokens):
+                continue
             first = min(n for n, t in enumerate(tokens) if t in forms)
-            tokens = [verb if t == particle and n > first else t for n, t in enumerate(tokens)]
+            last = len(tokens) - 1
+            tokens = [
+                verb
+                if t == particle and n > first and (particle not in _FINAL_ONLY or n == last)
+                else t
+                for n, t in enumerate(tokens)
+            ]
+            break
     return tokens
 
 

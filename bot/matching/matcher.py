@@ -56,6 +56,9 @@ class Matcher:
         )
         self._scorer = Scorer(self._index, self._params)
         self._titles = {e.id: e.title for e in kb.entries.values()}
+        self._title_terms = {
+            e.id: frozenset(analyzer.terms(_title_name(e.title))) for e in kb.entries.values()
+        }
         self._memo: tuple[str, _Reading] | None = None
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
         self._details = DetailFinder(kb.foreign.details, max(years, default=9999))
@@ -76,6 +79,12 @@ class Matcher:
     def units(self, text: str) -> list[Unit]:
         """The content units of ``text`` read as a single clause (for tests and tools)."""
         return self._reader.units_of_text(text)
+
+    def _names_title(self, units: list[Unit], entry_id: str) -> bool:
+        """Whether the question holds every term of the entry's title name (two at least)."""
+        title = self._title_terms.get(entry_id, frozenset())
+        asked = {t for u in units for t in (*u.terms(), *u.parts)}
+        return len(title) >= 2 and title <= asked
 
     def _close(self, top: str, runner_up: str) -> bool:
         related = self._index.related
@@ -198,6 +207,17 @@ class Matcher:
             and self._params.related_is_close
             and self._close(top.entry_id, second.entry_id)
         )
+        by_title = False
+        if not ahead and not close and second is not None:
+            # A tie where the question names one of the two by its title ("Beratung für
+            # Kommunen"): that entry is what the question is about.
+            named = self._names_title(units, top.entry_id), self._names_title(
+                units, second.entry_id
+            )
+            if named == (False, True):
+                top, second = second, top
+                candidates = (top, second, *candidates[2:])
+            by_title = ahead = named[0] != named[1]
         band: Band
         # Numbers alone ("3", "15.6.") say too little to answer with confidence.
         only_numbers = all(u.term.isdigit() for u in units)
@@ -206,7 +226,9 @@ class Matcher:
         elif top.score >= s.answer_threshold and (ahead or close):
             band = "answer"
             reason = f"score ≥ {s.answer_threshold}, " + (
-                f"ahead by ≥ {s.margin}" if ahead else "runner-up is a related entry"
+                "a tie, but the question names its title"
+                if by_title
+                else f"ahead by ≥ {s.margin}" if ahead else "runner-up is a related entry"
             )
         elif top.score >= s.suggest_threshold:
             band, reason = "suggest", f"score ≥ {s.suggest_threshold} but not a clear winner"
@@ -223,6 +245,12 @@ class Matcher:
             # Unsure, and a topic outside the offer is named: say so rather than "Meinten Sie".
             band, reason = "fallback", "not a clear winner, and a foreign topic is named"
         return MatchResult(band, candidates, reason=reason, foreign=foreign)
+
+
+def _title_name(title: str) -> str:
+    """What a title names: a module's name after its number ("Modul II: Beratung für
+    Kommunen"), else the whole title."""
+    return title.split(":", 1)[1] if title.startswith("Modul") and ":" in title else title
 
 
 def _asking_tokens(clauses: list[ClauseTokens]) -> list[str]:

@@ -20,6 +20,8 @@ _OPENERS = words(
     was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
     welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen darf duerfen muss
     muessen ist sind hat haben wird werden findet geht gilt bietet kostet dauert braucht
+    ob faellt fallen ginge gaebe waere waeren koennte koennten soll sollen sollte kommt kommen
+    laeuft brauchen bekommen
     """
 )
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
@@ -30,13 +32,24 @@ def _opens_question(text: str) -> bool:
     return bool(first) and (first[0] in _OPENERS or any(w in _OPENERS for w in first[1:]))
 
 
+# "…, möchte wissen, wie wir eine Beratung beantragen und ob …": an indirect question after a
+# comma opens the part before a joiner as well as a question word at its start does.
+_INDIRECT = re.compile(
+    r",\s*(?:ob|wie|was|wer|wann|wo|warum|wieso|weshalb|welche[rsnm]?)\s", re.IGNORECASE
+)
+
+
+def _asks(text: str) -> bool:
+    return _opens_question(text) or _INDIRECT.search(text) is not None
+
+
 def _pieces(text: str) -> list[str]:
     """Cut one sentence at a joiner that opens a second question."""
     out: list[str] = []
     start = 0
     for joiner in _JOINERS.finditer(text):
         before, after = text[start : joiner.start()], text[joiner.end() :]
-        if _opens_question(after) and _opens_question(before):
+        if _opens_question(after) and _asks(before):
             out.append(before)
             start = joiner.end()
     out.append(text[start:])

@@ -118,13 +118,15 @@ class QuestionReader:
             c.clause.end == "?" and any(u.known for u in units)
             for c, units in zip(clauses, per_clause, strict=True)
         )
+        last_asking = max((n for n, c in enumerate(clauses) if c.clause.asks), default=-1)
         best: dict[tuple[str, ...], Unit] = {}
-        for c, units in zip(clauses, per_clause, strict=True):
+        for n, (c, units) in enumerate(zip(clauses, per_clause, strict=True)):
             factor = self._params.context_weight if asks and not c.clause.asks else 1.0
             for unit in units:
                 # A foreign topic set out before the question is what the question is about
-                # ("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?").
-                f = 1.0 if unit.foreign else factor
+                # ("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?"); a
+                # statement after it says who asks ("… Ich arbeite im Bürgerbüro.").
+                f = 1.0 if unit.foreign and n < last_asking else factor
                 weighted = replace(unit, weight=unit.weight * f) if f != 1.0 else unit
                 key = unit.terms() or (unit.term,)
                 if key not in best or weighted.weight > best[key].weight:

@@ -46,6 +46,12 @@ STOP_PHRASES: tuple[str, ...] = (
     "mich würde interessieren", "uns würde interessieren", "ich wollte fragen",
     "ich wollte mal fragen", "können sie mir sagen", "kannst du mir sagen", "könnt ihr mir sagen",
     "weißt du", "wissen sie", "gibt es",
+    # Officialese for "as part of", not the political frame ("In welchem Rahmen …?").
+    "im rahmen der", "im rahmen des", "im rahmen von", "im rahmen eines", "im rahmen einer",
+    "im rahmen ihrer", "im rahmen ihres", "im rahmen eurer", "im rahmen eures",
+    # Letter openings and closings ("Sehr geehrte Damen und Herren, …").
+    "sehr geehrte damen und herren", "damen und herren", "mit freundlichen grüßen",
+    "freundliche grüße", "viele grüße", "beste grüße", "liebe grüße",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
     "etwas anderes", "was anderes", "noch etwas anderes", "eine andere frage", "anderes thema",
     "ein anderes thema", "andere sache",
