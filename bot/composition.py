@@ -12,6 +12,7 @@ from bot.answering_factory import build_answerer
 from bot.config import Settings
 from bot.conversation.core import ConversationCore
 from bot.delivery.outbound import TelegramOutbound
+from bot.delivery.web_outbound import WebRowOutbound
 from bot.dialogue import DialogueEngine
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.localtime import Clock, utc_now
@@ -48,6 +49,8 @@ def build_services(
     )
     # Telegram's deliverer is the outbox worker; it sets services.wake_outbox when it starts.
     services.outbound["telegram"] = TelegramOutbound(lambda: services.wake_outbox())
+    # Web requesters' rows go through the same worker, into the web door's mailboxes.
+    services.outbound["web"] = WebRowOutbound(lambda: services.wake_outbox())
     return services
 
 

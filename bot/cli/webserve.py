@@ -14,9 +14,13 @@ from telegram.ext import Application
 
 from bot.composition import build_conversation
 from bot.config import Settings
+from bot.conversation.model import Outgoing, UserKey
 from bot.delivery.queue import enqueue_to_team
+from bot.delivery.web_outbound import WebRowOutbound
 from bot.tg.services import SERVICES_KEY, Services
 from bot.web.app import create_web_app
+from bot.web.outbound import WebOutbound
+from bot.web.sessions import Mailboxes
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,18 @@ def build_web_app(services: Services) -> web.Application:
         await enqueue_to_team(services, text)
         services.wake_outbox()
 
-    return create_web_app(conversation, settings, texts=services.texts, notify_team=notify_team)
+    outbound = WebOutbound(Mailboxes())
+
+    async def deliver(user: UserKey, html: str) -> None:
+        await outbound.send(user, [Outgoing(html)])
+
+    # Team replies to web requesters: the outbox worker hands their rows to this door.
+    port = services.outbound.get("web")
+    if isinstance(port, WebRowOutbound):
+        port.sink = deliver
+        services.wake_outbox()  # rows that waited for the door
+    return create_web_app(conversation, settings, texts=services.texts, notify_team=notify_team,
+                          outbound=outbound)
 
 
 def attach_web(

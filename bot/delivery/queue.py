@@ -13,6 +13,8 @@ Payloads by kind (``chat_id`` is always the target at enqueue time):
 - ``redact``: ``{chat_id, message_id, mode, reason}`` — edit (or delete) a team message that
   showed erased data (written by storage/team_posts.py).
 - ``alert``: ``{chat_id, text}`` — HTML to an admin's private chat.
+- ``to_web``: ``{chat_id, text, ack?}`` — HTML to a requester of the website (``chat_id``: their
+  numeric web user id), handed to the web door's mailbox (bot/delivery/web_outbound.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ TO_USER = "to_user"
 TO_TEAM = "to_team"
 ALERT = "alert"
 CARD = "card"
+TO_WEB = "to_web"
 REDACT = REDACT_KIND
 TEAM_KINDS = frozenset({CARD, CARD_UPDATE, TO_TEAM})
 NO_CHAT = 0  # placeholder target while no team chat is configured
@@ -54,6 +57,14 @@ def to_user(chat_id: int, text: str, *, link: bool = False,
     if ack_message_id is not None:
         payload["ack"] = {"message_id": ack_message_id}
     return Notification(TO_USER, chat_id, payload)
+
+
+def to_web(user_id: int, text: str, *, ack_message_id: int | None = None) -> Notification:
+    """A message to a requester of the website, as an outbox row to write."""
+    payload: dict[str, Any] = {"chat_id": user_id, "text": text}
+    if ack_message_id is not None:
+        payload["ack"] = {"message_id": ack_message_id}
+    return Notification(TO_WEB, user_id, payload)
 
 
 def to_team(services: Services, text: str, track: Sequence[int] = ()) -> Notification:

@@ -38,8 +38,9 @@ from typing import Any
 
 from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.conversation.model import UserKey
 from bot.delivery import queue
 from bot.delivery.errors import (
     BACKOFF_CAP,
@@ -52,6 +53,7 @@ from bot.delivery.errors import (
 from bot.delivery.keyboard import keyboard
 from bot.delivery.migration import follow_migration
 from bot.delivery.redaction import redact
+from bot.delivery.web_outbound import WebRowOutbound
 from bot.services import Services
 from bot.storage.health import is_storage_fault
 from bot.storage.models import OutboxItem, Ticket
@@ -138,6 +140,7 @@ class OutboxWorker:
             queue.TO_TEAM: self._to_team,
             queue.ALERT: self._alert_item,
             queue.REDACT: self._redact,
+            queue.TO_WEB: self._to_web,
         }
 
     # -- running -------------------------------------------------------------------------------
@@ -513,6 +516,18 @@ class OutboxWorker:
             writes.append(lambda: messages.link(item.chat_id, message.message_id, ticket_id,
                                                 "team_reply_copy"))
         result = attempt.confirmed({"message_id": message.message_id}, *writes)
+        await self._ack(item, "team_reply_delivered", ticket)
+        return result
+
+    async def _to_web(self, item: OutboxItem, attempt: _Attempt) -> Result:
+        port = self.services.outbound.get("web")
+        sink = port.sink if isinstance(port, WebRowOutbound) else None
+        if sink is None:  # the web door is not serving (yet): keep the row, retry later
+            raise NetworkError("web door not attached")
+        ticket = (await self.services.storage.tickets.get(item.ticket_id)
+                  if item.ticket_id is not None else None)
+        await sink(UserKey("web", str(item.chat_id)), str(item.payload["text"]))
+        result = attempt.confirmed({"web": True})
         await self._ack(item, "team_reply_delivered", ticket)
         return result
 
