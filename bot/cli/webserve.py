@@ -15,17 +15,17 @@ from telegram.ext import Application
 from bot.composition import build_conversation
 from bot.config import Settings
 from bot.conversation.model import Outgoing, UserKey
+from bot.conversation.request_page import RequestPages
 from bot.delivery.queue import enqueue_to_team
 from bot.delivery.web_outbound import WebRowOutbound
 from bot.tg.services import SERVICES_KEY, Services
+from bot.web.access_log import AccessLogger
 from bot.web.app import create_web_app
 from bot.web.outbound import WebOutbound
 from bot.web.sessions import Mailboxes
 
 log = logging.getLogger(__name__)
 
-# No client address in the access log: it is personal data. URLs carry no personal data.
-ACCESS_LOG_FORMAT = '"%r" %s %b %Tf'
 RUNNER_KEY = "web_runner"
 
 
@@ -53,7 +53,7 @@ def build_web_app(services: Services) -> web.Application:
         port.sink = deliver
         services.wake_outbox()  # rows that waited for the door
     return create_web_app(conversation, settings, texts=services.texts, notify_team=notify_team,
-                          outbound=outbound)
+                          outbound=outbound, request_pages=RequestPages(services))
 
 
 def attach_web(
@@ -68,7 +68,7 @@ def attach_web(
         if original_init is not None:
             await original_init(application)
         services = application.bot_data[SERVICES_KEY]
-        runner = web.AppRunner(build_web_app(services), access_log_format=ACCESS_LOG_FORMAT)
+        runner = web.AppRunner(build_web_app(services), access_log_class=AccessLogger)
         await runner.setup()
         listen, chosen = settings.web.listen, settings.web.port if port is None else port
         try:

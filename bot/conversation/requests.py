@@ -17,6 +17,8 @@ from bot.services import Services
 from bot.storage.models import Draft
 
 log = logging.getLogger(__name__)
+# Relative to the web door's chat page; served by bot/web/request_page.py.
+REQUEST_PAGE_PATH = "anfrage/"
 
 
 def _ttl(services: Services) -> dt.timedelta:
@@ -216,4 +218,10 @@ async def submit(services: Services, draft: Draft, state: DialogueState) -> list
     if created:
         log.info("request submitted ticket=%d", ticket.id)
         services.wake_outbox()
-    return [_note(services.texts.render(key, ref=ticket.ref))]
+    notes = [_note(services.texts.render(key, ref=ticket.ref))]
+    if created and ticket.channel == "web":
+        # The web requester has no chat to come back to: a private page reaches them later.
+        token = await services.storage.request_links.create(ticket.id, services.clock())
+        notes.append(_note(services.texts.render(
+            "req_receipt_link", link=f"{REQUEST_PAGE_PATH}{token}", ref=ticket.ref)))
+    return notes

@@ -23,6 +23,7 @@ from bot.storage.models import (
 from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.questions import QuestionLog
+from bot.storage.request_links import RequestLinkRepo
 from bot.storage.startup import DatabaseUnusable
 from bot.storage.teaching import TeachingRepo
 from bot.storage.team_posts import PostRef, TeamPostRepo
@@ -65,6 +66,7 @@ class Storage:
     team_posts: TeamPostRepo
     teaching: TeachingRepo
     feedback: FeedbackRepo
+    request_links: RequestLinkRepo
 
     @classmethod
     async def open(
@@ -87,6 +89,7 @@ class Storage:
             team_posts=TeamPostRepo(db),
             teaching=TeachingRepo(db, questions),
             feedback=FeedbackRepo(db, questions),
+            request_links=RequestLinkRepo(db),
         )
 
     async def close(self) -> None:

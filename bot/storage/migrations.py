@@ -261,7 +261,20 @@ DROP INDEX answer_feedback_user;
 CREATE INDEX answer_feedback_user ON answer_feedback (channel, user_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING, _V_USER_CHANNEL]
+# The private link of a web request's page (/anfrage/<token>): only a hash of the token is kept,
+# so the database alone opens no page. Gone with the ticket (retention) and on /loeschen.
+_V_REQUEST_LINKS = """
+CREATE TABLE request_links (
+    token_hash TEXT    PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    created_at TEXT    NOT NULL
+);
+CREATE INDEX request_links_ticket ON request_links (ticket_id);
+"""
+
+MIGRATIONS: list[str] = [
+    _V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING, _V_USER_CHANNEL, _V_REQUEST_LINKS,
+]
 
 
 class SchemaTooNewError(RuntimeError):

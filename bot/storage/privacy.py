@@ -165,6 +165,10 @@ class PrivacyRepo:
             )
             await _erase_elsewhere(conn, user_id, now, channel)
             mine = (channel, user_id)
+            # The private request pages stop working with the data they show.
+            await conn.execute(
+                f"DELETE FROM request_links WHERE ticket_id IN ({_USER_TICKETS})", mine
+            )
             await conn.execute("DELETE FROM drafts WHERE channel = ? AND user_id = ?", mine)
             await conn.execute("DELETE FROM question_log WHERE channel = ? AND user_id = ?", mine)
             # Their 👍/👎; their questions' review decisions go with the questions (cascade).

@@ -23,6 +23,8 @@ from bot.texts import Texts, load_texts
 from bot.web import pages
 from bot.web.outbound import WebOutbound
 from bot.web.render import outgoing_json
+from bot.web.request_page import PATH as REQUEST_PAGE_PATH
+from bot.web.request_page import RequestPageRoutes, RequestPageSource
 from bot.web.security import client_address, json_post, same_origin, security_headers
 from bot.web.sessions import SESSION_HEADER, Mailboxes, new_token, user_key, valid_token
 
@@ -284,10 +286,12 @@ def create_web_app(
     notify_team: TeamNotifier | None = None,
     clock: Callable[[], float] = time.monotonic,
     outbound: WebOutbound | None = None,
+    request_pages: RequestPageSource | None = None,
 ) -> web.Application:
     """The web chat around ``conversation``. ``notify_team`` passes barrier reports to the
     team chat. ``outbound`` (also ``app[OUTBOUND_KEY]``) is the port through which the core
-    pushes later messages (team replies); pass one when the core needs it before the app."""
+    pushes later messages (team replies); pass one when the core needs it before the app.
+    ``request_pages``: the requesters' private request pages (/anfrage/<token>)."""
     texts = texts or load_texts()
     door = WebDoor(conversation, settings, texts, notify_team, clock, outbound)
     app = web.Application(
@@ -313,5 +317,9 @@ def create_web_app(
     app.router.add_post("/api/command", door.command)
     app.router.add_get("/api/poll", door.poll)
     app.router.add_post("/api/barrier", door.report_barrier)
+    if request_pages is not None:
+        routes = RequestPageRoutes(request_pages, settings, texts, door.per_address, clock)
+        app.router.add_get(REQUEST_PAGE_PATH, routes.show)
+        app.router.add_post(REQUEST_PAGE_PATH, routes.answer)
     app.router.add_static("/static/", STATIC_DIR, append_version=False)
     return app

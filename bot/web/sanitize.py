@@ -30,7 +30,10 @@ _TAGS = {
     "span": "span",
     "a": "a",
 }
-_SAFE_HREF = re.compile(r"(?:https?://|mailto:|tel:)[^\s\"'<>`]+", re.IGNORECASE)
+_SAFE_HREF = re.compile(
+    # ``anfrage/<token>``: the requester's private page on this door (bot/web/request_page.py).
+    r"(?:https?://|mailto:|tel:)[^\s\"'<>`]+|anfrage/[A-Za-z0-9_-]{43}", re.IGNORECASE
+)
 
 
 class _Sanitizer(HTMLParser):
