@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import callbacks
 from bot.cli.webserve import build_web_app
 from bot.conversation.model import UserKey
 from bot.web.sessions import user_key
@@ -75,3 +76,20 @@ async def test_team_reply_waits_for_the_web_door(tmp_path: Path) -> None:
             await bot.deliver()
             body = await _poll(chat)
             assert any("Gerne, bis bald." in m["html"] for m in body["messages"])
+
+
+async def test_status_notice_reaches_the_web_requesters_poll(tmp_path: Path) -> None:
+    """When a team member takes a web request on its card, the requester's status notice
+    (through the web port) arrives in their session's long poll."""
+    async with running_bot(tmp_path) as bot, TestClient(
+        TestServer(build_web_app(bot.services))
+    ) as client:
+        chat = Chat(client)
+        await chat.start()
+        assert chat.token is not None
+        ticket_id = await _web_request(bot, user_key(chat.token))
+        ticket = await bot.ticket(ticket_id)
+        await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket_id, "take"))
+        await bot.deliver()
+        body = await _poll(chat)
+        assert any(ticket.ref in m["html"] for m in body["messages"]), body
