@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from bot import callbacks
 from bot.offline import BOT_ID, FakeBotApi
 from bot.tg.team import chat_check
@@ -247,9 +248,10 @@ async def test_team_reply_with_photo_asks_for_text(tmp_path: Path) -> None:
 
 
 async def test_unlinked_private_reply_is_not_taken_as_team_answer(tmp_path: Path) -> None:
-    """A private reply to an ordinary bot message is not handled by the reply flow."""
+    """A private reply to an ordinary bot message is not handled by the reply flow, even when
+    the requester has an open request."""
     async with running_bot(tmp_path) as bot:
-        bot.add_requester()
+        ticket = await bot.submit()
         await bot.user_says("hallo")
         last = bot.api.last_message(REQUESTER)
         assert last is not None
@@ -258,6 +260,7 @@ async def test_unlinked_private_reply_is_not_taken_as_team_answer(tmp_path: Path
         await bot.deliver()
         assert not any("weitergeleitet" in t for t in bot.user_texts())
         assert len(bot.team_texts()) == team_before
+        assert await bot.services.storage.messages.for_ticket(ticket.id) == []
 
 
 async def test_question_to_team_creates_question_ticket_once(tmp_path: Path) -> None:
