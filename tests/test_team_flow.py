@@ -6,11 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from telegram import Update
 
 from bot import callbacks
 from bot.offline import BOT_ID, FakeBotApi
-from bot.tg.team import cards, chat_check, user_side
+from bot.tg.team import chat_check
 from tests.test_team_harness import (
     MEMBER,
     OTHER_MEMBER,
@@ -217,10 +216,11 @@ async def test_user_reply_naming_someone_elses_ticket_is_not_forwarded(tmp_path:
         await bot.deliver()
         note = bot.api.last_message(REQUESTER)
         assert note is not None
-        update = bot.factory.message(REQUESTER, "Und?", reply_to_message_id=note["message_id"])
-        message = Update.de_json(update, bot.app.bot).message
-        assert message is not None
-        assert await user_side.user_reply(message, bot.services) is False
+        await bot.user_says("Und?", reply_to=note["message_id"])
+        await bot.deliver()
+        assert not any("weitergeleitet" in t for t in bot.user_texts())
+        assert not any("Und?" in t for t in bot.team_texts())
+        assert await bot.services.storage.messages.for_ticket(other.id) == []
 
 
 async def test_reply_to_unrelated_message_in_team_chat_is_ignored(tmp_path: Path) -> None:
@@ -248,16 +248,19 @@ async def test_team_reply_with_photo_asks_for_text(tmp_path: Path) -> None:
 
 
 async def test_unlinked_private_reply_is_not_taken_as_team_answer(tmp_path: Path) -> None:
-    """A private reply to an ordinary bot message is not handled by the reply flow."""
+    """A private reply to an ordinary bot message is not handled by the reply flow, even when
+    the requester has an open request."""
     async with running_bot(tmp_path) as bot:
-        bot.add_requester()
+        ticket = await bot.submit()
         await bot.user_says("hallo")
         last = bot.api.last_message(REQUESTER)
         assert last is not None
-        update = bot.factory.message(REQUESTER, "Danke", reply_to_message_id=last["message_id"])
-        message = Update.de_json(update, bot.app.bot).message
-        assert message is not None
-        assert await user_side.user_reply(message, bot.services) is False
+        team_before = len(bot.team_texts())
+        await bot.user_says("Danke", reply_to=last["message_id"])
+        await bot.deliver()
+        assert not any("weitergeleitet" in t for t in bot.user_texts())
+        assert len(bot.team_texts()) == team_before
+        assert await bot.services.storage.messages.for_ticket(ticket.id) == []
 
 
 async def test_question_to_team_creates_question_ticket_once(tmp_path: Path) -> None:
@@ -318,10 +321,16 @@ async def test_card_of_deleted_ticket_is_tombstone_and_refuses_replies(tmp_path:
     """After the requester's deletion the card says "gelöscht auf Wunsch"; replies are refused."""
     async with running_bot(tmp_path) as bot:
         ticket = await bot.submit()
-        before = await bot.services.storage.privacy.delete_user(REQUESTER, bot.clock())
-        tombstone = await bot.ticket(before[0].id)
-        await cards.refresh_card(bot.services, tombstone)
+        await bot.user_says("/loeschen")
+        confirm = bot.api.last_message(REQUESTER)
+        assert confirm is not None
+        data = next(button["callback_data"]
+                    for row in confirm["reply_markup"]["inline_keyboard"] for button in row
+                    if "Ja, alles löschen" in button["text"])
+        await bot.press(REQUESTER, confirm, data, first_name="Erika")
         await bot.deliver()
+        tombstone = await bot.ticket(ticket.id)
+        assert tombstone.status == "deleted"
         card = bot.card(tombstone)
         assert "gelöscht auf Wunsch" in card["text"]
         assert "Musterdorf" not in card["text"]

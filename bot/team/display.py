@@ -68,7 +68,3 @@ def day(moment: dt.datetime, zone: ZoneInfo) -> str:
 def age_days(created: dt.datetime, now: dt.datetime, zone: ZoneInfo) -> int:
     """Whole calendar days (local) between creation and now; never negative."""
     return max((local(now, zone).date() - local(created, zone).date()).days, 0)
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""

@@ -15,7 +15,7 @@ from bot.services import Services
 
 SERVICES_KEY = "services"
 
-__all__ = ["CONTEXT_TYPES", "SERVICES_KEY", "BotContext", "Services", "get_services"]
+__all__ = ["CONTEXT_TYPES", "SERVICES_KEY", "BotContext", "Services"]
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -30,11 +30,3 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext)
-
-
-def get_services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    """The services from any context (for code that is handed PTB's default context)."""
-    services = context.bot_data.get(SERVICES_KEY)
-    if not isinstance(services, Services):
-        raise RuntimeError("services are not initialised (post_init did not run)")
-    return services

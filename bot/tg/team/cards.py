@@ -134,9 +134,3 @@ async def on_card_button(query: CallbackQuery, parsed: Callback, services: Servi
         services.wake_outbox()
     if duplicate:
         await _remove_duplicate(message)
-
-
-async def refresh_card(services: Services, ticket: Ticket) -> None:
-    """Re-render a ticket's card (e.g. after the requester's data was deleted: the tombstone)."""
-    await queue.enqueue_card_update(services, ticket)
-    services.wake_outbox()
