@@ -203,6 +203,25 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
     assert matcher.match(question).band == "fallback"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer ist Geschäftsführer beim Kompetenzzentrum Engagement?",
+        "Wie viele Leute können maximal zum Workshop kommen?",
+        "An welchem Tag findet der Workshop in Heide statt?",
+        "Welches Ministerium bezahlt die Beratung?",
+        "Gibt es ein ähnliches Angebot in Bayern?",
+    ],
+)
+def test_details_and_roles_the_offer_does_not_name_are_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    """A question for a detail the offer never states (a manager, a maximum of people, a day,
+    the deciding ministry, a comparable offer elsewhere) gets no confident answer, although it
+    uses the offer's own words."""
+    assert matcher.match(question).band == "fallback"
+
+
 def test_a_foreign_word_after_the_question_says_who_asks(matcher: Matcher) -> None:
     """A statement after the question ("Ich arbeite beim Standesamt.") introduces the asker:
     its foreign word counts as context; set out before the question, it is still the topic."""
@@ -414,10 +433,12 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Issue 9 round two: first contact 87.1 % / 70.0 % and 73.8 % / 76.0 % (84.3 % and
         # 72.3 % once five example questions that stood in them were rephrased); raised after
         # round two's general fixes, just below the figures then.
-        (DATA_DIR / "blind_h.yaml", 0.9, 0.85),
-        (DATA_DIR / "blind_i.yaml", 0.76, 0.88),
+        # Round three (rejection: near-miss details and foreign words as data) raised the
+        # rejection floors of h, i and j to just below 95 %, 92 % and 90 %.
+        (DATA_DIR / "blind_h.yaml", 0.9, 0.94),
+        (DATA_DIR / "blind_i.yaml", 0.76, 0.91),
         # Written blind for round two's result: first contact 85.7 % / 70.0 %.
-        (DATA_DIR / "blind_j.yaml", 0.84, 0.7),
+        (DATA_DIR / "blind_j.yaml", 0.84, 0.89),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
