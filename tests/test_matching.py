@@ -211,14 +211,17 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
         "An welchem Tag findet der Workshop in Heide statt?",
         "Welches Ministerium bezahlt die Beratung?",
         "Gibt es ein ähnliches Angebot in Bayern?",
+        "Geht die Beratung auch samstags?",
+        "Wie oft im Jahr gibt es die Workshops?",
+        "Gibt es über die Beratung auch Zuschüsse für Vereine?",
     ],
 )
 def test_details_and_roles_the_offer_does_not_name_are_not_answered(
     matcher: Matcher, question: str
 ) -> None:
     """A question for a detail the offer never states (a manager, a maximum of people, a day,
-    the deciding ministry, a comparable offer elsewhere) gets no confident answer, although it
-    uses the offer's own words."""
+    the deciding ministry, a comparable offer elsewhere, a weekday, how often a year, grants)
+    gets no confident answer, although it uses the offer's own words."""
     assert matcher.match(question).band == "fallback"
 
 
@@ -517,8 +520,9 @@ def test_multi_question_accuracy_does_not_regress(
         # Issue 9 round two: first contact 78.4 % / 85.7 % and 91.4 % / 66.7 %; raised after.
         (DATA_DIR / "blind_conv_b.yaml", 0.91, 1.0),
         (DATA_DIR / "blind_conv_c.yaml", 0.97, 1.0),
-        # Written blind for round two's result: first contact 88.2 % / 71.4 %.
-        (DATA_DIR / "blind_conv_d.yaml", 0.88, 0.71),
+        # Written blind for round two's result: first contact 88.2 % / 71.4 %; rejection
+        # 85.7 % after round three.
+        (DATA_DIR / "blind_conv_d.yaml", 0.88, 0.85),
     ],
     ids=["dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d"],
 )
