@@ -203,6 +203,28 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
     assert matcher.match(question).band == "fallback"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer ist Geschäftsführer beim Kompetenzzentrum Engagement?",
+        "Wie viele Leute können maximal zum Workshop kommen?",
+        "An welchem Tag findet der Workshop in Heide statt?",
+        "Welches Ministerium bezahlt die Beratung?",
+        "Gibt es ein ähnliches Angebot in Bayern?",
+        "Geht die Beratung auch samstags?",
+        "Wie oft im Jahr gibt es die Workshops?",
+        "Gibt es über die Beratung auch Zuschüsse für Vereine?",
+    ],
+)
+def test_details_and_roles_the_offer_does_not_name_are_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    """A question for a detail the offer never states (a manager, a maximum of people, a day,
+    the deciding ministry, a comparable offer elsewhere, a weekday, how often a year, grants)
+    gets no confident answer, although it uses the offer's own words."""
+    assert matcher.match(question).band == "fallback"
+
+
 def test_a_foreign_word_after_the_question_says_who_asks(matcher: Matcher) -> None:
     """A statement after the question ("Ich arbeite beim Standesamt.") introduces the asker:
     its foreign word counts as context; set out before the question, it is still the topic."""
@@ -414,10 +436,12 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Issue 9 round two: first contact 87.1 % / 70.0 % and 73.8 % / 76.0 % (84.3 % and
         # 72.3 % once five example questions that stood in them were rephrased); raised after
         # round two's general fixes, just below the figures then.
-        (DATA_DIR / "blind_h.yaml", 0.9, 0.85),
-        (DATA_DIR / "blind_i.yaml", 0.76, 0.88),
+        # Round three (rejection: near-miss details and foreign words as data) raised the
+        # rejection floors of h, i and j to just below 95 %, 92 % and 90 %.
+        (DATA_DIR / "blind_h.yaml", 0.9, 0.94),
+        (DATA_DIR / "blind_i.yaml", 0.76, 0.91),
         # Written blind for round two's result: first contact 85.7 % / 70.0 %.
-        (DATA_DIR / "blind_j.yaml", 0.84, 0.7),
+        (DATA_DIR / "blind_j.yaml", 0.84, 0.89),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -496,8 +520,9 @@ def test_multi_question_accuracy_does_not_regress(
         # Issue 9 round two: first contact 78.4 % / 85.7 % and 91.4 % / 66.7 %; raised after.
         (DATA_DIR / "blind_conv_b.yaml", 0.91, 1.0),
         (DATA_DIR / "blind_conv_c.yaml", 0.97, 1.0),
-        # Written blind for round two's result: first contact 88.2 % / 71.4 %.
-        (DATA_DIR / "blind_conv_d.yaml", 0.88, 0.71),
+        # Written blind for round two's result: first contact 88.2 % / 71.4 %; rejection
+        # 85.7 % after round three.
+        (DATA_DIR / "blind_conv_d.yaml", 0.88, 0.85),
     ],
     ids=["dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d"],
 )
