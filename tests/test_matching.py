@@ -208,7 +208,7 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
     [
         "Wer ist Geschäftsführer beim Kompetenzzentrum Engagement?",
         "Wie viele Leute können maximal zum Workshop kommen?",
-        "An welchem Tag findet der Workshop in Heide statt?",
+        "Um wie viel Uhr fängt der Workshop in Heide an?",
         "Welches Ministerium bezahlt die Beratung?",
         "Gibt es ein ähnliches Angebot in Bayern?",
         "Geht die Beratung auch samstags?",
@@ -219,7 +219,7 @@ def test_foreign_topic_words_are_not_read_as_the_offer(matcher: Matcher, questio
 def test_details_and_roles_the_offer_does_not_name_are_not_answered(
     matcher: Matcher, question: str
 ) -> None:
-    """A question for a detail the offer never states (a manager, a maximum of people, a day,
+    """A question for a detail the offer never states (a manager, a maximum of people, a clock time,
     the deciding ministry, a comparable offer elsewhere, a weekday, how often a year, grants)
     gets no confident answer, although it uses the offer's own words."""
     assert matcher.match(question).band == "fallback"
