@@ -4,7 +4,7 @@ Tina on the fake Bot API, the way ``@team`` lines do in ``python -m bot chat``."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from telegram import Update
@@ -25,7 +25,7 @@ class OfflineTeamDesk:
         self.factory = UpdateFactory(api)
         self.team_chat = self.factory.group_chat(team_chat_id, "Team Engagement (offline)")
 
-    def messages(self) -> list[Mapping[str, Any]]:
+    def messages(self) -> Sequence[Mapping[str, Any]]:
         return self.api.chat_log(self.team_chat_id)
 
     async def press(self, message_id: int, data: str) -> str | None:

@@ -12,7 +12,7 @@ import hashlib
 import html
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -30,7 +30,7 @@ MAX_CALLBACK_BYTES = 64
 class TeamDesk(Protocol):
     """The team group: its messages, and acting in it as a team member."""
 
-    def messages(self) -> list[Mapping[str, Any]]:
+    def messages(self) -> Sequence[Mapping[str, Any]]:
         """Bot API message dicts, oldest first, in their current (edited) state."""
         ...
 
@@ -72,9 +72,8 @@ def _message_html(message: Mapping[str, Any], texts: Texts) -> str:
     parts.append(f'<p class="team-text">{_e(text)}</p>')
     rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     if rows:
-        parts.append(
-            f'<div class="buttons" role="group" aria-label="{_e(texts.plain("team_page_buttons_label"))}">'
-        )
+        group = _e(texts.plain("team_page_buttons_label"))
+        parts.append(f'<div class="buttons" role="group" aria-label="{group}">')
         for row in rows:
             for button in row:
                 label = _e(button.get("text", ""))
@@ -98,7 +97,7 @@ def _message_html(message: Mapping[str, Any], texts: Texts) -> str:
     return "".join(parts)
 
 
-def messages_html(messages: list[Mapping[str, Any]], texts: Texts) -> str:
+def messages_html(messages: Sequence[Mapping[str, Any]], texts: Texts) -> str:
     if not messages:
         return f'<li class="team-empty">{_e(texts.plain("team_page_empty"))}</li>'
     return "\n".join(_message_html(m, texts) for m in messages)
@@ -108,7 +107,7 @@ def _version(fragment: str) -> str:
     return hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:16]
 
 
-def team_page(texts: Texts, messages: list[Mapping[str, Any]]) -> str:
+def team_page(texts: Texts, messages: Sequence[Mapping[str, Any]]) -> str:
     fragment = messages_html(messages, texts)
     title = texts.plain("team_page_title")
     return (
