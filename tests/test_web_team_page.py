@@ -136,3 +136,109 @@ async def test_team_page_shows_the_card_and_takes_and_answers_it(tmp_path: Path)
     finally:
         stop.set()
         await asyncio.wait_for(task, WAIT)
+
+
+class ListDesk:
+    """A team group held in a list: the web layer's contract without Telegram."""
+
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        self.log = messages
+        self.pressed: list[tuple[int, str]] = []
+
+    def messages(self) -> list[dict[str, Any]]:
+        return self.log
+
+    async def press(self, message_id: int, data: str) -> str | None:
+        if not any(m["message_id"] == message_id for m in self.log):
+            raise LookupError(message_id)
+        if data == "boom":
+            raise RuntimeError("the handler failed")
+        self.pressed.append((message_id, data))
+        return "Übernommen."
+
+    async def reply(self, message_id: int, text: str) -> None:
+        self.log.append({"message_id": len(self.log) + 1, "from": {"first_name": "Tina"},
+                         "text": text, "reply_to_message": {"message_id": message_id}})
+
+
+BOT = {"id": 1, "is_bot": True, "first_name": "Engagement-Assistent"}
+HOSTILE_CARD = {
+    "message_id": 1, "from": BOT, "text": "Anfrage von <script>alert(1)</script> & Co",
+    "reply_markup": {"inline_keyboard": [[
+        {"text": 'Über"nehmen<', "callback_data": 'c:1:"take'},
+        {"text": "Link", "url": "javascript:alert(1)"},
+        {"text": "Karte", "url": "https://example.org/?a=1&b=2"},
+    ]]},
+}
+
+
+async def _team_client(desk: ListDesk) -> Any:
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.config import Settings
+    from bot.web.app import create_web_app
+    from bot.web.team_page import add_team_page
+    from tests.web_support import answerer, standin
+
+    settings = Settings()
+    app: web.Application = create_web_app(standin(settings), settings, texts=answerer().texts)
+    add_team_page(app, desk, answerer().texts, settings)
+    return TestClient(TestServer(app))
+
+
+async def test_team_page_escapes_everything_and_allows_only_safe_links() -> None:
+    """Text, button labels and callback data are escaped on /team; a javascript: URL button
+    never becomes a link; the page loads its script from this server only (no inline script)
+    and names its regions for screen readers."""
+    async with await _team_client(ListDesk([HOSTILE_CARD])) as client:
+        response = await client.get("/team")
+        page = await response.text()
+        assert response.status == 200
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert 'data-data="c:1:&quot;take">Über&quot;nehmen&lt;</button>' in page
+    assert "javascript:" not in page
+    assert 'href="https://example.org/?a=1&amp;b=2"' in page
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="static/team.js" defer>']
+    assert 'aria-label="Nachrichten der Team-Gruppe"' in page and 'role="status"' in page
+    assert '<label for="reply-1">Antwort an diese Nachricht</label>' in page
+
+
+async def test_team_actions_are_checked_and_never_crash() -> None:
+    """Presses and replies need a same-origin JSON POST with a message number; an unknown
+    message is a 404 with a German notice, a failing handler a 500 notice (logged by id)."""
+    desk = ListDesk([dict(HOSTILE_CARD)])
+    async with await _team_client(desk) as client:
+        origin = {"Origin": f"http://{client.host}:{client.port}"}
+
+        async def post(path: str, payload: Any, **headers: str) -> tuple[int, dict[str, Any]]:
+            response = await client.post(path, json=payload, headers={**origin, **headers})
+            return response.status, await response.json()
+
+        assert (await post("/team/api/press", {"message": 1, "data": "x"}, Origin="null"))[0] \
+            == 403
+        for bad in ({}, {"message": "1", "data": "x"}, {"message": True, "data": "x"},
+                    {"message": 1, "data": "x" * 65}, {"message": 1}):
+            assert (await post("/team/api/press", bad))[0] == 400, bad
+        status, body = await post("/team/api/press", {"message": 9, "data": "x"})
+        assert status == 404 and body["notice"] == "Diese Nachricht gibt es nicht mehr."
+        status, body = await post("/team/api/press", {"message": 1, "data": "boom"})
+        assert status == 500 and body["notice"]
+        status, body = await post("/team/api/press", {"message": 1, "data": "c:1:take"})
+        assert status == 200 and body["notice"] == "Übernommen." and "team-msg" in body["html"]
+        assert desk.pressed == [(1, "c:1:take")]
+        assert (await post("/team/api/reply", {"message": 1, "text": "x" * 4001}))[0] == 400
+        status, body = await post("/team/api/reply", {"message": 1, "text": "Gern <b>!"})
+        assert status == 200 and "Gern &lt;b&gt;!" in body["html"]
+        bare = await client.post("/team/api/reply", data=b"{}", headers=origin)
+        assert bare.status == 415
+
+
+async def test_run_serves_no_team_page() -> None:
+    """/team exists only where `bot web` adds it: the web door as `run` builds it has none."""
+    from tests.web_support import web_client
+
+    async with web_client() as chat:
+        response = await chat.client.get("/team")
+        assert response.status == 404

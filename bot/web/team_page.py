@@ -59,7 +59,7 @@ def _message_html(message: Mapping[str, Any], texts: Texts) -> str:
     parts = [
         f'<li class="team-msg{" team-msg-bot" if is_bot else ""}" id="m{number}">',
         f'<article aria-labelledby="m{number}-who">',
-        f'<h2 class="team-who" id="m{number}-who">{_e(who)} <span class="team-num">#{number}</span>'
+        f'<h2 class="team-who" id="m{number}-who" tabindex="-1">{_e(who)} <span class="team-num">#{number}</span>'
         "</h2>",
     ]
     original = message.get("reply_to_message")
@@ -77,8 +77,11 @@ def _message_html(message: Mapping[str, Any], texts: Texts) -> str:
         for row in rows:
             for button in row:
                 label = _e(button.get("text", ""))
-                if button.get("url"):
-                    parts.append(f'<a class="button" href="{_e(button["url"])}">{label}</a>')
+                url = str(button.get("url") or "")
+                if url.lower().startswith(("https://", "http://", "tg://")):
+                    parts.append(f'<a class="button" href="{_e(url)}">{label}</a>')
+                elif url:  # never a javascript: or data: link
+                    parts.append(f'<span class="button">{label}</span>')
                 elif "callback_data" in button:
                     parts.append(
                         f'<button type="button" class="team-press" data-message="{number}"'
