@@ -59,8 +59,9 @@ def _message_html(message: Mapping[str, Any], texts: Texts) -> str:
     parts = [
         f'<li class="team-msg{" team-msg-bot" if is_bot else ""}" id="m{number}">',
         f'<article aria-labelledby="m{number}-who">',
-        f'<h2 class="team-who" id="m{number}-who" tabindex="-1">{_e(who)} <span class="team-num">#{number}</span>'
-        "</h2>",
+        # tabindex -1: focus lands here after a press, when the pressed button may be gone.
+        f'<h2 class="team-who" id="m{number}-who" tabindex="-1">{_e(who)}'
+        f' <span class="team-num">#{number}</span></h2>',
     ]
     original = message.get("reply_to_message")
     if isinstance(original, Mapping) and original.get("message_id") is not None:
