@@ -64,8 +64,8 @@ def _step(page: Any, text: str) -> None:
 def test_web_request_reaches_the_team_page_and_is_taken(page: Any, offline_web: str) -> None:
     """A complete request in the web chat (typed with the keyboard, buttons clicked) appears
     as a card on /team; "Übernehmen" there marks it taken by the team member and shows the
-    bot's notice; a reply to the card shows up in the team group as a reply to it; axe-core
-    reports no violations on /team; no console errors (a CSP violation would be one)."""
+    bot's notice, focus stays on the card; a reply to the card shows up in the team group as a
+    reply to it; axe-core reports no violations on /team; no console errors (CSP)."""
     page.goto(offline_web)
     page.locator("#log .msg-bot").first.wait_for()
     _type(page, "/anfrage")
@@ -97,9 +97,12 @@ def test_web_request_reaches_the_team_page_and_is_taken(page: Any, offline_web: 
     card = team.locator("#team-log .team-msg", has_text=ref.group(0))
     card.wait_for()
     assert "Gemeinde Musterdorf" in card.inner_text()
+    number = card.get_attribute("id")
     card.get_by_role("button", name="Übernehmen").click()
     team.locator("#team-log .team-msg", has_text="übernommen von Tina Team").wait_for()
     team.locator("#team-status", has_text="Übernommen").wait_for()
+    # The pressed button is gone: focus is on the card's heading, not lost to <body>.
+    assert team.evaluate("document.activeElement.id") == f"{number}-who"
 
     card = team.locator("#team-log .team-msg", has_text=ref.group(0))
     card.get_by_role("textbox", name="Antwort an diese Nachricht").fill("Gern, wir melden uns.")

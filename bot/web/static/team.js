@@ -8,6 +8,7 @@
   var status = document.getElementById("team-status");
   var errorText = document.body.dataset.error;
   var busy = false;
+  var generation = 0;  // a refresh that started before an action must not undo its result
 
   function show(data, focusId) {
     if (!data || typeof data.html !== "string") return;
@@ -32,6 +33,7 @@
 
   function post(path, payload, focusId) {
     busy = true;
+    generation += 1;
     return fetch(path, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -70,9 +72,12 @@
   // New cards (requests from the chat) arrive without a reload.
   function refresh() {
     if (busy) return;
+    var started = generation;
     fetch("team/api/messages", { cache: "no-store", credentials: "omit" })
       .then(function (response) { return response.json(); })
-      .then(function (data) { if (!busy) show(data, null); }, function () {});
+      .then(function (data) {
+        if (!busy && started === generation) show(data, null);
+      }, function () {});
   }
   setInterval(refresh, 1500);
 })();
