@@ -178,7 +178,7 @@ async def _team_client(desk: ListDesk) -> Any:
 
     from bot.config import Settings
     from bot.web.app import create_web_app
-    from bot.web.team_page import add_team_page
+    from bot.web.team_routes import add_team_page
     from tests.web_support import answerer, standin
 
     settings = Settings()

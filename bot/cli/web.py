@@ -24,7 +24,7 @@ from bot.offline import FakeBotApi, UpdateFactory
 from bot.offline.local_request import LocalRequest
 from bot.tg.app import build_application
 from bot.tg.services import Services
-from bot.web.team_page import add_team_page
+from bot.web.team_routes import add_team_page
 
 OFFLINE_WEB_DB = Path("data/web.sqlite")
 
