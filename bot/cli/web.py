@@ -13,13 +13,18 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from aiohttp import web
+
 from bot.cli.chat import OFFLINE_DB, OFFLINE_TEAM_CHAT, TEAM_MEMBER, chat_settings
 from bot.cli.run import configure_logging
+from bot.cli.team_desk import OfflineTeamDesk
 from bot.cli.webserve import WebStartError, attach_web, running_url
 from bot.config import Settings
 from bot.offline import FakeBotApi, UpdateFactory
 from bot.offline.local_request import LocalRequest
 from bot.tg.app import build_application
+from bot.tg.services import Services
+from bot.web.team_routes import add_team_page
 
 OFFLINE_WEB_DB = Path("data/web.sqlite")
 
@@ -46,7 +51,13 @@ async def serve(
     team_chat_id = settings.team.chat_id or OFFLINE_TEAM_CHAT
     UpdateFactory(api).group_chat(team_chat_id, "Team Engagement (offline)")  # makes it known
     api.set_member(team_chat_id, int(TEAM_MEMBER["id"]), "member")
-    attach_web(app, settings, port)
+    desk = OfflineTeamDesk(app, api, team_chat_id)
+
+    def team_page(web_app: web.Application, services: Services) -> None:
+        # Offline only: the page acts as a team member on the fake Telegram.
+        add_team_page(web_app, desk, services.texts, settings)
+
+    attach_web(app, settings, port, extend=team_page)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -57,7 +68,9 @@ async def serve(
         if app.post_init:
             await app.post_init(app)
         await app.start()
-        out.write(f"Web-Chat (offline, ohne Telegram): {running_url(app)}\n")
+        url = running_url(app)
+        out.write(f"Web-Chat (offline, ohne Telegram): {url}\n")
+        out.write(f"Team-Gruppe (offline): {url}team\n")
         out.write("Beenden mit Strg+C.\n")
         out.flush()
         await stop.wait()

@@ -7,6 +7,7 @@ This is the one place that picks the conversation the web door talks to.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -57,10 +58,14 @@ def build_web_app(services: Services) -> web.Application:
 
 
 def attach_web(
-    app: Application[Any, Any, Any, Any, Any, Any], settings: Settings, port: int | None = None
+    app: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    port: int | None = None,
+    extend: Callable[[web.Application, Services], None] | None = None,
 ) -> None:
     """Start the web door after the application's post_init and stop it before its
-    post_shutdown. ``port``: overrides web.port (0 picks a free one)."""
+    post_shutdown. ``port``: overrides web.port (0 picks a free one). ``extend`` adds routes
+    before the door starts (the offline team page of ``bot web``)."""
     original_init = app.post_init
     original_shutdown = app.post_shutdown
 
@@ -68,7 +73,10 @@ def attach_web(
         if original_init is not None:
             await original_init(application)
         services = application.bot_data[SERVICES_KEY]
-        runner = web.AppRunner(build_web_app(services), access_log_class=AccessLogger)
+        web_app = build_web_app(services)
+        if extend is not None:
+            extend(web_app, services)
+        runner = web.AppRunner(web_app, access_log_class=AccessLogger)
         await runner.setup()
         listen, chosen = settings.web.listen, settings.web.port if port is None else port
         try:

@@ -290,6 +290,14 @@ class FakeBotApi:
             chat = self._state.chats.get(chat_id)
             return list(chat.sent.values()) if chat else []
 
+    def chat_log(self, chat_id: int) -> list[JsonDict]:
+        """Every message of a chat, the bot's (current state) and its members', in order."""
+        with self._lock:
+            chat = self._state.chats.get(chat_id)
+            if not chat:
+                return []
+            return [chat.lookup(i) or {} for i in sorted({*chat.sent, *chat.received})]
+
     def last_message(self, chat_id: int) -> JsonDict | None:
         """The newest message the bot sent to a chat that still exists."""
         with self._lock:
