@@ -6,12 +6,14 @@ application around them); nothing here knows a door.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 
 from bot.answering_factory import build_answerer
 from bot.config import Settings
 from bot.conversation.core import ConversationCore
 from bot.delivery.outbound import TelegramOutbound
+from bot.delivery.reply_mail import ReplyMailer
 from bot.delivery.web_outbound import WebRowOutbound
 from bot.dialogue import DialogueEngine
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -50,8 +52,21 @@ def build_services(
     # Telegram's deliverer is the outbox worker; it sets services.wake_outbox when it starts.
     services.outbound["telegram"] = TelegramOutbound(lambda: services.wake_outbox())
     # Web requesters' rows go through the same worker, into the web door's mailboxes.
-    services.outbound["web"] = WebRowOutbound(lambda: services.wake_outbox())
+    web = WebRowOutbound(lambda: services.wake_outbox())
+    services.outbound["web"] = web
+    web.mailer = build_reply_mailer(settings, storage, texts, clock)
     return services
+
+
+def build_reply_mailer(settings: Settings, storage: Storage, texts: Texts, clock: Clock,
+                       env: Mapping[str, str] | None = None) -> ReplyMailer | None:
+    """The reply e-mail, when mail is enabled (config validation ensures web.public_url)."""
+    if not settings.mail.enabled or not settings.web.public_url:
+        return None
+    # The password only from the environment: config files get copied, shown and committed.
+    password = (os.environ if env is None else env).get("MAIL_PASSWORD") or None
+    return ReplyMailer(settings.mail, settings.web.public_url, storage.request_links, texts,
+                       clock, password=password)
 
 
 def build_conversation(services: Services) -> ConversationCore:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.localtime import DEFAULT_TIMEZONE, load_zone
 
@@ -206,6 +206,18 @@ class WebSettings(Section):
         return value
 
 
+class MailSettings(Section):
+    """E-mail to web requesters when the team answered: only a link, never request content."""
+
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    tls: Literal["none", "starttls", "tls"] = "starttls"
+    user: str | None = None
+    sender: str = "engagement-assistent@localhost"
+    # The password comes only from the environment (MAIL_PASSWORD), never from the file.
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -238,12 +250,20 @@ class Settings(Section):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         load_zone(value)  # a typo fails at start-up, not at the first date shown
         return value
+
+    @model_validator(mode="after")
+    def _mail_needs_link_base(self) -> Settings:
+        # The mail carries a link to the request page: without the public address there is none.
+        if self.mail.enabled and not self.web.public_url:
+            raise ValueError("mail.enabled needs web.public_url (the link in the mail)")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

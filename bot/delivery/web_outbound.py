@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.conversation.model import UserKey
 from bot.delivery import queue
+from bot.delivery.reply_mail import ReplyMailer
 from bot.storage.models import Notification
 
 # Hands HTML to the web door for one web user (the door's WebOutbound.send behind it).
@@ -23,6 +24,8 @@ class WebRowOutbound:
     def __init__(self, wake: Callable[[], None]) -> None:
         self._wake = wake
         self.sink: WebSink | None = None  # set by the web door's composition (cli/webserve.py)
+        # Tells a requester who left an e-mail address that the team answered (mail: enabled).
+        self.mailer: ReplyMailer | None = None
 
     def notification(
         self, user: UserKey, html: str, *, link: bool = False, ack_message_id: int | None = None
