@@ -193,3 +193,21 @@ def test_mail_needs_public_url_and_takes_the_password_from_env_only(tmp_path: Pa
                       encoding="utf-8")
     with pytest.raises(ConfigError, match="password"):
         load_settings(config, env={})
+
+
+async def test_malformed_stored_address_is_logged_without_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A stored address that cannot be a mail header (line break) never crashes the task and
+    is not logged; the mailer reports the mail as not sent."""
+    with smtp_server() as (inbox, port):
+        async with web_bot(_settings(tmp_path, _mail(tmp_path, port)), tmp_path) as (bot, chat):
+            await _submit_and_get_reply(bot, chat, "0431 1234567")
+            mailer = _web_port(bot).mailer
+            assert mailer is not None
+            row = await bot.services.storage.db.fetchone("SELECT id FROM tickets", ())
+            ticket = await bot.ticket(row["id"])
+            bad = "x@example.org\nBcc: y@example.org"
+            ticket.data["email"] = bad
+            assert await mailer.send(ticket) is False
+            assert all("example.org" not in r.getMessage() for r in caplog.records)
+        assert inbox.messages == []

@@ -65,10 +65,11 @@ class ReplyMailer:
             return False
         try:
             token = await self.links.create(ticket.id, self.clock())
+            # Inside the guard: a malformed address makes EmailMessage raise, quoting it.
+            message = self._message(ticket, address, f"{self.base}{REQUEST_PAGE_PATH}{token}")
         except Exception as exc:  # best effort: the reply is delivered already
-            log.warning("reply mail ticket=%d: no link (%s)", ticket.id, type(exc).__name__)
+            log.warning("reply mail ticket=%d: not sent (%s)", ticket.id, type(exc).__name__)
             return False
-        message = self._message(ticket, address, f"{self.base}{REQUEST_PAGE_PATH}{token}")
         for attempt in range(1, self.attempts + 1):
             try:
                 await self._deliver(message)
