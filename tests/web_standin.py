@@ -12,9 +12,9 @@ from bot import callbacks
 from bot.answering import Answerer
 from bot.config import Settings
 from bot.conversation.model import CommandIn, Event, Outgoing, PressIn, TextIn, UserKey
+from bot.privacy_notice import privacy_notice
 from bot.replies import Reply
 from bot.texts import Texts
-from bot.web.privacy import privacy_notice
 
 
 def _out(reply: Reply) -> Outgoing:

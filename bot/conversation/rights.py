@@ -12,6 +12,7 @@ from bot.callbacks import Callback
 from bot.conversation.model import Attachment, Outgoing, UserKey
 from bot.conversation.users import storage_id
 from bot.delivery.queue import enqueue_card_update, enqueue_to_team
+from bot.privacy_notice import privacy_notice as render_privacy_notice
 from bot.replies import Button
 from bot.rights.counts import deletion_list
 from bot.rights.summary import my_data_summary
@@ -21,18 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def privacy_notice(services: Services) -> str:
-    settings = services.settings
-    return services.texts.render(
-        "privacy_full",
-        operator_name=settings.operator.name,
-        operator_address=settings.operator.address,
-        operator_email=settings.operator.email,
-        privacy_contact=settings.operator.privacy_contact,
-        draft_days=settings.requests.draft_ttl_days,
-        closed_days=settings.retention.closed_requests_days,
-        question_days=settings.retention.question_log_days,
-        outbox_days=settings.retention.delivered_outbox_days,
-    )
+    return render_privacy_notice(services.texts, services.settings)
 
 
 def purposes(services: Services) -> dict[str, Any]:

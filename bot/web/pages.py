@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 
 from bot.config import Settings
+from bot.privacy_notice import privacy_notice
 from bot.texts import Texts
-from bot.web.privacy import privacy_notice
 from bot.web.sanitize import telegram_html_to_web
 
 

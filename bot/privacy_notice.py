@@ -1,4 +1,4 @@
-"""The privacy notice's values from the settings (the same notice as /datenschutz shows)."""
+"""The full privacy notice with its values from the settings: one text for every door."""
 
 from __future__ import annotations
 
