@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import io
 import logging
 import re
 import socket
@@ -211,3 +212,28 @@ async def test_malformed_stored_address_is_logged_without_it(
             assert await mailer.send(ticket) is False
             assert all("example.org" not in r.getMessage() for r in caplog.records)
         assert inbox.messages == []
+
+
+def test_check_reports_the_reply_mail_without_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot check` says whether web requesters get the reply e-mail and through which
+    server, and never shows the password from MAIL_PASSWORD."""
+    from bot.cli.check import run_check
+
+    monkeypatch.setenv("MAIL_PASSWORD", "s3cret-pass")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "web: {public_url: 'https://chat.example.org'}\n"
+        "mail: {enabled: true, host: smtp.example.org, port: 465, tls: tls, user: bot,"
+        " sender: 'bot@example.org'}\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(config, out, err) == 0, err.getvalue()
+    assert ("reply e-mail: on via smtp.example.org:465 (tls, login bot), sender bot@example.org"
+            in out.getvalue())
+    assert "s3cret-pass" not in out.getvalue() + err.getvalue()
+    off = io.StringIO()
+    assert run_check(None, off, io.StringIO()) == 0
+    assert "reply e-mail: off" in off.getvalue()

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, WebhookSettings, WebSettings, load_settings
+from bot.config import (
+    ConfigError,
+    MailSettings,
+    Settings,
+    WebhookSettings,
+    WebSettings,
+    load_settings,
+)
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.localtime import local, utc_now
 from bot.operator_check import operator_problem
@@ -44,6 +51,7 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
     now = local(utc_now(), settings.zone)  # lets the operator see that the zone is right
     out.write(f"time zone: {settings.timezone} (now {now:%d.%m.%Y %H:%M})\n")
     out.write(f"web chat: {web_summary(settings.web)}\n")
+    out.write(f"reply e-mail: {mail_summary(settings.mail)}\n")
     return 0
 
 
@@ -54,6 +62,15 @@ def web_summary(web: WebSettings) -> str:
     embed = ", ".join(web.embed_origins) if web.embed_origins else "no other site"
     public = web.public_url or "no public_url (origin taken from the Host header)"
     return f"on at {web.listen}:{web.port}, {public}; may be embedded by: {embed}"
+
+
+def mail_summary(mail: MailSettings) -> str:
+    """Whether web requesters get an e-mail when the team answered, and through which server
+    (never the password, which only the environment holds)."""
+    if not mail.enabled:
+        return "off (mail.enabled: false)"
+    login = f", login {mail.user}" if mail.user else ", no login"
+    return f"on via {mail.host}:{mail.port} ({mail.tls}{login}), sender {mail.sender}"
 
 
 def stand_summary(kb: KnowledgeBase) -> str:
