@@ -22,8 +22,6 @@ import aiohttp
 import pytest
 
 from bot.cli.chat import OFFLINE_TEAM_CHAT
-from bot.cli.web import serve, web_settings
-from bot.offline import FakeBotApi
 from tests.e2e_support import (
     ROOT,
     TEAM,
@@ -34,6 +32,7 @@ from tests.e2e_support import (
     with_operator,
 )
 from tests.fake_server import FakeTelegramServer
+from tests.web_support import serving_bot_web
 
 URL = re.compile(r"http://127\.0\.0\.1:[0-9]+/")
 
@@ -96,21 +95,9 @@ def test_bot_web_serves_the_chat_offline(tmp_path: Path) -> None:
 async def test_barrier_report_reaches_the_team_group(tmp_path: Path) -> None:
     """A barrier reported on the accessibility statement arrives in the team group (through
     the outbox, as every team message), escaped."""
-    os.environ.pop("BOT_CONFIG", None)
-    settings = web_settings(None)
-    settings.database.path = tmp_path / "web.sqlite"
-    api = FakeBotApi(strict_chats=False)
-    out = io.StringIO()
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, 0, out, stop=stop, api=api))
-    try:
+    async with serving_bot_web(tmp_path) as served:
+        base, api, settings = served.base, served.api, served.settings
         deadline = time.monotonic() + WAIT
-        while not URL.search(out.getvalue()):
-            assert time.monotonic() < deadline and not task.done(), out.getvalue()
-            await asyncio.sleep(0.02)
-        url = URL.search(out.getvalue())
-        assert url is not None
-        base = url.group(0)
         async with aiohttp.ClientSession() as session, session.post(
             base + "api/barrier", json={"text": "Der <Senden>-Knopf ist zu klein"},
             headers={"Origin": base.rstrip("/")},
@@ -127,9 +114,6 @@ async def test_barrier_report_reaches_the_team_group(tmp_path: Path) -> None:
         text = next(m["text"] for m in api.sent_to(team) if "zu klein" in (m.get("text") or ""))
         assert "Der <Senden>-Knopf" in text  # the fake API shows the text as Telegram would
         assert "Barriere" in text
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, WAIT)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ press a card's buttons and reply to a card as a team member (the fake Telegram a
 from __future__ import annotations
 
 import asyncio
-import io
-import os
 import re
 import time
 from pathlib import Path
@@ -14,9 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.cli.web import serve, web_settings
-from bot.offline import FakeBotApi
 from tests.e2e_support import WAIT
+from tests.web_support import serving_bot_web
 
 URL = re.compile(r"http://127\.0\.0\.1:[0-9]+/")
 REQUEST_STEPS = [
@@ -69,21 +66,8 @@ async def test_team_page_shows_the_card_and_takes_and_answers_it(tmp_path: Path)
     pressing its first button acts as a team member (the card changes, the bot's notice is
     shown), a reply to the card is posted into the team group as a reply to it; cross-site or
     non-JSON posts and unknown messages are refused."""
-    os.environ.pop("BOT_CONFIG", None)
-    settings = web_settings(None)
-    settings.database.path = tmp_path / "web.sqlite"
-    api = FakeBotApi(strict_chats=False)
-    out = io.StringIO()
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, 0, out, stop=stop, api=api))
-    try:
-        deadline = time.monotonic() + WAIT
-        while not URL.search(out.getvalue()):
-            assert time.monotonic() < deadline and not task.done(), out.getvalue()
-            await asyncio.sleep(0.02)
-        match = URL.search(out.getvalue())
-        assert match is not None
-        base = match.group(0)
+    async with serving_bot_web(tmp_path) as served:
+        base, api, out, settings = served.base, served.api, served.out, served.settings
         assert f"{base}team" in out.getvalue()
         async with aiohttp.ClientSession() as session:
             web = Web(session, base)
@@ -133,9 +117,6 @@ async def test_team_page_shows_the_card_and_takes_and_answers_it(tmp_path: Path)
             assert f'href="#m{card}"' in replied["html"]  # shown as a reply to the card
             status, _ = await web.post("team/api/reply", {"message": card, "text": "  "})
             assert status == 400
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, WAIT)
 
 
 class ListDesk:

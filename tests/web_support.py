@@ -3,8 +3,15 @@ an aiohttp test client with the headers a browser page of the chat sends."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import os
+import re
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -12,12 +19,17 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.answering import Answerer
 from bot.answering_factory import build_answerer
+from bot.cli.web import serve, web_settings
 from bot.config import Settings
 from bot.conversation.model import Conversation
+from bot.offline import FakeBotApi
 from bot.texts import load_texts
 from bot.web.app import create_web_app
 from bot.web.sessions import SESSION_HEADER
+from tests.e2e_support import WAIT
 from tests.web_standin import StandinConversation
+
+BOT_WEB_URL = re.compile(r"http://127\.0\.0\.1:[0-9]+/")
 
 _ANSWERER: Answerer | None = None
 
@@ -78,3 +90,36 @@ async def web_client(
 
 def fixed_clock(now: list[float]) -> Callable[[], float]:
     return lambda: now[0]
+
+
+@dataclass
+class ServedWeb:
+    """`python -m bot web` served in the test's own loop: its base URL, printed output, fake
+    Bot API and settings."""
+
+    base: str
+    out: io.StringIO
+    api: FakeBotApi
+    settings: Settings
+
+
+@asynccontextmanager
+async def serving_bot_web(tmp_path: Path) -> AsyncIterator[ServedWeb]:
+    """Run `bot web`'s serve() offline on a free port until the block ends (the URL line is
+    awaited with a deadline; the server is stopped and awaited afterwards)."""
+    os.environ.pop("BOT_CONFIG", None)
+    settings = web_settings(None)
+    settings.database.path = tmp_path / "web.sqlite"
+    api = FakeBotApi(strict_chats=False)
+    out = io.StringIO()
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, 0, out, stop=stop, api=api))
+    try:
+        deadline = time.monotonic() + WAIT
+        while not (match := BOT_WEB_URL.search(out.getvalue())):
+            assert time.monotonic() < deadline and not task.done(), out.getvalue()
+            await asyncio.sleep(0.02)
+        yield ServedWeb(match.group(0), out, api, settings)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, WAIT)
