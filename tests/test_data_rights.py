@@ -12,8 +12,15 @@ from bot.rights.counts import deletion_list
 from bot.storage.privacy import StoredCounts
 from bot.team.display import day
 from bot.texts import load_texts
-from tests.e2e_support import buttons
-from tests.test_team_harness import MEMBER, REQUESTER, TEAM, Harness, request_data, running_bot
+from tests.test_team_harness import (
+    MEMBER,
+    REQUESTER,
+    TEAM,
+    Harness,
+    press_button,
+    request_data,
+    running_bot,
+)
 
 ERIKA = user(REQUESTER, "Erika")
 RETENTION = {"closed_requests_days": 123, "question_log_days": 45, "delivered_outbox_days": 12}
@@ -28,14 +35,6 @@ def settings(tmp_path: Path) -> Settings:
         "limits": {"burst": 100},
     })
 
-
-async def press(h: Harness, label: str) -> None:
-    for message in reversed(h.api.sent_to(REQUESTER)):
-        for text, data in buttons(message):
-            if label in text:
-                await h.process(h.factory.callback(ERIKA, message, data))
-                return
-    raise AssertionError(f"no button {label!r}")
 
 
 def last_text(h: Harness) -> str:
@@ -100,9 +99,9 @@ async def test_privacy_notices_take_retention_from_configuration(tmp_path: Path)
             assert f"{days} Tage" in full, days
         assert "anonym" not in full.lower() and "User-ID" in full
         await h.user_says("/anfrage")
-        await press(h, "Beratung für Kommunen")
-        await press(h, "Engagementkonzept")
-        await press(h, "per Video")
+        await press_button(h, ERIKA, "Beratung für Kommunen")
+        await press_button(h, ERIKA, "Engagementkonzept")
+        await press_button(h, ERIKA, "per Video")
         short = next(t for t in (m.get("text", "") for m in h.api.sent_to(REQUESTER))
                      if "Kurz zum Datenschutz" in t)
         assert "123 Tage nach Abschluss" in short

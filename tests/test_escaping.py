@@ -8,22 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.offline import user
-from tests.e2e_support import buttons
-from tests.test_team_harness import MEMBER, REQUESTER, Harness, running_bot
+from tests.test_team_harness import MEMBER, REQUESTER, press_button, running_bot
 
 ERIKA = user(REQUESTER, "<i>Erika</i> & Co")
 NASTY_ORG = '<b>Gemeinde</b> & "Söhne" </code> <a href="x">'
 NASTY_NAME = "Ali 😀 \u200fעלי\u200e, Amt für <Ehrenamt>"
 LONG_NEED = ("Wir brauchen <Hilfe> & Ideen. " * 60)[:1500]
 
-
-async def press(h: Harness, label: str) -> None:
-    for message in reversed(h.api.sent_to(REQUESTER)):
-        for text, data in buttons(message):
-            if label in text:
-                await h.process(h.factory.callback(ERIKA, message, data))
-                return
-    raise AssertionError(label)
 
 
 async def test_hostile_strings_survive_every_view(tmp_path: Path,
@@ -33,13 +24,13 @@ async def test_hostile_strings_survive_every_view(tmp_path: Path,
     async with running_bot(tmp_path) as h:
         h.add_requester(REQUESTER, "<i>Erika</i> & Co")
         await h.process(h.factory.message(ERIKA, "/anfrage"))
-        await press(h, "Workshop vor Ort")
+        await press_button(h, ERIKA, "Workshop vor Ort")
         for text in (LONG_NEED, NASTY_ORG, NASTY_NAME, "e@x.de"):
             await h.process(h.factory.message(ERIKA, text))
-        await press(h, "Weiter zur Zusammenfassung")
+        await press_button(h, ERIKA, "Weiter zur Zusammenfassung")
         summary = h.api.last_message(REQUESTER)["text"]
         assert NASTY_ORG in summary and "\u200f" not in summary.split("Name und Funktion")[1][:40]
-        await press(h, "Absenden")
+        await press_button(h, ERIKA, "Absenden")
         await h.deliver()
         card = next(m for m in h.api.sent_to(h.services.team_chat_id) if "A-2026-0001" in m["text"])
         assert NASTY_ORG in card["text"]
@@ -60,7 +51,7 @@ async def test_4096_character_message_in_every_step(tmp_path: Path) -> None:
     """A 4,096-character message is refused with the limit named, in every free-text step."""
     async with running_bot(tmp_path) as h:
         await h.process(h.factory.message(ERIKA, "/anfrage"))
-        await press(h, "Sonstiges")
+        await press_button(h, ERIKA, "Sonstiges")
         for _ in range(2):
             await h.process(h.factory.message(ERIKA, "ä" * 4096))
             assert "zu lang" in h.api.last_message(REQUESTER)["text"]
@@ -72,7 +63,7 @@ async def test_contact_of_someone_else_is_refused(tmp_path: Path) -> None:
     """A shared contact card that is not the sender's own is not taken as their number."""
     async with running_bot(tmp_path) as h:
         await h.process(h.factory.message(ERIKA, "/anfrage"))
-        await press(h, "Sonstiges")
+        await press_button(h, ERIKA, "Sonstiges")
         for text in ("Vernetzung", "Amt Nord", "Erika, Amt"):
             await h.process(h.factory.message(ERIKA, text))
         await h.process(h.factory.contact(ERIKA, "+49 170 0000000", contact_user_id=999))

@@ -11,7 +11,7 @@ import pytest
 from bot.offline import user
 from bot.tg import jobs
 from tests.e2e_support import buttons
-from tests.test_team_harness import REQUESTER, Harness, request_data, running_bot
+from tests.test_team_harness import REQUESTER, press_button, request_data, running_bot
 
 ERIKA = user(REQUESTER, "Erika")
 PERSONAL = ("Erika Quasimodo-Muster", "quasimodo@musterdorf-test.de", "Gemeinde Quasimodohausen")
@@ -21,14 +21,6 @@ def personal_request() -> dict:
     return request_data(person=PERSONAL[0], person_label=PERSONAL[0], email=PERSONAL[1],
                         organisation=PERSONAL[2], organisation_label=PERSONAL[2])
 
-
-async def press(h: Harness, label: str) -> None:
-    for message in reversed(h.api.sent_to(REQUESTER)):
-        for text, data in buttons(message):
-            if label in text:
-                await h.process(h.factory.callback(ERIKA, message, data))
-                return
-    raise AssertionError(label)
 
 
 def db_bytes(tmp_path: Path) -> bytes:
@@ -65,7 +57,7 @@ async def test_delete_needs_confirmation(tmp_path: Path) -> None:
         ticket = await h.submit(personal_request())
         await h.user_says("/loeschen")
         assert "wirklich" in h.api.last_message(REQUESTER)["text"]
-        await press(h, "Nein, behalten")
+        await press_button(h, ERIKA, "Nein, behalten")
         kept = await h.services.storage.tickets.get(ticket.id)
         assert kept is not None and kept.data["email"] == PERSONAL[1]
 
@@ -77,7 +69,7 @@ async def test_delete_erases_everything_and_redacts_the_card(tmp_path: Path) -> 
         await h.user_says("/anfrage")  # a draft too
         await h.user_says("Wir suchen Hilfe fuer Quasimodohausen bei der Vereinsarbeit")
         await h.user_says("/loeschen")
-        await press(h, "Ja, alles löschen")
+        await press_button(h, ERIKA, "Ja, alles löschen")
         await h.deliver()
         card = h.card(await h.ticket(ticket.id))
         assert "gelöscht auf Wunsch" in card["text"]
@@ -98,7 +90,7 @@ async def test_no_personal_data_in_logs(tmp_path: Path, caplog: pytest.LogCaptur
         ticket = await h.submit(personal_request())
         await h.user_says("Geheimfrage zu Quasimodohausen?")
         await h.user_says("/loeschen")
-        await press(h, "Ja, alles löschen")
+        await press_button(h, ERIKA, "Ja, alles löschen")
         await h.deliver()
     records = [(r.name, r.getMessage()) for r in caplog.records if r.name.startswith("bot")]
     logged = "\n".join(message for _, message in records)

@@ -25,6 +25,7 @@ from bot.storage.models import Ticket
 from bot.tg import jobs
 from bot.tg.app import build_application
 from bot.tg.services import SERVICES_KEY, Services
+from tests.e2e_support import buttons
 
 TEAM = -100123
 REQUESTER = 42
@@ -177,3 +178,13 @@ async def running_bot(tmp_path: Path, *, settings: Settings | None = None,
             await jobs.shutdown(services)
         await app.post_shutdown(app)
         await app.shutdown()
+
+
+async def press_button(h: Harness, sender: Mapping[str, Any], label: str) -> None:
+    """Press the newest button in the requester's chat whose label contains ``label``."""
+    for message in reversed(h.api.sent_to(REQUESTER)):
+        for text, data in buttons(message):
+            if label in text:
+                await h.process(h.factory.callback(sender, message, data))
+                return
+    raise AssertionError(f"no button {label!r}")

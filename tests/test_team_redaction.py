@@ -13,12 +13,12 @@ from bot.config import Settings
 from bot.offline import user
 from bot.storage import PostRef
 from bot.tg import jobs
-from tests.e2e_support import buttons
 from tests.test_team_harness import (
     MEMBER,
     REQUESTER,
     TEAM,
     Harness,
+    press_button,
     request_data,
     running_bot,
 )
@@ -43,24 +43,16 @@ def settings(tmp_path: Path) -> Settings:
     })
 
 
-async def press(h: Harness, label: str) -> None:
-    for message in reversed(h.api.sent_to(REQUESTER)):
-        for text, data in buttons(message):
-            if label in text:
-                await h.process(h.factory.callback(ERIKA, message, data))
-                return
-    raise AssertionError(f"no button {label!r}")
-
 
 async def submit_through_dialogue(h: Harness) -> None:
     await h.user_says("/anfrage")
-    await press(h, "Beratung für Kommunen")
-    await press(h, "Engagementkonzept")
-    await press(h, "per Video")
+    await press_button(h, ERIKA, "Beratung für Kommunen")
+    await press_button(h, ERIKA, "Engagementkonzept")
+    await press_button(h, ERIKA, "per Video")
     for text in (ORGANISATION, PERSON, EMAIL):
         await h.user_says(text)
-    await press(h, "Weiter zur Zusammenfassung")
-    await press(h, "Absenden")
+    await press_button(h, ERIKA, "Weiter zur Zusammenfassung")
+    await press_button(h, ERIKA, "Absenden")
     await h.deliver()
 
 
@@ -89,8 +81,8 @@ async def fill_team_chat(h: Harness) -> dict[str, Any]:
     await h.user_says(USER_REPLY, reply_to=copy["message_id"])
     await h.user_says(QUESTION)
     # Soon after a team message the bot first asks whether the text is for the team.
-    await press(h, "Nein, das ist eine neue Frage")
-    await press(h, "Frage an das Team senden")
+    await press_button(h, ERIKA, "Nein, das ist eine neue Frage")
+    await press_button(h, ERIKA, "Frage an das Team senden")
     await h.deliver()
     await h.team_says(MEMBER, f"/anfrage {ticket.ref}")
     details = h.api.last_message(TEAM)
@@ -115,7 +107,7 @@ async def redaction_statuses(h: Harness) -> set[str]:
 
 async def erase(h: Harness) -> None:
     await h.user_says("/loeschen")
-    await press(h, "Ja, alles löschen")
+    await press_button(h, ERIKA, "Ja, alles löschen")
     await h.deliver()
 
 
