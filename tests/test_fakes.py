@@ -217,8 +217,9 @@ async def test_send_document_multipart(env: Env) -> None:
 async def test_get_updates_long_poll_returns_pushed_update(env: Env) -> None:
     """A waiting getUpdates returns the update pushed while it waits."""
     poll = asyncio.create_task(env.bot.get_updates(timeout=5))
-    await asyncio.sleep(0.2)
+    assert await env.api.until(lambda: env.api.polls_waiting == 1)  # the poll has started
     assert env.api.calls_of("getUpdates") == []  # still waiting, not answered empty
+    assert not poll.done()
     env.factory.message(USER, "Hallo")
     updates = await poll
     assert [u.message.text for u in updates if u.message] == ["Hallo"]

@@ -14,6 +14,7 @@ must treat them as read-only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -160,6 +161,15 @@ class FakeBotApi:
     def wait_for_updates(self, offset: int, timeout: float) -> bool:
         """Long-poll helper for transports: wait for updates, or until interrupt_waiters()."""
         return self._updates.wait_for_updates(offset, timeout)
+
+    @property
+    def polls_waiting(self) -> int:
+        """getUpdates calls blocked in a long poll right now."""
+        return self._updates.polls_waiting
+
+    def waiting_poll(self) -> contextlib.AbstractContextManager[None]:
+        """For transports that wait themselves: count their long poll while it waits."""
+        return self._updates.waiting_poll()
 
     def interrupt_waiters(self) -> None:
         """Release every thread blocked in wait_for_updates (used when a server stops)."""

@@ -88,12 +88,13 @@ class LocalRequest(BaseRequest):
         deadline = loop.time() + timeout
         self.api.add_listener(wake)
         try:
-            while not self.api.has_updates(offset):
-                remaining = deadline - loop.time()
-                if remaining <= 0:
-                    return
-                arrived.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(arrived.wait(), remaining)
+            with self.api.waiting_poll():
+                while not self.api.has_updates(offset):
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        return
+                    arrived.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(arrived.wait(), remaining)
         finally:
             self.api.remove_listener(wake)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bot.offline.changes import Changes
@@ -19,6 +20,7 @@ class UpdateQueue:
         self._updates: deque[JsonDict] = deque()
         self._ids = itertools.count(1)
         self._interrupts = 0
+        self._polls_waiting = 0
 
     def __len__(self) -> int:
         with self._changes.lock:
@@ -67,10 +69,29 @@ class UpdateQueue:
         with self._changes.lock:
             self._updates.clear()
 
+    @property
+    def polls_waiting(self) -> int:
+        """getUpdates calls blocked in a long poll right now (tests wait for one to start)."""
+        with self._changes.lock:
+            return self._polls_waiting
+
+    @contextlib.contextmanager
+    def waiting_poll(self) -> Iterator[None]:
+        """Count a long poll for its duration; a change notification tells who waits for it."""
+        with self._changes.lock:
+            self._polls_waiting += 1
+            self._changes.notify()
+        try:
+            yield
+        finally:
+            with self._changes.lock:
+                self._polls_waiting -= 1
+                self._changes.notify()
+
     def wait_for_updates(self, offset: int, timeout: float) -> bool:
         """Long poll: wait for updates at ``offset``, or until interrupt_waiters()."""
         self.confirm(offset)
-        with self._changes.lock:
+        with self._changes.lock, self.waiting_poll():
             generation = self._interrupts
             return self._changes.wait_until(
                 lambda: self.has_updates(offset) or self._interrupts != generation, timeout
