@@ -16,7 +16,7 @@ from bot import callbacks
 from bot.config import LimitSettings
 from bot.storage.health import is_storage_fault
 from tests.db_faults import FullDisk, Monotonic, disk_full
-from tests.test_dialogue_handlers import consultation_until_summary, press
+from tests.test_dialogue_handlers import buttons, consultation_until_summary, press
 from tests.test_team_harness import (
     MEMBER,
     REQUESTER,
@@ -234,3 +234,33 @@ def test_only_file_and_disk_errors_count_as_database_faults(tmp_path: Path) -> N
     assert [is_storage_fault(exc) for exc in bugs] == [False, False]
     assert is_storage_fault(broken)
     assert is_storage_fault(disk_full())
+
+
+async def test_a_button_pressed_on_a_full_disk_is_answered(tmp_path: Path) -> None:
+    """A press whose handler fails on the database still gets its callback answered, so the
+    button's spinner stops in the user's app, and the user gets the fault text."""
+    async with running_bot(tmp_path) as h:
+        h.add_requester()
+        await h.user_says("/anfrage")
+        message = h.api.sent_to(REQUESTER)[-1]
+        data = next(d for text, d in buttons(message) if "Beratung für Kommunen" in text)
+        with full_disk(h) as (disk, _):
+            disk.full = True
+            update = h.factory.callback(REQUESTER, message, data)
+            await h.process(update)
+        assert update["callback_query"]["id"] in h.api.callback_answers
+        assert "technischen Störung" in user_texts(h)[-1]
+
+
+async def test_a_card_button_pressed_on_a_full_disk_is_answered_with_a_notice(
+        tmp_path: Path) -> None:
+    """A team member's press on a card that fails on the database gets a short notice as the
+    callback answer (there is no private chat to explain it in)."""
+    async with running_bot(tmp_path) as h:
+        ticket = await h.submit()
+        card = h.card(ticket)
+        data = next(d for _, d in buttons(card))
+        with full_disk(h) as (disk, _):
+            disk.full = True
+            answer = await h.press(MEMBER, card, data)
+        assert answer is not None and "schiefgegangen" in answer

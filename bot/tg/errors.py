@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -35,9 +36,10 @@ async def on_error(update: object, context: BotContext) -> None:
         log.error("unhandled error in update %s", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    services = context.bot_data.get(SERVICES_KEY)
+    await _stop_spinner(update, services)
     if update.effective_chat.type != "private":
         return
-    services = context.bot_data.get(SERVICES_KEY)
     if not isinstance(services, Services):
         return
     key = "error_generic"
@@ -47,6 +49,21 @@ async def on_error(update: object, context: BotContext) -> None:
         await outgoing.send_html(context.bot, update.effective_chat.id, services.texts.render(key))
     except TelegramError:
         log.warning("could not send the error notice (update %s)", update_id)
+
+
+async def _stop_spinner(update: Update, services: object) -> None:
+    """A press whose handler failed would keep its button spinning in the app: answer it. In a
+    group (the team) the toast says what happened; in a private chat the message below does."""
+    query = update.callback_query
+    if query is None:
+        return
+    toast = None
+    if update.effective_chat is not None and update.effective_chat.type != "private" and (
+            isinstance(services, Services)):
+        toast = services.texts.plain("error_generic")[:200]
+    # Answered already by the handler, or too old: then there is nothing to stop.
+    with contextlib.suppress(TelegramError):
+        await query.answer(toast)
 
 
 async def _fault_text(services: Services, update: Update) -> str:
