@@ -27,6 +27,12 @@ class Background(Protocol):
     async def stop(self) -> None: ...
 
 
+class Worker(Background, Protocol):
+    """A background helper the composition root starts with the application (the reply mail)."""
+
+    def start(self) -> None: ...
+
+
 class Closing(Protocol):
     """A helper with something to close at shutdown (the database alerts)."""
 
@@ -67,6 +73,8 @@ class Services:
     # How a requester of each channel is reached when the team writes (bot.conversation.ports);
     # registered by the composition root of each door.
     outbound: dict[str, OutboundPort] = field(default_factory=dict)
+    # Sends the queued reply e-mails (bot.delivery.mail_worker); None while mail is off.
+    reply_mail: Worker | None = None
 
     def outbound_for(self, channel: str) -> OutboundPort:
         port = self.outbound.get(channel)

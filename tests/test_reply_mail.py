@@ -1,5 +1,7 @@
 """The e-mail to a web requester when the team answered (issue 11, part 3): a fresh private
-link to their request page, no request content, sent to a real local SMTP server (aiosmtpd)."""
+link to their request page, no request content, sent to a real local SMTP server (aiosmtpd).
+The mail is a durable job (table mail_jobs): retried with backoff, kept over a restart, given
+up after the last attempt, deleted with the user's data."""
 
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from aiosmtpd.controller import Controller
 
-from bot.cli.webserve import build_web_app
+from bot.composition import build_web_app
 from bot.config import ConfigError, Settings, load_settings
-from bot.delivery.web_outbound import WebRowOutbound
+from bot.delivery.mail_worker import MailWorker, backoff
+from bot.delivery.reply_mail import MailOutcome
 from tests.test_request_page import _press
 from tests.test_team_harness import MEMBER, TEAM, Harness, running_bot
+from tests.waiting import eventually
 from tests.web_support import Chat
 
 PUBLIC = "https://chat.example.org/bot"
@@ -53,14 +57,34 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    inbox, port = _Inbox(), _free_port()
+def smtp_server(port: int | None = None) -> Iterator[tuple[_Inbox, int]]:
+    inbox, port = _Inbox(), port or _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox, port
     finally:
         controller.stop()
+
+
+@asynccontextmanager
+async def hanging_smtp_server() -> AsyncIterator[tuple[asyncio.Event, int]]:
+    """Accepts connections and never greets: a mail to it stays under way until cancelled."""
+    connected = asyncio.Event()
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+        connected.set()
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    try:
+        yield connected, int(server.sockets[0].getsockname()[1])
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()
 
 
 def _settings(tmp_path: Path, mail: dict[str, Any]) -> Settings:
@@ -85,14 +109,14 @@ async def web_bot(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[Har
             yield bot, chat
 
 
-def _web_port(bot: Harness) -> WebRowOutbound:
-    port = bot.services.outbound["web"]
-    assert isinstance(port, WebRowOutbound)
-    return port
+def _worker(bot: Harness) -> MailWorker:
+    worker = bot.services.reply_mail
+    assert isinstance(worker, MailWorker)
+    return worker
 
 
-async def _submit_and_get_reply(bot: Harness, chat: Chat, contact: str) -> None:
-    """A web request with the given contact, then the team replies to its card."""
+async def _submit_and_get_reply(bot: Harness, chat: Chat, contact: str) -> int:
+    """A web request with the given contact, then the team replies to its card; the ticket id."""
     _, body = await chat.post("/api/command", {"name": "anfrage"})
     shown = list(body["messages"])
     for label in ("Beratung für Kommunen", "Engagementkonzept", "per Video"):
@@ -108,6 +132,7 @@ async def _submit_and_get_reply(bot: Harness, chat: Chat, contact: str) -> None:
     card = bot.card(await bot.ticket(row["id"]))
     await bot.team_says(MEMBER, "Wir melden uns am Montag.", reply_to=card["message_id"])
     await bot.deliver()
+    return int(row["id"])
 
 
 async def _wait_for(condition: Any, seconds: float = 10.0) -> None:
@@ -115,6 +140,20 @@ async def _wait_for(condition: Any, seconds: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.02)
+
+
+async def _jobs(bot: Harness) -> list[tuple[int, int, str]]:
+    rows = await bot.services.storage.db.fetchall(
+        "SELECT ticket_id, attempts, state FROM mail_jobs ORDER BY id", ())
+    return [(int(r["ticket_id"]), int(r["attempts"]), str(r["state"])) for r in rows]
+
+
+async def _wait_for_jobs(bot: Harness, expected: list[tuple[int, int, str]],
+                         seconds: float = 10.0) -> None:
+    async def matches() -> bool:
+        return await _jobs(bot) == expected
+
+    assert await eventually(matches, seconds), await _jobs(bot)
 
 
 def _mail(tmp_path: Path, port: int, **extra: Any) -> dict[str, Any]:
@@ -125,14 +164,12 @@ def _mail(tmp_path: Path, port: int, **extra: Any) -> dict[str, Any]:
 async def test_team_reply_mails_a_working_link_without_request_content(tmp_path: Path) -> None:
     """When the team answers a web requester who left an e-mail address, one short German mail
     goes to that address with the reference and a fresh link that opens the request page;
-    the mail carries none of the request's text or the reply."""
+    the mail carries none of the request's text or the reply. The sent job is gone."""
     with smtp_server() as (inbox, port):
         async with web_bot(_settings(tmp_path, _mail(tmp_path, port)), tmp_path) as (bot, chat):
             await _submit_and_get_reply(bot, chat, ADDRESS)
             await _wait_for(lambda: len(inbox.messages) >= 1)
-            mailer = _web_port(bot).mailer
-            assert mailer is not None
-            await mailer.drain()
+            await _wait_for_jobs(bot, [])
             assert len(inbox.messages) == 1 and inbox.recipients == [[ADDRESS]]
             message = inbox.messages[0]
             body = message.get_payload(decode=True).decode("utf-8")
@@ -149,39 +186,119 @@ async def test_team_reply_mails_a_working_link_without_request_content(tmp_path:
 
 
 async def test_no_mail_without_address_or_when_disabled(tmp_path: Path) -> None:
-    """A requester who left only a phone number gets no mail; with mail disabled nobody does
-    (no mailer is built at all)."""
+    """A requester who left only a phone number gets no mail (no job is queued); with mail
+    disabled nobody does (no mail worker is built, no job queued)."""
     with smtp_server() as (inbox, port):
         async with web_bot(_settings(tmp_path, _mail(tmp_path, port)),
                            tmp_path / "phone") as (bot, chat):
             await _submit_and_get_reply(bot, chat, "0431 1234567")
-            mailer = _web_port(bot).mailer
-            assert mailer is not None
-            await mailer.drain()
+            assert await _jobs(bot) == []
         async with web_bot(_settings(tmp_path / "off", {"enabled": False, "port": port}),
                            tmp_path / "off") as (bot, chat):
-            assert _web_port(bot).mailer is None
+            assert bot.services.reply_mail is None
             await _submit_and_get_reply(bot, chat, ADDRESS)
+            assert await _jobs(bot) == []
         assert inbox.messages == []
 
 
-async def test_mail_failure_is_retried_logged_without_address_and_keeps_the_reply(
+async def test_mail_job_is_written_with_the_reply_and_sent_once_after_a_restart(
+        tmp_path: Path) -> None:
+    """The mail job is stored in the reply's transaction. A mail still under way at shutdown
+    does not hold the shutdown beyond its grace and keeps its job pending; after a restart the
+    job is sent, exactly once, with a link that opens the page."""
+    async with hanging_smtp_server() as (connected, hanging_port):
+        settings = _settings(tmp_path, _mail(tmp_path, hanging_port))
+        async with web_bot(settings, tmp_path) as (bot, chat):
+            _worker(bot).stop_grace = 0.2
+            ticket_id = await _submit_and_get_reply(bot, chat, ADDRESS)
+            assert await _jobs(bot) == [(ticket_id, 0, "pending")]
+            await asyncio.wait_for(connected.wait(), 10)  # the mail is under way now
+            stopping = time.monotonic()
+        # Leaving the block shut the bot down; aiosmtplib alone would wait 30 s for a greeting.
+        assert time.monotonic() - stopping < 5
+    with smtp_server() as (inbox, port):
+        async with web_bot(_settings(tmp_path, _mail(tmp_path, port)), tmp_path) as (bot, chat):
+            assert await _jobs(bot) in ([(ticket_id, 0, "pending")], [])
+            await _wait_for_jobs(bot, [])
+            await _wait_for(lambda: len(inbox.messages) >= 1)
+            assert await _worker(bot).run_once() == 0  # nothing left to send
+            assert inbox.recipients == [[ADDRESS]]
+            body = inbox.messages[0].get_payload(decode=True).decode("utf-8")
+            found = MAIL_LINK.search(body)
+            assert found is not None, body
+            page = await chat.client.get("/" + found.group(1))
+            assert "Wir melden uns am Montag." in await page.text()
+
+
+async def test_mail_failure_is_retried_with_backoff_then_given_up_without_the_address(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """With the mail server unreachable the mail is tried a bounded number of times, each
-    failure logged with the ticket id but not the address; the reply is on the page anyway."""
+    """With the mail server unreachable the job is tried again after growing pauses (nothing
+    before its time), then given up after the last attempt with a log line naming the ticket;
+    no log line shows the address, and the reply is on the page anyway."""
     caplog.set_level(logging.INFO)
     async with web_bot(_settings(tmp_path, _mail(tmp_path, _free_port())), tmp_path) as (bot, chat):
-        mailer = _web_port(bot).mailer
-        assert mailer is not None
-        mailer.retry_seconds = 0.01
-        await _submit_and_get_reply(bot, chat, ADDRESS)
-        await mailer.drain()
-        failures = [r for r in caplog.records if "reply mail" in r.getMessage()]
-        assert len(failures) == mailer.attempts
-        assert all(ADDRESS not in r.getMessage() for r in caplog.records)
+        worker = _worker(bot)
+        ticket_id = await _submit_and_get_reply(bot, chat, ADDRESS)
+        await _wait_for_jobs(bot, [(ticket_id, 1, "pending")])
+        assert await worker.run_once() == 0  # not due before its backoff
+        for attempts in range(2, worker.max_attempts + 1):
+            bot.clock.advance(seconds=backoff(attempts - 1).total_seconds())
+            worker.wake()
+            state = "failed" if attempts == worker.max_attempts else "pending"
+            await _wait_for_jobs(bot, [(ticket_id, attempts, state)])
+        assert worker.max_attempts > 2
+        assert backoff(2) > backoff(1)
+        messages = [r.getMessage() for r in caplog.records]
+        failures = [m for m in messages if f"reply mail ticket={ticket_id}: attempt failed" in m]
+        assert len(failures) == worker.max_attempts
+        assert any(f"reply mail ticket={ticket_id}: given up after {worker.max_attempts}" in m
+                   for m in messages)
+        assert all(ADDRESS not in m for m in messages)
         rows = await bot.services.storage.db.fetchall(
             "SELECT status FROM outbox WHERE kind = 'to_web'", ())
         assert rows and all(r["status"] == "sent" for r in rows)
+
+
+async def test_loeschen_deletes_the_pending_mail_so_none_is_sent(tmp_path: Path) -> None:
+    """A requester who erases their data (/loeschen) while their reply mail waits for a retry
+    gets no mail: the job is deleted with their data, also once the server is back."""
+    port = _free_port()
+    async with web_bot(_settings(tmp_path, _mail(tmp_path, port)), tmp_path) as (bot, chat):
+        ticket_id = await _submit_and_get_reply(bot, chat, ADDRESS)
+        await _wait_for_jobs(bot, [(ticket_id, 1, "pending")])
+        _, body = await chat.post("/api/command", {"name": "loeschen"})
+        await _press(chat, list(body["messages"]), "Ja")
+        assert await _jobs(bot) == []
+        with smtp_server(port) as (inbox, _):
+            bot.clock.advance(days=1)
+            assert await _worker(bot).run_once() == 0
+        assert inbox.messages == []
+
+
+async def test_retention_deletes_the_mail_job_with_the_ticket(tmp_path: Path) -> None:
+    """When retention deletes a closed request, its mail job (pending or failed) goes too."""
+    async with web_bot(_settings(tmp_path, _mail(tmp_path, _free_port())), tmp_path) as (bot, chat):
+        ticket_id = await _submit_and_get_reply(bot, chat, ADDRESS)
+        await _wait_for_jobs(bot, [(ticket_id, 1, "pending")])
+        storage = bot.services.storage
+        await storage.db.write("UPDATE tickets SET status = 'done', closed_at = ?",
+                               ("2000-01-01T00:00:00+00:00",))
+        assert await storage.privacy.delete_closed_before(bot.clock(), bot.clock()) == 1
+        assert await _jobs(bot) == []
+
+
+async def test_a_second_reply_before_the_mail_went_out_queues_no_second_mail(
+        tmp_path: Path) -> None:
+    """Two team replies while the first mail is still pending make one job (one mail says the
+    team answered); the queue stores no address and no token."""
+    async with web_bot(_settings(tmp_path, _mail(tmp_path, _free_port())), tmp_path) as (bot, chat):
+        ticket_id = await _submit_and_get_reply(bot, chat, ADDRESS)
+        await _wait_for_jobs(bot, [(ticket_id, 1, "pending")])
+        card = bot.card(await bot.ticket(ticket_id))
+        await bot.team_says(MEMBER, "Und noch etwas.", reply_to=card["message_id"])
+        assert await _jobs(bot) == [(ticket_id, 1, "pending")]
+        columns = await bot.services.storage.db.fetchall("PRAGMA table_info(mail_jobs)", ())
+        assert {c["name"] for c in columns} == {"id", "ticket_id", "attempts", "next_at", "state"}
 
 
 def test_mail_needs_public_url_and_takes_the_password_from_env_only(tmp_path: Path) -> None:
@@ -196,20 +313,26 @@ def test_mail_needs_public_url_and_takes_the_password_from_env_only(tmp_path: Pa
         load_settings(config, env={})
 
 
-async def test_malformed_stored_address_is_logged_without_it(
+async def test_malformed_stored_address_is_given_up_at_once_and_not_logged(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """A stored address that cannot be a mail header (line break) never crashes the task and
-    is not logged; the mailer reports the mail as not sent."""
+    """A stored address that cannot be a mail header (line break) never crashes the worker and
+    is not logged; its job is given up at once (no retry can fix it) and no link is made."""
+    caplog.set_level(logging.INFO)
     with smtp_server() as (inbox, port):
         async with web_bot(_settings(tmp_path, _mail(tmp_path, port)), tmp_path) as (bot, chat):
-            await _submit_and_get_reply(bot, chat, "0431 1234567")
-            mailer = _web_port(bot).mailer
-            assert mailer is not None
-            row = await bot.services.storage.db.fetchone("SELECT id FROM tickets", ())
-            ticket = await bot.ticket(row["id"])
+            ticket_id = await _submit_and_get_reply(bot, chat, "0431 1234567")
+            storage = bot.services.storage
+            ticket = await bot.ticket(ticket_id)
             bad = "x@example.org\nBcc: y@example.org"
             ticket.data["email"] = bad
-            assert await mailer.send(ticket) is False
+            assert await _worker(bot).mailer.send(ticket) is MailOutcome.REFUSED
+            await storage.db.write("UPDATE tickets SET data = json_set(data, '$.email', ?)",
+                                   (bad,))
+            links = await storage.db.fetchval("SELECT COUNT(*) FROM request_links", ())
+            card = bot.card(ticket)
+            await bot.team_says(MEMBER, "Noch eine Antwort.", reply_to=card["message_id"])
+            await _wait_for_jobs(bot, [(ticket_id, 1, "failed")])
+            assert await storage.db.fetchval("SELECT COUNT(*) FROM request_links", ()) == links
             assert all("example.org" not in r.getMessage() for r in caplog.records)
         assert inbox.messages == []
 

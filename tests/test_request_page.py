@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.cli.webserve import build_web_app
+from bot.composition import build_web_app
 from bot.config import Settings
 from bot.web.access_log import AccessLogger
 from tests.test_team_harness import MEMBER, TEAM, Harness, running_bot

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import callbacks
-from bot.cli.webserve import build_web_app
+from bot.composition import build_web_app
 from bot.conversation.model import UserKey
 from bot.web.sessions import user_key
 from tests.test_team_harness import MEMBER, TEAM, Harness, request_data, running_bot

@@ -1,7 +1,6 @@
-"""Composition of the web door: serve it inside the Telegram application's lifetime, in the
-same event loop (one SQLite connection, the same in-memory caches).
-
-This is the one place that picks the conversation the web door talks to.
+"""Start and stop the web door inside the Telegram application's lifetime, in the same event
+loop (one SQLite connection, the same in-memory caches). Its wiring is the composition root's
+(bot.composition.build_web_app).
 """
 
 from __future__ import annotations
@@ -13,17 +12,10 @@ from typing import Any
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.composition import build_conversation
+from bot.composition import build_web_app
 from bot.config import Settings
-from bot.conversation.model import Outgoing, UserKey
-from bot.conversation.request_page import RequestPages
-from bot.delivery.queue import enqueue_to_team
-from bot.delivery.web_outbound import WebRowOutbound
 from bot.tg.services import SERVICES_KEY, Services
 from bot.web.access_log import AccessLogger
-from bot.web.app import create_web_app
-from bot.web.outbound import WebOutbound
-from bot.web.sessions import Mailboxes
 
 log = logging.getLogger(__name__)
 
@@ -32,29 +24,6 @@ RUNNER_KEY = "web_runner"
 
 class WebStartError(Exception):
     """The web chat cannot listen (port in use, address not on this machine)."""
-
-
-def build_web_app(services: Services) -> web.Application:
-    settings = services.settings
-    conversation = build_conversation(services)  # the one core, as for Telegram
-
-    async def notify_team(text: str) -> None:
-        # Through the outbox like every team message: retried if Telegram is unreachable.
-        await enqueue_to_team(services, text)
-        services.wake_outbox()
-
-    outbound = WebOutbound(Mailboxes())
-
-    async def deliver(user: UserKey, html: str) -> None:
-        await outbound.send(user, [Outgoing(html)])
-
-    # Team replies to web requesters: the outbox worker hands their rows to this door.
-    port = services.outbound.get("web")
-    if isinstance(port, WebRowOutbound):
-        port.sink = deliver
-        services.wake_outbox()  # rows that waited for the door
-    return create_web_app(conversation, settings, texts=services.texts, notify_team=notify_team,
-                          outbound=outbound, request_pages=RequestPages(services))
 
 
 def attach_web(

@@ -2,20 +2,22 @@
 
 Only the link token's hash is stored (bot.storage.request_links), so each mail issues a new link
 row rather than keeping a clear or encrypted token for mailing: nothing stored can be turned back
-into a working link, and a leaked mail opens the page no wider than the first link did.
+into a working link, and a leaked mail opens the page no wider than the first link did. The queue
+(bot.storage.mail_jobs) therefore holds only the ticket id: the address is read from the ticket
+and the token is made here, at each attempt.
 
-Best effort: the reply itself is already stored and delivered to the web page; a failing mail
-server costs a few bounded retries and a log line with the ticket id (never the address).
+One attempt per call; the durable job, its retries and backoff are bot.delivery.mail_worker's.
+The reply itself is stored and shown on the request page whatever the mail server does; a failure
+is logged with the ticket id, never the address.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import enum
 import logging
 from collections.abc import Callable
 from email.message import EmailMessage
-from typing import Any
 
 import aiosmtplib
 
@@ -27,62 +29,46 @@ from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
-ATTEMPTS = 3
-RETRY_SECONDS = 5.0
 TIMEOUT_SECONDS = 30.0
+
+
+class MailOutcome(enum.Enum):
+    SENT = "sent"
+    NOTHING = "nothing"  # no address (any more): nothing to send, now or later
+    RETRY = "retry"  # the server failed or was unreachable: try again later
+    REFUSED = "refused"  # this mail can never be sent (an address that is no header)
 
 
 class ReplyMailer:
     def __init__(self, settings: MailSettings, public_url: str, links: RequestLinkRepo,
-                 texts: Texts, clock: Callable[[], dt.datetime], *, password: str | None = None,
-                 attempts: int = ATTEMPTS, retry_seconds: float = RETRY_SECONDS) -> None:
+                 texts: Texts, clock: Callable[[], dt.datetime], *,
+                 password: str | None = None) -> None:
         self.settings = settings
         self.base = public_url.rstrip("/") + "/"
         self.links = links
         self.texts = texts
         self.clock = clock
         self.password = password
-        self.attempts = attempts
-        self.retry_seconds = retry_seconds
-        self._tasks: set[asyncio.Task[Any]] = set()
 
-    def schedule(self, ticket: Ticket | None) -> None:
-        """Mail in the background: the outbox worker never waits for the mail server."""
-        if ticket is None or not self.settings.enabled or not ticket.data.get("email"):
-            return
-        task = asyncio.get_running_loop().create_task(self.send(ticket))
-        self._tasks.add(task)  # kept until done (not collected mid-send)
-        task.add_done_callback(self._tasks.discard)
-
-    async def drain(self) -> None:
-        """Wait for the mails under way (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def send(self, ticket: Ticket) -> bool:
+    async def send(self, ticket: Ticket) -> MailOutcome:
+        """One attempt to mail the ticket's requester a fresh link to its page."""
         address = ticket.data.get("email")
-        if not self.settings.enabled or not isinstance(address, str) or not address:
-            return False
+        if not isinstance(address, str) or not address or ticket.status == "deleted":
+            return MailOutcome.NOTHING
+        if not _header_safe(address):
+            log.warning("reply mail ticket=%d: the stored address is no mail header", ticket.id)
+            return MailOutcome.REFUSED
         try:
             token = await self.links.create(ticket.id, self.clock())
-            # Inside the guard: a malformed address makes EmailMessage raise, quoting it.
             message = self._message(ticket, address, f"{self.base}{REQUEST_PAGE_PATH}{token}")
-        except Exception as exc:  # best effort: the reply is delivered already
-            log.warning("reply mail ticket=%d: not sent (%s)", ticket.id, type(exc).__name__)
-            return False
-        for attempt in range(1, self.attempts + 1):
-            try:
-                await self._deliver(message)
-            except Exception as exc:  # any SMTP or network failure is retried
-                # The exception text may quote the address back (SMTP replies): log its type only.
-                log.warning("reply mail ticket=%d attempt %d/%d failed (%s)",
-                            ticket.id, attempt, self.attempts, type(exc).__name__)
-                if attempt < self.attempts:
-                    await asyncio.sleep(self.retry_seconds * attempt)
-                continue
-            log.info("reply mail sent ticket=%d", ticket.id)
-            return True
-        return False
+            await self._deliver(message)
+        except Exception as exc:  # any SMTP, network or database failure is tried again
+            # The exception text may quote the address back (SMTP replies): log its type only.
+            log.warning("reply mail ticket=%d: attempt failed (%s)", ticket.id,
+                        type(exc).__name__)
+            return MailOutcome.RETRY
+        log.info("reply mail sent ticket=%d", ticket.id)
+        return MailOutcome.SENT
 
     def _message(self, ticket: Ticket, address: str, link: str) -> EmailMessage:
         message = EmailMessage()
@@ -99,3 +85,14 @@ class ReplyMailer:
             use_tls=s.tls == "tls", start_tls=s.tls == "starttls" if s.tls != "tls" else None,
             timeout=TIMEOUT_SECONDS,
         )
+
+
+def _header_safe(address: str) -> bool:
+    """Whether the address can be a To header (a line break would smuggle in more headers).
+    Checked before a link row is made; the exception would quote the address, so it is not
+    passed on."""
+    try:
+        EmailMessage()["To"] = address
+    except Exception:
+        return False
+    return True

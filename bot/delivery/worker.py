@@ -528,8 +528,6 @@ class OutboxWorker:
                   if item.ticket_id is not None else None)
         await sink(UserKey("web", str(item.chat_id)), str(item.payload["text"]))
         result = attempt.confirmed({"web": True})
-        if isinstance(port, WebRowOutbound) and port.mailer is not None:
-            port.mailer.schedule(ticket)  # best effort, in the background: the reply is delivered
         await self._ack(item, "team_reply_delivered", ticket)
         return result
 

@@ -11,6 +11,7 @@ from bot.storage.db import Database
 from bot.storage.draft_cache import DraftCache
 from bot.storage.drafts import DraftRepo
 from bot.storage.feedback import FeedbackRepo
+from bot.storage.mail_jobs import MailJobRepo
 from bot.storage.messages import MessageRepo
 from bot.storage.models import (
     Draft,
@@ -36,6 +37,7 @@ __all__ = [
     "DraftRepo",
     "FeedbackRepo",
     "LoggedQuestion",
+    "MailJobRepo",
     "MessageRepo",
     "OutboxItem",
     "OutboxRepo",
@@ -67,6 +69,7 @@ class Storage:
     teaching: TeachingRepo
     feedback: FeedbackRepo
     request_links: RequestLinkRepo
+    mail_jobs: MailJobRepo
 
     @classmethod
     async def open(
@@ -90,6 +93,7 @@ class Storage:
             teaching=TeachingRepo(db, questions),
             feedback=FeedbackRepo(db, questions),
             request_links=RequestLinkRepo(db),
+            mail_jobs=MailJobRepo(db),
         )
 
     async def close(self) -> None:

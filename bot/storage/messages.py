@@ -9,6 +9,7 @@ import logging
 from bot.storage import rows
 from bot.storage.codec import parse_ts, ts
 from bot.storage.db import Database, fetchone
+from bot.storage.mail_jobs import insert_mail_job
 from bot.storage.models import (
     Direction,
     LinkRole,
@@ -55,7 +56,8 @@ class MessageRepo:
         notify: Notification | None = None,
     ) -> TicketMessage | None:
         """Store a passed message, its history line and (``notify``) the outbox row that passes
-        it on, in one transaction; touches the ticket's updated_at.
+        it on (and its reply e-mail job, ``notify.mail``), in one transaction; touches the
+        ticket's updated_at.
 
         Returns None and stores nothing when the ticket is gone or was erased on the user's
         request: the check and the writes are one transaction, so a reply that races the
@@ -88,6 +90,8 @@ class MessageRepo:
                 await insert_outbox(
                     conn, notify.kind, notify.chat_id, notify.payload, now, ticket_id, None
                 )
+                if notify.mail:
+                    await insert_mail_job(conn, ticket_id, now)
             row = await fetchone(
                 conn, f"SELECT {rows.MESSAGE_COLUMNS} FROM ticket_messages WHERE id = ?",
                 (message_id,),

@@ -272,8 +272,26 @@ CREATE TABLE request_links (
 CREATE INDEX request_links_ticket ON request_links (ticket_id);
 """
 
+# The reply e-mail to a web requester as a durable job (bot.delivery.mail_worker), written with
+# the team reply it announces. Only which ticket, how often tried, when next, and its state: the
+# address is read from the ticket when sending and the link's token is made then, so the queue
+# holds nothing personal. One pending job per ticket (a second reply before the mail went out
+# needs no second mail). Gone with the ticket (retention) and on /loeschen.
+_V_MAIL_QUEUE = """
+CREATE TABLE mail_jobs (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    next_at   TEXT    NOT NULL,
+    state     TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed'))
+);
+CREATE UNIQUE INDEX mail_jobs_pending ON mail_jobs (ticket_id) WHERE state = 'pending';
+CREATE INDEX mail_jobs_due ON mail_jobs (state, next_at);
+"""
+
 MIGRATIONS: list[str] = [
     _V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING, _V_USER_CHANNEL, _V_REQUEST_LINKS,
+    _V_MAIL_QUEUE,
 ]
 
 

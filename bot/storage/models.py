@@ -102,11 +102,13 @@ class TicketMessage:
 
 @dataclass(frozen=True)
 class Notification:
-    """An outbox row to write together with something else (kind, target chat, payload)."""
+    """An outbox row to write together with something else (kind, target chat, payload).
+    ``mail``: also queue the reply e-mail to the ticket's requester (bot.storage.mail_jobs)."""
 
     kind: str
     chat_id: int
     payload: dict[str, Any]
+    mail: bool = False
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,8 @@ class PrivacyRepo:
             await conn.execute(
                 f"DELETE FROM request_links WHERE ticket_id IN ({_USER_TICKETS})", mine
             )
+            # Their reply e-mails not sent yet: the address is gone with the ticket's data.
+            await conn.execute(f"DELETE FROM mail_jobs WHERE ticket_id IN ({_USER_TICKETS})", mine)
             await conn.execute("DELETE FROM drafts WHERE channel = ? AND user_id = ?", mine)
             await conn.execute("DELETE FROM question_log WHERE channel = ? AND user_id = ?", mine)
             # Their 👍/👎; their questions' review decisions go with the questions (cascade).

@@ -241,6 +241,8 @@ def build_application(
             await chat_check.verify_team_chat(app.bot, services)
         await set_commands(app, services.team_chat_id)
         jobs.schedule(app, services)
+        if services.reply_mail is not None:
+            services.reply_mail.start()  # jobs left pending by the last run are sent now
         if reload_on_sighup:
             install_reload_signal(services)
 

@@ -32,6 +32,8 @@ async def close_storage(storage: Storage, timeout: float = STEP_TIMEOUT) -> None
 
 
 async def close_services(services: Services, timeout: float = STEP_TIMEOUT) -> None:
-    """Stop the outbox worker (it writes to the database), then close the database."""
+    """Stop the workers (they write to the database), then close the database."""
+    if services.reply_mail is not None:  # bounded on its own: a pending mail stays queued
+        await _step("stopping the reply mail", services.reply_mail.stop(), timeout)
     await _step("stopping the outbox worker", jobs.shutdown(services), timeout)
     await close_storage(services.storage, timeout)
