@@ -1,5 +1,6 @@
 """The web door keeps the project's layering: nothing in bot/web imports telegram, and only the
-HTTP modules (app, security, request_page, access_log, team_routes) import aiohttp."""
+HTTP modules (app, security, request_page, access_log, team_routes, and composition, which
+returns the aiohttp application) import aiohttp."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 
 WEB = PROJECT_ROOT / "bot" / "web"
-HTTP_MODULES = {"app.py", "security.py", "request_page.py", "access_log.py", "team_routes.py"}
+HTTP_MODULES = {"app.py", "security.py", "request_page.py", "access_log.py", "team_routes.py",
+                "composition.py"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -12,6 +12,7 @@ from bot import callbacks
 from bot.composition import build_web_app
 from bot.conversation.model import UserKey
 from bot.web.sessions import user_key
+from tests.test_request_page import submit_on_the_web, web_bot
 from tests.test_team_harness import MEMBER, TEAM, Harness, request_data, running_bot
 from tests.web_support import Chat
 
@@ -93,3 +94,25 @@ async def test_status_notice_reaches_the_web_requesters_poll(tmp_path: Path) -> 
         await bot.deliver()
         body = await _poll(chat)
         assert any(ticket.ref in m["html"] for m in body["messages"]), body
+
+
+async def test_reply_to_a_closed_chat_is_on_the_request_page_after_a_restart(
+        tmp_path: Path) -> None:
+    """A team reply to a web requester whose chat is not open (nobody polls) is delivered into
+    a mailbox that only lives in memory; the request page shows it from the database, also
+    after a restart has emptied every mailbox."""
+    async with web_bot(tmp_path) as (bot, chat):
+        link, _ = await submit_on_the_web(bot, chat)
+        ticket_id = await bot.services.storage.db.fetchval(
+            "SELECT id FROM tickets WHERE channel = 'web'", ())
+        card = bot.card(await bot.ticket(ticket_id))
+        await bot.team_says(MEMBER, "Wir haben einen Termin für Sie.",
+                            reply_to=card["message_id"])
+        await bot.deliver()
+        rows = await bot.services.storage.db.fetchall(
+            "SELECT status FROM outbox WHERE kind = 'to_web'", ())
+        assert [r["status"] for r in rows] == ["sent"]  # handed to the (unread) mailbox
+    async with web_bot(tmp_path) as (bot, chat):
+        page = await chat.client.get("/" + link)
+        assert page.status == 200
+        assert "Wir haben einen Termin für Sie." in await page.text()
