@@ -34,3 +34,26 @@ def test_web_door_imports_no_telegram_and_aiohttp_only_at_the_edge() -> None:
         assert "telegram" not in imported, path.name
         if path.name not in HTTP_MODULES:
             assert "aiohttp" not in imported, path.name
+
+
+def _modules_imported(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_cli_only_starts_the_web_door_and_the_composition_root_wires_it() -> None:
+    """No command-line module builds the web door's parts or the conversation core (the app,
+    its outbound and mailboxes, the request pages, the web port's sink, the team notifier):
+    they are wired in the composition root (bot/composition.py -> bot/web/composition.py)."""
+    wiring = {"bot.web.app", "bot.web.outbound", "bot.web.sessions", "bot.web.composition",
+              "bot.delivery.web_outbound", "bot.delivery.queue", "bot.conversation.core",
+              "bot.conversation.request_page"}
+    for path in sorted((PROJECT_ROOT / "bot" / "cli").glob("*.py")):
+        assert not (_modules_imported(path) & wiring), path.name
+    composed = _modules_imported(PROJECT_ROOT / "bot" / "composition.py")
+    assert "bot.web.composition" in composed
