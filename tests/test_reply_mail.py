@@ -11,9 +11,10 @@ import io
 import logging
 import re
 import socket
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -216,6 +217,9 @@ async def test_mail_job_is_written_with_the_reply_and_sent_once_after_a_restart(
             stopping = time.monotonic()
         # Leaving the block shut the bot down; aiosmtplib alone would wait 30 s for a greeting.
         assert time.monotonic() - stopping < 5
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite")) as db:
+        kept = db.execute("SELECT ticket_id, attempts, state FROM mail_jobs").fetchall()
+    assert kept == [(ticket_id, 0, "pending")]  # the cut-off attempt is not counted
     with smtp_server() as (inbox, port):
         async with web_bot(_settings(tmp_path, _mail(tmp_path, port)), tmp_path) as (bot, chat):
             assert await _jobs(bot) in ([(ticket_id, 0, "pending")], [])
