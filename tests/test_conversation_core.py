@@ -106,7 +106,7 @@ async def test_complete_request_is_stored_with_its_card_row(core: ConversationCo
     outs = await press(core, ERIKA, outs, "Weiter zur Zusammenfassung")
     assert "Bitte prüfen Sie Ihre Anfrage" in outs[-1].html
     outs = await press(core, ERIKA, outs, "Absenden")
-    [ticket] = await services.storage.tickets.list_for_user(42)
+    [ticket] = await services.storage.tickets.list_for_user("telegram", 42)
     assert ticket.ref in outs[-1].html and ticket.channel == "telegram"
     assert ticket.data["organisation"] == "Gemeinde Musterdorf"
     assert await services.storage.drafts.get(42) is None

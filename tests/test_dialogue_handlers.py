@@ -96,7 +96,7 @@ async def test_second_press_of_send_creates_no_second_request(tmp_path: Path) ->
         assert (
             "bereits abgeschickt" in h.api.callback_answers[update["callback_query"]["id"]]["text"]
         )
-        assert len(await h.services.storage.tickets.list_for_user(REQUESTER)) == 1
+        assert len(await h.services.storage.tickets.list_for_user("telegram", REQUESTER)) == 1
 
 
 async def test_stale_button_of_an_earlier_step_changes_nothing(tmp_path: Path) -> None:

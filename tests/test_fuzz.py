@@ -154,7 +154,7 @@ async def check_cards(h: Harness) -> None:
 async def check_erased(h: Harness, uid: int) -> None:
     """Right after /loeschen nothing of the user is stored any more."""
     storage = h.services.storage
-    assert await storage.tickets.list_for_user(uid) == []
+    assert await storage.tickets.list_for_user("telegram", uid) == []
     assert await storage.drafts.get(uid) is None
     exported = await storage.privacy.export_user(uid)
     assert not exported["tickets"] and not exported["questions"] and not exported["drafts"]

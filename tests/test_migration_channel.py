@@ -60,7 +60,7 @@ async def test_telegram_users_keep_everything_after_the_migration(tmp_path: Path
         assert draft is not None and draft.id == 7 and draft.channel == "telegram"
         assert draft.data == {"kind": "beratung"}
         assert await storage.drafts.get(USER, "web") is None
-        [ticket] = await storage.tickets.list_for_user(USER)
+        [ticket] = await storage.tickets.list_for_user("telegram", USER)
         assert ticket.channel == "telegram" and ticket.data["organisation"] == "Musterdorf"
         counts = await storage.privacy.counts(USER, "telegram")
         assert (counts.requests, counts.drafts, counts.questions) == (1, 1, 1)

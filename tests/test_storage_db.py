@@ -297,7 +297,7 @@ async def test_ten_thousand_tickets_queries_use_indexes(storage: Storage) -> Non
     later = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     calls = {
         "list_open": storage.tickets.list_open(),
-        "list_for_user": storage.tickets.list_for_user(42),
+        "list_for_user": storage.tickets.list_for_user("telegram", 42),
         "count_open_for_user": storage.tickets.count_open_for_user(42, "request"),
         "get_by_ref": storage.tickets.get_by_ref("A-2025-00042"),
         "get_by_draft": storage.tickets.get_by_draft(7),
@@ -307,7 +307,7 @@ async def test_ten_thousand_tickets_queries_use_indexes(storage: Storage) -> Non
         "drafts_expired": storage.drafts.expired(later),
         "due_reminders": storage.drafts.due_reminders(later, dt.timedelta(days=1)),
         "top_unanswered": storage.questions.top_unanswered(),
-        "ticket_for_message": storage.messages.ticket_for_message(TEAM, 5),
+        "ticket_for_message": storage.messages.ticket_for_message("telegram", TEAM, 5),
     }
     for name, call in calls.items():
         details = await _plans_of(storage, call)

@@ -124,5 +124,5 @@ async def test_record_returns_an_id_that_get_resolves(storage: Storage) -> None:
     logged = await storage.questions.get(question_id)
     assert logged is not None and (logged.user_id, logged.text, logged.created_at) == (
         9, "Frage?", NOW)
-    assert await storage.questions.delete_for_user(9) == 1
+    assert await storage.questions.delete_for_user("telegram", 9) == 1
     assert await storage.questions.get(question_id) is None

@@ -34,7 +34,7 @@ async def _request(storage: Storage, user_id: int, name: str, email: str, org: s
     await storage.messages.add(ticket.id, "to_user", f"Guten Tag {name}", 1, "Anna Team", NOW)
     await storage.messages.add(ticket.id, "to_team", f"Gruß, {name} ({email})", user_id, name,
                                NOW)
-    await storage.messages.link(user_id, 5, ticket.id, "team_reply_copy")
+    await storage.messages.link("telegram", user_id, 5, ticket.id, "team_reply_copy")
     await storage.outbox.enqueue("reply", user_id, {"text": f"Hallo {name}"}, NOW, ticket.id)
     await storage.questions.record(user_id, f"Ich bin {name} aus {org}", "x", "fallback",
                                    None, NOW)

@@ -162,7 +162,7 @@ async def test_lists_counts_and_digest_selection(storage: Storage) -> None:
     assert [t.id for t in await storage.tickets.list_open()][:2] == [old.id, mid.id]
     assert await storage.tickets.count_open_for_user(1, "request") == 1
     assert await storage.tickets.count_open_for_user(1) == 2
-    assert [t.id for t in await storage.tickets.list_for_user(1)][-1] == old.id
+    assert [t.id for t in await storage.tickets.list_for_user("telegram", 1)][-1] == old.id
     assert [t.id for t in await storage.tickets.open_older_than(NOW, 3)] == [old.id]
     assert len(await storage.tickets.all_for_export()) == 4
 
@@ -187,14 +187,14 @@ async def test_set_card_links_the_card_message(storage: Storage) -> None:
     await storage.tickets.set_card(ticket.id, TEAM, 555)
     stored = await storage.tickets.get(ticket.id)
     assert stored is not None and (stored.card_chat_id, stored.card_message_id) == (TEAM, 555)
-    assert await storage.messages.ticket_for_message(TEAM, 555) == ticket.id
+    assert await storage.messages.ticket_for_message("telegram", TEAM, 555) == ticket.id
 
 
 async def test_mark_requester_blocked_by_user(storage: Storage) -> None:
     """Blocking the bot flags all of the user's tickets, and no one else's."""
     a = await _submit(storage, 1)
     b = await _submit(storage, 2)
-    assert await storage.tickets.mark_requester_blocked(user_id=1) == 1
+    assert await storage.tickets.mark_requester_blocked(user=("telegram", 1)) == 1
     assert (await storage.tickets.get(a.id)).requester_blocked is True  # type: ignore[union-attr]
     assert (await storage.tickets.get(b.id)).requester_blocked is False  # type: ignore[union-attr]
     assert await storage.tickets.mark_requester_blocked(ticket_id=b.id) == 1
@@ -219,11 +219,11 @@ async def test_migrate_chat_moves_cards_and_pending_outbox(storage: Storage) -> 
 async def test_message_links_resolve_replies(storage: Storage) -> None:
     """A linked copy message leads back to its ticket; an unknown message leads nowhere."""
     ticket = await _submit(storage)
-    await storage.messages.link(70, 12, ticket.id, "team_reply_copy")
-    await storage.messages.link(TEAM, 13, ticket.id, "user_reply_copy")
-    assert await storage.messages.ticket_for_message(70, 12) == ticket.id
-    assert await storage.messages.ticket_for_message(TEAM, 13) == ticket.id
-    assert await storage.messages.ticket_for_message(TEAM, 12) is None
+    await storage.messages.link("telegram", 70, 12, ticket.id, "team_reply_copy")
+    await storage.messages.link("telegram", TEAM, 13, ticket.id, "user_reply_copy")
+    assert await storage.messages.ticket_for_message("telegram", 70, 12) == ticket.id
+    assert await storage.messages.ticket_for_message("telegram", TEAM, 13) == ticket.id
+    assert await storage.messages.ticket_for_message("telegram", TEAM, 12) is None
 
 
 async def test_messages_are_stored_with_history_events(storage: Storage) -> None:

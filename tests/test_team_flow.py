@@ -37,7 +37,7 @@ async def test_card_appears_in_team_chat_after_submit(tmp_path: Path) -> None:
         assert datas == [callbacks.card(ticket.id, "take"), callbacks.card(ticket.id, "done")]
         assert ticket.card_message_id == cards[0]["message_id"]
         links = bot.services.storage.messages
-        assert await links.ticket_for_message(TEAM, cards[0]["message_id"]) == ticket.id
+        assert await links.ticket_for_message("telegram", TEAM, cards[0]["message_id"]) == ticket.id
 
 
 async def test_card_escapes_user_html(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ async def fill_team_chat(h: Harness) -> dict[str, Any]:
     team command that shows requesters' data; returns the /anfrage details message."""
     h.add_requester()
     await submit_through_dialogue(h)
-    ticket = (await h.services.storage.tickets.list_for_user(REQUESTER))[0]
+    ticket = (await h.services.storage.tickets.list_for_user("telegram", REQUESTER))[0]
     card = h.card(ticket)
     await h.team_says(MEMBER, TEAM_REPLY, reply_to=card["message_id"])
     await h.deliver()
@@ -143,7 +143,7 @@ async def test_retention_redacts_the_team_messages_of_deleted_requests(tmp_path:
     async with running_bot(tmp_path, settings=settings(tmp_path)) as h:
         h.add_requester()
         await submit_through_dialogue(h)
-        ticket = (await h.services.storage.tickets.list_for_user(REQUESTER))[0]
+        ticket = (await h.services.storage.tickets.list_for_user("telegram", REQUESTER))[0]
         await h.team_says(MEMBER, f"/anfrage {ticket.ref}")
         assert ORGANISATION in team_chat_text(h)
         await h.services.storage.tickets.change_status(ticket.id, {"open"}, "done", MEMBER,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import callbacks
+from bot.conversation.model import UserKey
 from bot.storage.models import Ticket
 from bot.texts import TEXTS_DIR, load_texts
 from tests.test_team_commands import command
@@ -200,10 +201,10 @@ async def test_erasure_drops_a_waiting_text(tmp_path: Path) -> None:
         await _team_wrote(bot, ticket)
         await bot.user_says("Meine Nummer ist 0431 123456")
         _link_question(bot)
-        assert REQUESTER in bot.services.team_links.pending
+        assert UserKey("telegram", str(REQUESTER)) in bot.services.team_links.pending
         await bot.user_says("/loeschen")
         await bot.press(REQUESTER, bot.api.sent_to(REQUESTER)[-1], callbacks.privacy("del"))
-        assert REQUESTER not in bot.services.team_links.pending
+        assert UserKey("telegram", str(REQUESTER)) not in bot.services.team_links.pending
 
 
 def _texts_copy(tmp_path: Path) -> Path:

@@ -9,12 +9,13 @@ import logging
 
 from bot.callbacks import Callback
 from bot.conversation.model import Outgoing, PressIn, UserKey
-from bot.conversation.users import storage_id
+from bot.conversation.users import requester, storage_id
 from bot.delivery import queue
 from bot.dialogue import DialogueState, Outcome
 from bot.replies import Reply
 from bot.services import Services
 from bot.storage.models import Draft
+from bot.storage.request_links import new_link_token
 
 log = logging.getLogger(__name__)
 # Relative to the web door's chat page; served by bot/web/request_page.py.
@@ -41,11 +42,17 @@ def _reply(reply: Reply, *, in_place: bool = False) -> Outgoing:
 DROP_BUTTONS = Outgoing(html="", replace=True)
 
 
+async def tell_draft_owner(services: Services, draft: Draft, text: str) -> None:
+    """Queue a note to the draft's owner through the door the draft was started in."""
+    port = services.outbound_for(draft.channel)
+    await queue.enqueue(services, port.notification(requester(draft.channel, draft.chat_id), text))
+    port.wake()
+
+
 async def tell_draft_expired(services: Services, draft: Draft) -> None:
     """Queue the note that the draft is gone (its owner may not be looking right now)."""
     text = services.texts.render("req_expired", days=services.settings.requests.draft_ttl_days)
-    await queue.enqueue_to_user(services, draft.chat_id, text)
-    services.wake_outbox()
+    await tell_draft_owner(services, draft, text)
     log.info("draft %d expired and deleted", draft.id)
 
 
@@ -211,17 +218,18 @@ async def _apply(
 async def submit(services: Services, draft: Draft, state: DialogueState) -> list[Outgoing]:
     """Stores the request and its team card in one transaction, then confirms with the ref."""
     data = services.dialogue.ticket_data(state)
+    # The web requester has no chat to come back to: a private page reaches them later. Its
+    # link is stored with the request, in the same transaction.
+    token = new_link_token() if draft.channel == "web" else None
     ticket, created = await services.storage.tickets.submit_request(
-        draft, data, services.clock(), {"chat_id": queue.team_chat(services)}
+        draft, data, services.clock(), {"chat_id": queue.team_chat(services)}, link_token=token
     )
     key = "req_receipt" if created else "req_already_sent"
     if created:
         log.info("request submitted ticket=%d", ticket.id)
         services.wake_outbox()
     notes = [_note(services.texts.render(key, ref=ticket.ref))]
-    if created and ticket.channel == "web":
-        # The web requester has no chat to come back to: a private page reaches them later.
-        token = await services.storage.request_links.create(ticket.id, services.clock())
+    if created and token is not None:
         notes.append(_note(services.texts.render(
             "req_receipt_link", link=f"{REQUEST_PAGE_PATH}{token}", ref=ticket.ref)))
     return notes

@@ -88,7 +88,7 @@ async def erase_user(services: Services, user: UserKey) -> list[str]:
     """Delete the user's data, redact the team's cards, tell the team; returns affected refs."""
     user_id = storage_id(user)
     tickets = await services.storage.privacy.delete_user(user_id, services.clock(), user.channel)
-    services.team_links.forget(user_id)  # a text waiting for "is this for the team?"
+    services.team_links.forget(user)  # a text waiting for "is this for the team?"
     refs = [t.ref for t in tickets]
     for ticket in tickets:
         tombstone = await services.storage.tickets.get(ticket.id)

@@ -45,13 +45,15 @@ async def question_to_team(services: Services, user: UserKey, question_id: int) 
     return Outgoing(html=texts.render("question_already_sent", ref=ticket.ref))
 
 
-async def _replied_ticket(services: Services, user_id: int, event: TextIn) -> Ticket | None:
-    """The ticket of the team message the user answers: a linked message, or the one request a
-    message of ours names by its ref (sent before the worker linked it, or never linked)."""
+async def _replied_ticket(services: Services, user: UserKey, event: TextIn) -> Ticket | None:
+    """The ticket of the team message the user answers: a linked message in their chat, or the
+    one request a message of ours names by its ref (sent before the worker linked it, or never
+    linked)."""
     if event.reply_to is None or not event.reply_to.isdigit():
         return None
     storage = services.storage
-    ticket_id = await storage.messages.ticket_for_message(user_id, int(event.reply_to))
+    ticket_id = await storage.messages.ticket_for_message(
+        user.channel, storage_id(user), int(event.reply_to))
     if ticket_id is not None:
         return await storage.tickets.get(ticket_id)
     found = refs_in(event.quoted) if event.quoted is not None else set()
@@ -66,7 +68,7 @@ async def user_reply(services: Services, user: UserKey, event: TextIn) -> Outgoi
     None (not handled) when the answered message belongs to no live ticket of theirs.
     """
     user_id = storage_id(user)
-    ticket = await _replied_ticket(services, user_id, event)
+    ticket = await _replied_ticket(services, user, event)
     if (ticket is None or ticket.status == "deleted"
             or (ticket.channel, ticket.user_id) != (user.channel, user_id)):
         return None
@@ -90,16 +92,15 @@ async def offer(services: Services, user: UserKey, text: str) -> list[Outgoing] 
     if since is None:
         return None
     memory = services.team_links
-    user_id = storage_id(user)
-    if user_id in memory.quiet:
+    if user in memory.quiet:
         return None
-    recent = await services.storage.messages.latest_to_user(user_id, since)
+    recent = await services.storage.messages.latest_to_user(user.channel, storage_id(user), since)
     if recent is None:
-        memory.quiet.add(user_id)
+        memory.quiet.add(user)
         return None
-    if not should_ask(recent, memory.declined.get(user_id)):
+    if not should_ask(recent, memory.declined.get(user)):
         return None
-    if not memory.keep(user_id, recent, text, now):
+    if not memory.keep(user, recent, text, now):
         return []  # the buttons are already shown; the text joined the waiting one
     texts = services.texts
     row = (Button(texts.plain("team_link_btn_yes"), callbacks.team_link(recent.ticket_id, "yes")),
@@ -116,12 +117,12 @@ async def on_press(
     texts = services.texts
     now = services.clock()
     user_id = storage_id(user)
-    kept = services.team_links.take(user_id, parsed.id, now) if parsed.id is not None else None
+    kept = services.team_links.take(user, parsed.id, now) if parsed.id is not None else None
     if kept is None:
         return [Outgoing(html="", toast=texts.plain("stale_button"))]
     drop = Outgoing(html="", replace=True)  # the answer counts; the buttons go
     if parsed.op == "no":
-        services.team_links.decline(user_id, kept.message_id)
+        services.team_links.decline(user, kept.message_id)
         return [drop, await qa.answer(services, user, kept.text)]
     storage = services.storage
     ticket = await storage.tickets.get(kept.ticket_id)

@@ -64,7 +64,7 @@ def to_web(user_id: int, text: str, *, ack_message_id: int | None = None) -> Not
     payload: dict[str, Any] = {"chat_id": user_id, "text": text}
     if ack_message_id is not None:
         payload["ack"] = {"message_id": ack_message_id}
-    return Notification(TO_WEB, user_id, payload)
+    return Notification(TO_WEB, user_id, payload, channel="web")
 
 
 def to_team(services: Services, text: str, track: Sequence[int] = ()) -> Notification:
@@ -82,15 +82,7 @@ def to_team(services: Services, text: str, track: Sequence[int] = ()) -> Notific
 async def enqueue(services: Services, note: Notification, ticket_id: int | None = None) -> int:
     """Write one prepared notification (e.g. from an outbound port) into the outbox."""
     return await services.storage.outbox.enqueue(note.kind, note.chat_id, note.payload,
-                                                 services.clock(), ticket_id)
-
-
-async def enqueue_to_user(services: Services, chat_id: int, text: str, *,
-                          ticket_id: int | None = None, link: bool = False,
-                          ack_message_id: int | None = None) -> int:
-    note = to_user(chat_id, text, link=link, ack_message_id=ack_message_id)
-    return await services.storage.outbox.enqueue(note.kind, chat_id, note.payload,
-                                                 services.clock(), ticket_id)
+                                                 services.clock(), ticket_id, channel=note.channel)
 
 
 async def enqueue_to_team(services: Services, text: str, ticket_id: int | None = None,

@@ -404,8 +404,8 @@ class OutboxWorker:
         log.info("outbox %d: requester blocked the bot (ticket %s)", item.id, item.ticket_id)
         if ticket is None or ticket.user_id is None:
             return
-        await tickets.mark_requester_blocked(user_id=ticket.user_id)
-        for flagged in await tickets.list_for_user(ticket.user_id):
+        await tickets.mark_requester_blocked(user=(ticket.channel, ticket.user_id))
+        for flagged in await tickets.list_for_user(ticket.channel, ticket.user_id):
             if flagged.requester_blocked and flagged.card_message_id is not None:
                 await queue.enqueue_card_update(self.services, flagged)
         await self._ack(item, "team_reply_blocked", ticket)
@@ -513,8 +513,8 @@ class OutboxWorker:
         writes: list[Write] = []
         if item.ticket_id is not None and item.payload.get("link"):
             messages, ticket_id = self.services.storage.messages, item.ticket_id
-            writes.append(lambda: messages.link(item.chat_id, message.message_id, ticket_id,
-                                                "team_reply_copy"))
+            writes.append(lambda: messages.link(item.channel, item.chat_id, message.message_id,
+                                                ticket_id, "team_reply_copy"))
         result = attempt.confirmed({"message_id": message.message_id}, *writes)
         await self._ack(item, "team_reply_delivered", ticket)
         return result
@@ -526,7 +526,7 @@ class OutboxWorker:
             raise NetworkError("web door not attached")
         ticket = (await self.services.storage.tickets.get(item.ticket_id)
                   if item.ticket_id is not None else None)
-        await sink(UserKey("web", str(item.chat_id)), str(item.payload["text"]))
+        await sink(UserKey("web", str(item.chat_id)), str(item.payload["text"]))  # a to_web row
         result = attempt.confirmed({"web": True})
         await self._ack(item, "team_reply_delivered", ticket)
         return result
@@ -545,7 +545,7 @@ class OutboxWorker:
         writes: list[Write] = []
         if ticket is not None:
             messages, ticket_id = self.services.storage.messages, ticket.id
-            writes.append(lambda: messages.link(chat, message.message_id, ticket_id,
+            writes.append(lambda: messages.link("telegram", chat, message.message_id, ticket_id,
                                                 "user_reply_copy"))
         writes.append(lambda: self._track(chat, message.message_id, item, ticket))
         return attempt.confirmed({"message_id": message.message_id}, *writes)

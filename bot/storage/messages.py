@@ -29,19 +29,23 @@ class MessageRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def link(self, chat_id: int, message_id: int, ticket_id: int, role: LinkRole) -> None:
-        """Remember that a Telegram message (card or forwarded copy) belongs to a ticket."""
+    async def link(self, channel: str, chat_id: int, message_id: int, ticket_id: int,
+                   role: LinkRole) -> None:
+        """Remember that a message (card or forwarded copy) in a chat of ``channel`` belongs
+        to a ticket."""
         await self.db.write(
-            "INSERT OR REPLACE INTO message_links (chat_id, message_id, ticket_id, role)"
-            " VALUES (?, ?, ?, ?)",
-            (chat_id, message_id, ticket_id, role),
+            "INSERT OR REPLACE INTO message_links (channel, chat_id, message_id, ticket_id, role)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (channel, chat_id, message_id, ticket_id, role),
         )
 
-    async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
-        """The ticket a replied-to message belongs to, or None."""
+    async def ticket_for_message(self, channel: str, chat_id: int,
+                                 message_id: int) -> int | None:
+        """The ticket a replied-to message (in a chat of ``channel``) belongs to, or None."""
         value = await self.db.fetchval(
-            "SELECT ticket_id FROM message_links WHERE chat_id = ? AND message_id = ?",
-            (chat_id, message_id),
+            "SELECT ticket_id FROM message_links WHERE channel = ? AND chat_id = ?"
+            " AND message_id = ?",
+            (channel, chat_id, message_id),
         )
         return None if value is None else int(value)
 
@@ -87,9 +91,8 @@ class MessageRepo:
                 "UPDATE tickets SET updated_at = ? WHERE id = ?", (ts(now), ticket_id)
             )
             if notify is not None:
-                await insert_outbox(
-                    conn, notify.kind, notify.chat_id, notify.payload, now, ticket_id, None
-                )
+                await insert_outbox(conn, notify.kind, notify.chat_id, notify.payload, now,
+                                    ticket_id, None, notify.channel)
                 if notify.mail:
                     await insert_mail_job(conn, ticket_id, now)
             row = await fetchone(
@@ -100,14 +103,15 @@ class MessageRepo:
         log.info("ticket %d message %d %s", ticket_id, message_id, direction)
         return rows.message(row)
 
-    async def latest_to_user(self, user_id: int, since: dt.datetime) -> RecentTeamMessage | None:
+    async def latest_to_user(self, channel: str, user_id: int,
+                             since: dt.datetime) -> RecentTeamMessage | None:
         """The team's latest message since ``since`` to this requester about a live ticket."""
         row = await self.db.fetchone(
             "SELECT m.id, m.ticket_id, m.created_at, t.ref FROM ticket_messages m"
             " JOIN tickets t ON t.id = m.ticket_id"
-            " WHERE t.user_id = ? AND t.status != 'deleted' AND m.direction = 'to_user'"
-            " AND m.created_at >= ? ORDER BY m.id DESC LIMIT 1",
-            (user_id, ts(since)),
+            " WHERE t.channel = ? AND t.user_id = ? AND t.status != 'deleted'"
+            " AND m.direction = 'to_user' AND m.created_at >= ? ORDER BY m.id DESC LIMIT 1",
+            (channel, user_id, ts(since)),
         )
         if row is None:
             return None

@@ -289,9 +289,68 @@ CREATE UNIQUE INDEX mail_jobs_pending ON mail_jobs (ticket_id) WHERE state = 'pe
 CREATE INDEX mail_jobs_due ON mail_jobs (state, next_at);
 """
 
+# The rest of the user-keyed rows carry the channel too (bot.conversation.model.UserKey), so a
+# web user and a Telegram user with the same number never share a row: outbox rows (to_web rows
+# were the web door's), message links (a team reply's copy lives in its requester's channel) and
+# votes (one per message of a channel's chat). Tables whose unique key changes are rebuilt, with
+# their AUTOINCREMENT counters carried over; every row kept, the rest is Telegram's as before.
+_V_CHANNEL_KEYS = """
+ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+UPDATE outbox SET channel = 'web' WHERE kind = 'to_web';
+DROP INDEX outbox_chat;
+CREATE INDEX outbox_chat ON outbox (channel, chat_id);
+
+CREATE TABLE message_links_by_channel (
+    channel    TEXT    NOT NULL DEFAULT 'telegram',
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    role       TEXT    NOT NULL
+        CHECK (role IN ('card', 'team_reply_copy', 'user_reply_copy')),
+    PRIMARY KEY (channel, chat_id, message_id)
+);
+INSERT INTO message_links_by_channel (channel, chat_id, message_id, ticket_id, role)
+SELECT CASE WHEN l.role = 'team_reply_copy' THEN COALESCE(t.channel, 'telegram')
+            ELSE 'telegram' END,
+       l.chat_id, l.message_id, l.ticket_id, l.role
+FROM message_links l LEFT JOIN tickets t ON t.id = l.ticket_id;
+DROP TABLE message_links;
+ALTER TABLE message_links_by_channel RENAME TO message_links;
+CREATE INDEX message_links_ticket ON message_links (ticket_id);
+
+CREATE TABLE answer_feedback_by_channel (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel     TEXT    NOT NULL DEFAULT 'telegram',
+    user_id     INTEGER NOT NULL,
+    chat_id     INTEGER NOT NULL,
+    message_id  INTEGER NOT NULL,
+    entry_id    TEXT    NOT NULL,
+    vote        TEXT    NOT NULL CHECK (vote IN ('up', 'down')),
+    question_id INTEGER REFERENCES question_log (id) ON DELETE SET NULL,
+    created_at  TEXT    NOT NULL,
+    UNIQUE (channel, chat_id, message_id)
+);
+INSERT INTO answer_feedback_by_channel (id, channel, user_id, chat_id, message_id, entry_id,
+    vote, question_id, created_at)
+SELECT id, channel, user_id, chat_id, message_id, entry_id, vote, question_id, created_at
+FROM answer_feedback;
+DELETE FROM sqlite_sequence WHERE name = 'answer_feedback_by_channel';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'answer_feedback_by_channel', seq FROM sqlite_sequence WHERE name = 'answer_feedback';
+DROP TABLE answer_feedback;
+ALTER TABLE answer_feedback_by_channel RENAME TO answer_feedback;
+CREATE INDEX answer_feedback_user ON answer_feedback (channel, user_id);
+CREATE INDEX answer_feedback_question ON answer_feedback (question_id);
+CREATE INDEX answer_feedback_created ON answer_feedback (created_at);
+
+DROP INDEX team_posts_user;
+CREATE INDEX team_posts_user ON team_posts (channel, user_id);
+"""
+
 MIGRATIONS: list[str] = [
     _V1, _V_TEAM_POSTS, _V_DB_PROBE, _V_TEACHING, _V_USER_CHANNEL, _V_REQUEST_LINKS,
     _V_MAIL_QUEUE,
+    _V_CHANNEL_KEYS,
 ]
 
 

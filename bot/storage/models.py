@@ -103,12 +103,16 @@ class TicketMessage:
 @dataclass(frozen=True)
 class Notification:
     """An outbox row to write together with something else (kind, target chat, payload).
-    ``mail``: also queue the reply e-mail to the ticket's requester (bot.storage.mail_jobs)."""
+
+    ``mail``: also queue the reply e-mail to the ticket's requester (bot.storage.mail_jobs).
+    ``channel``: the door whose chat ``chat_id`` is; the team's and the admins' chats are
+    Telegram's, a requester's is their own door's."""
 
     kind: str
     chat_id: int
     payload: dict[str, Any]
     mail: bool = False
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class OutboxItem:
     created_at: dt.datetime
     sent_at: dt.datetime | None
     result: dict[str, Any] | None
+    channel: str = "telegram"  # the door of chat_id (Notification.channel)
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,14 @@ async def insert_outbox(
     now: dt.datetime,
     ticket_id: int | None = None,
     due_at: dt.datetime | None = None,
+    channel: str = "telegram",
 ) -> int:
-    """Insert a pending row on a connection inside an open transaction; return its id."""
+    """Insert a pending row on a connection inside an open transaction; return its id.
+    ``channel``: the door of ``chat_id`` (a web requester's number is no Telegram chat)."""
     cursor = await conn.execute(
         "INSERT INTO outbox (kind, ticket_id, chat_id, payload, status, attempts, due_at,"
-        " created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
-        (kind, ticket_id, chat_id, dump_json(payload), ts(due_at or now), ts(now)),
+        " created_at, channel) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+        (kind, ticket_id, chat_id, dump_json(payload), ts(due_at or now), ts(now), channel),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -60,6 +62,7 @@ class OutboxRepo:
         ticket_id: int | None = None,
         conn: aiosqlite.Connection | None = None,
         due_at: dt.datetime | None = None,
+        channel: str = "telegram",
     ) -> int:
         """Queue a notification, due at `due_at` (default now); return the row id.
 
@@ -67,10 +70,12 @@ class OutboxRepo:
         transaction; without it the row is written in a transaction of its own.
         """
         if conn is not None:
-            item_id = await insert_outbox(conn, kind, chat_id, payload, now, ticket_id, due_at)
+            item_id = await insert_outbox(conn, kind, chat_id, payload, now, ticket_id, due_at,
+                                          channel)
         else:
             async with self.db.transaction() as own:
-                item_id = await insert_outbox(own, kind, chat_id, payload, now, ticket_id, due_at)
+                item_id = await insert_outbox(own, kind, chat_id, payload, now, ticket_id,
+                                              due_at, channel)
         log.debug("outbox %d queued kind=%s ticket=%s", item_id, kind, ticket_id)
         return item_id
 
@@ -189,14 +194,17 @@ async def migrate_outbox_chat(
     conn: aiosqlite.Connection, old_chat_id: int, new_chat_id: int
 ) -> int:
     """Move pending rows (and the chat_id in their payload) inside the caller's transaction."""
+    # Only a Telegram group migrates: a web user's row with the same number stays theirs.
     cursor = await conn.execute(
-        "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+        "UPDATE outbox SET chat_id = ? WHERE channel = 'telegram' AND chat_id = ?"
+        " AND status = 'pending'",
         (new_chat_id, old_chat_id),
     )
     # The payload carries chat_id too (the lead's payloads do); keep both in step.
     await conn.execute(
         "UPDATE outbox SET payload = json_set(payload, '$.chat_id', ?)"
-        " WHERE chat_id = ? AND status = 'pending' AND json_extract(payload, '$.chat_id') = ?",
+        " WHERE channel = 'telegram' AND chat_id = ? AND status = 'pending'"
+        " AND json_extract(payload, '$.chat_id') = ?",
         (new_chat_id, new_chat_id, old_chat_id),
     )
     return cursor.rowcount

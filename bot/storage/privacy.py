@@ -114,8 +114,9 @@ class PrivacyRepo:
             outbox = await fetchall(
                 conn,
                 f"SELECT {rows.OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
-                f" AND (ticket_id IN ({_USER_TICKETS}) OR chat_id = ?) ORDER BY id",
-                (channel, user_id, user_id),
+                f" AND (ticket_id IN ({_USER_TICKETS}) OR (channel = ? AND chat_id = ?))"
+                " ORDER BY id",
+                (channel, user_id, channel, user_id),
             )
             questions = await fetchall(
                 conn,
@@ -157,11 +158,14 @@ class PrivacyRepo:
                 " AND status != 'deleted' ORDER BY id",
                 (channel, user_id),
             )
+            # Rows addressed to the user's chats: those of their own channel only (the same
+            # number in another door is another person).
             await conn.execute(
-                f"DELETE FROM outbox WHERE ticket_id IN ({_USER_TICKETS}) OR chat_id = ?"
+                f"DELETE FROM outbox WHERE ticket_id IN ({_USER_TICKETS}) OR (channel = ? AND"
+                " (chat_id = ?"
                 " OR chat_id IN (SELECT chat_id FROM tickets WHERE channel = ? AND user_id = ?)"
-                " OR chat_id IN (SELECT chat_id FROM drafts WHERE channel = ? AND user_id = ?)",
-                (channel, user_id, user_id, channel, user_id, channel, user_id),
+                " OR chat_id IN (SELECT chat_id FROM drafts WHERE channel = ? AND user_id = ?)))",
+                (channel, user_id, channel, user_id, channel, user_id, channel, user_id),
             )
             await _erase_elsewhere(conn, user_id, now, channel)
             mine = (channel, user_id)

@@ -164,9 +164,10 @@ class QuestionLog:
             log.info("%d old question log rows deleted", count)
         return count
 
-    async def delete_for_user(self, user_id: int) -> int:
+    async def delete_for_user(self, channel: str, user_id: int) -> int:
         await self.flush()
         async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
+            cursor = await conn.execute(
+                "DELETE FROM question_log WHERE channel = ? AND user_id = ?", (channel, user_id))
             return cursor.rowcount
 

@@ -37,7 +37,7 @@ EVENT_COLUMNS = (
 MESSAGE_COLUMNS = "id, ticket_id, direction, text, author_id, author_name, created_at"
 OUTBOX_COLUMNS = (
     "id, kind, ticket_id, chat_id, payload, status, attempts, due_at, last_error, created_at,"
-    " sent_at, result"
+    " sent_at, result, channel"
 )
 QUESTION_COLUMNS = "id, user_id, text, normalized, band, entry_id, created_at, channel"
 
@@ -125,6 +125,7 @@ def outbox_item(row: sqlite3.Row) -> OutboxItem:
         created_at=parse_ts(row["created_at"]),
         sent_at=parse_ts_or_none(row["sent_at"]),
         result=load_json_or_none(row["result"]),
+        channel=row["channel"],
     )
 
 

@@ -33,7 +33,7 @@ REVIEW_ROW_LIMIT = 500  # the most recent open review questions considered for g
 _PHRASING_COLUMNS = "id, entry_id, text, group_id, created_at, exported_at"
 # Unanswered bands: the same literal as questions._UNANSWERED.
 _OPEN_REVIEW = f"""
-SELECT q.id, q.user_id, q.text, q.band, q.entry_id, q.created_at,
+SELECT q.id, q.user_id, q.channel, q.text, q.band, q.entry_id, q.created_at,
        EXISTS (SELECT 1 FROM answer_feedback f WHERE f.question_id = q.id AND f.vote = 'down')
            AS downvoted
 FROM question_log q
@@ -59,6 +59,7 @@ class ReviewQuestion:
     entry_id: str | None
     downvoted: bool
     created_at: dt.datetime
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class TeachingRepo:
                 entry_id=row["entry_id"],
                 downvoted=bool(row["downvoted"]),
                 created_at=parse_ts(row["created_at"]),
+                channel=row["channel"],
             )
             for row in found
         ]

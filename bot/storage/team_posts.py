@@ -33,10 +33,12 @@ Reason = Literal["erased", "retention"]
 
 @dataclass(frozen=True)
 class PostRef:
-    """What a team message shows: a ticket, or a user's question text without a ticket."""
+    """What a team message shows: a ticket, or a user's question text without a ticket
+    (the user by their channel and id)."""
 
     ticket_id: int | None = None
     user_id: int | None = None
+    channel: str = "telegram"
 
 
 async def _redact_messages(
@@ -119,8 +121,8 @@ class TeamPostRepo:
             for ref in unique:
                 await conn.execute(
                     "INSERT INTO team_posts (chat_id, message_id, mode, ticket_id, user_id,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (chat_id, message_id, mode, ref.ticket_id, ref.user_id, ts(now)),
+                    " created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (chat_id, message_id, mode, ref.ticket_id, ref.user_id, ts(now), ref.channel),
                 )
             ticket_ids = [r.ticket_id for r in unique if r.ticket_id is not None]
             if ticket_ids:

@@ -21,6 +21,7 @@ from bot.storage.db import Database, fetchone
 from bot.storage.draft_cache import DraftCache
 from bot.storage.models import Draft, Ticket, TicketEvent, TicketType
 from bot.storage.outbox import insert_outbox, migrate_outbox_chat
+from bot.storage.request_links import insert_link
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +137,11 @@ class TicketRepo:
     # -- creating ------------------------------------------------------------------------------
 
     async def submit_request(
-        self, draft: Draft, data: dict[str, Any], now: dt.datetime, card_outbox: CardPayload
+        self, draft: Draft, data: dict[str, Any], now: dt.datetime, card_outbox: CardPayload,
+        link_token: str | None = None,
     ) -> tuple[Ticket, bool]:
-        """Turn a confirmed draft into a request: ticket, history, card outbox row, draft gone.
+        """Turn a confirmed draft into a request: ticket, history, card outbox row, draft gone,
+        and with ``link_token`` the private link to the request's page (request_links).
 
         All in one transaction. Idempotent per draft: if this draft was submitted already,
         returns (that ticket, False) and writes nothing; otherwise (new ticket, True).
@@ -163,6 +166,8 @@ class TicketRepo:
                 draft_id=draft.id,
                 channel=draft.channel,
             )
+            if link_token is not None:
+                await insert_link(conn, link_token, ticket.id, now)
             await conn.execute("DELETE FROM drafts WHERE id = ?", (draft.id,))
         self._drafts.wrote((draft.channel, draft.user_id), None)
         log.info("ticket %d submitted from draft %d", ticket.id, draft.id)
@@ -228,10 +233,11 @@ class TicketRepo:
         )
         return [rows.ticket(row) for row in found]
 
-    async def list_for_user(self, user_id: int) -> list[Ticket]:
-        """All tickets of a user, newest first."""
+    async def list_for_user(self, channel: str, user_id: int) -> list[Ticket]:
+        """All tickets of a user (of that channel), newest first."""
         found = await self.db.fetchall(
-            f"{_SELECT} WHERE user_id = ? ORDER BY created_at DESC, id DESC", (user_id,)
+            f"{_SELECT} WHERE channel = ? AND user_id = ? ORDER BY created_at DESC, id DESC",
+            (channel, user_id),
         )
         return [rows.ticket(row) for row in found]
 
@@ -350,32 +356,33 @@ class TicketRepo:
         return ticket
 
     async def set_card(self, ticket_id: int, chat_id: int, message_id: int) -> None:
-        """Remember where the team card is, and link that message to the ticket (role 'card')."""
+        """Remember where the team card is, and link that message to the ticket (role 'card').
+        The team chat is Telegram's, whatever door the request came through."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE tickets SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
                 (chat_id, message_id, ticket_id),
             )
             await conn.execute(
-                "INSERT OR REPLACE INTO message_links (chat_id, message_id, ticket_id, role)"
-                " VALUES (?, ?, ?, 'card')",
+                "INSERT OR REPLACE INTO message_links (channel, chat_id, message_id, ticket_id,"
+                " role) VALUES ('telegram', ?, ?, ?, 'card')",
                 (chat_id, message_id, ticket_id),
             )
 
     async def mark_requester_blocked(
-        self, *, ticket_id: int | None = None, user_id: int | None = None
+        self, *, ticket_id: int | None = None, user: tuple[str, int] | None = None
     ) -> int:
-        """Flag that the requester blocked the bot: one ticket, or all of a user's tickets.
-
-        Returns how many tickets were newly flagged.
+        """Flag that the requester blocked the bot: one ticket, or all tickets of a user
+        (``user``: their channel and id). Returns how many tickets were newly flagged.
         """
-        if (ticket_id is None) == (user_id is None):
-            raise ValueError("pass exactly one of ticket_id or user_id")
+        if (ticket_id is None) == (user is None):
+            raise ValueError("pass exactly one of ticket_id or user")
+        channel, user_id = user if user is not None else (None, None)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE tickets SET requester_blocked = 1 WHERE requester_blocked = 0"
-                " AND (id = ? OR user_id = ?)",
-                (ticket_id, user_id),
+                " AND (id = ? OR (channel = ? AND user_id = ?))",
+                (ticket_id, channel, user_id),
             )
             return cursor.rowcount
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.conversation.model import UserKey
 from bot.storage.models import RecentTeamMessage
 
 PENDING_TTL = dt.timedelta(days=1)
@@ -41,51 +42,52 @@ def should_ask(recent: RecentTeamMessage | None, declined_message_id: int | None
 
 @dataclass
 class TeamLinkMemory:
-    """Per user: the text waiting for the answer, and the team message the user said "no" to."""
+    """Per user (their channel and id): the text waiting for the answer, and the team message
+    the user said "no" to."""
 
-    pending: dict[int, PendingText] = field(default_factory=dict)
-    declined: dict[int, int] = field(default_factory=dict)
+    pending: dict[UserKey, PendingText] = field(default_factory=dict)
+    declined: dict[UserKey, int] = field(default_factory=dict)
     # Users found without a recent team message: their next texts need no database trip (the
     # common case, a question from someone the team never wrote to) until the team writes.
-    quiet: set[int] = field(default_factory=set)
+    quiet: set[UserKey] = field(default_factory=set)
 
-    def waiting(self, user_id: int, now: dt.datetime) -> PendingText | None:
+    def waiting(self, user: UserKey, now: dt.datetime) -> PendingText | None:
         """The user's waiting text; one left unanswered for longer than PENDING_TTL is dropped."""
-        found = self.pending.get(user_id)
+        found = self.pending.get(user)
         if found is not None and now - found.asked_at > PENDING_TTL:
-            del self.pending[user_id]
+            del self.pending[user]
             return None
         return found
 
-    def keep(self, user_id: int, recent: RecentTeamMessage, text: str,
+    def keep(self, user: UserKey, recent: RecentTeamMessage, text: str,
              now: dt.datetime) -> bool:
         """Keep the text; True when the user must be asked, False when a question is already
         open (the text joins the waiting one, so nothing is lost and nothing asked twice)."""
-        found = self.waiting(user_id, now)
+        found = self.waiting(user, now)
         if found is not None and found.ticket_id == recent.ticket_id:
             found.text = f"{found.text}\n{text}"
             return False
-        self.pending[user_id] = PendingText(recent.ticket_id, recent.ref, recent.message_id,
-                                            text, now)
+        self.pending[user] = PendingText(recent.ticket_id, recent.ref, recent.message_id,
+                                         text, now)
         return True
 
-    def take(self, user_id: int, ticket_id: int, now: dt.datetime) -> PendingText | None:
+    def take(self, user: UserKey, ticket_id: int, now: dt.datetime) -> PendingText | None:
         """The waiting text for this ticket, removed (a second press finds nothing)."""
-        found = self.waiting(user_id, now)
+        found = self.waiting(user, now)
         if found is None or found.ticket_id != ticket_id:
             return None
-        del self.pending[user_id]
+        del self.pending[user]
         return found
 
-    def decline(self, user_id: int, message_id: int) -> None:
-        self.declined[user_id] = message_id
+    def decline(self, user: UserKey, message_id: int) -> None:
+        self.declined[user] = message_id
 
-    def team_wrote(self, user_id: int) -> None:
+    def team_wrote(self, user: UserKey) -> None:
         """The team just sent this user a message: look it up again at their next text."""
-        self.quiet.discard(user_id)
+        self.quiet.discard(user)
 
-    def forget(self, user_id: int) -> None:
+    def forget(self, user: UserKey) -> None:
         """Everything about a user (their data was erased)."""
-        self.pending.pop(user_id, None)
-        self.declined.pop(user_id, None)
-        self.quiet.discard(user_id)
+        self.pending.pop(user, None)
+        self.declined.pop(user, None)
+        self.quiet.discard(user)

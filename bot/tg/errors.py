@@ -72,7 +72,7 @@ async def _fault_text(services: Services, update: Update) -> str:
     if user is None:
         return "db_unavailable"
     try:
-        draft = await services.storage.drafts.get(user.id)
+        draft = await services.storage.drafts.get(user.id, "telegram")
     except Exception:  # the database may not even read; then promise nothing
         return "db_unavailable"
     return "db_unavailable" if draft is None else "db_unavailable_draft"

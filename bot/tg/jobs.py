@@ -65,10 +65,8 @@ async def remind_drafts(services: Services) -> int:
         text = services.texts.render(
             "req_reminder", date=when_words(draft.expires_at, services.settings.zone)
         )
-        await queue.enqueue_to_user(services, draft.chat_id, text)
+        await requests.tell_draft_owner(services, draft, text)
         log.info("draft %d reminder queued", draft.id)
-    if due:
-        services.wake_outbox()
     return len(due)
 
 

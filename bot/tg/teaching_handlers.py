@@ -84,10 +84,10 @@ async def send_review(bot: Bot, services: Services, head_key: str, *, empty_note
             disable_web_page_preview=True,
         )
         # The message shows these users' words: /loeschen and retention redact it.
-        askers = {by_id[q].user_id for q in group.question_ids if q in by_id}
+        askers = {(by_id[q].channel, by_id[q].user_id) for q in group.question_ids if q in by_id}
         await services.storage.team_posts.record(
-            sent.chat_id, sent.message_id, [PostRef(user_id=u) for u in sorted(askers)],
-            services.clock(),
+            sent.chat_id, sent.message_id,
+            [PostRef(user_id=u, channel=c) for c, u in sorted(askers)], services.clock(),
         )
     log.info("review list posted: %d of %d groups", len(shown), len(groups))
     return len(shown)

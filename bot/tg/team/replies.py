@@ -22,7 +22,7 @@ async def _replied_ticket(message: Message, services: Services) -> Ticket | None
     if original is None:
         return None
     ticket_id = await services.storage.messages.ticket_for_message(
-        message.chat_id, original.message_id
+        "telegram", message.chat_id, original.message_id
     )
     if ticket_id is None and is_bot_message(original):
         found = card_ticket_ids(original)
@@ -67,6 +67,5 @@ async def on_team_reply(update: Update, context: BotContext) -> None:
         return
     port.wake()
     services.wake_outbox()
-    if ticket.user_id is not None:
-        services.team_links.team_wrote(ticket.user_id)
+    services.team_links.team_wrote(to)
     log.info("team reply to ticket %d queued for the requester", ticket.id)
