@@ -51,17 +51,32 @@ class FullDisk:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
 
+    def fails(self, sql: str) -> bool:
+        return self.full and sql.lstrip().upper().startswith(WRITES)
+
     def execute(self, sql: str, params: Any = ()) -> Any:
-        if self.full and sql.lstrip().upper().startswith(WRITES):
+        if self.fails(sql):
             self.failed += 1
             return _Failing(disk_full())
         return self._conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Any) -> Any:
-        if self.full and sql.lstrip().upper().startswith(WRITES):
+        if self.fails(sql):
             self.failed += 1
             return _Failing(disk_full())
         return self._conn.executemany(sql, rows)
+
+
+class FailingStatement(FullDisk):
+    """Only writes that start with ``prefix`` fail (e.g. one table's INSERT): a fault in the
+    middle of a transaction, after the statements before it succeeded."""
+
+    def __init__(self, db: Database, prefix: str) -> None:
+        super().__init__(db)
+        self.prefix = " ".join(prefix.upper().split())
+
+    def fails(self, sql: str) -> bool:
+        return self.full and " ".join(sql.upper().split()).startswith(self.prefix)
 
 
 class Monotonic:

@@ -35,6 +35,9 @@ class StandinConversation:
     def texts(self) -> Texts:
         return self._answerer().texts
 
+    async def fault_notice(self, user: UserKey) -> str:
+        return self.texts.plain("db_unavailable")  # nothing is stored here
+
     def _unavailable(self) -> list[Outgoing]:
         return [
             Outgoing("Im Test nicht verfügbar.", self.answerer.menu_buttons())

@@ -12,6 +12,7 @@ import logging
 
 from bot import callbacks
 from bot.conversation import feedback, qa, requests, rights, team_link
+from bot.conversation.faults import fault_text_key
 from bot.conversation.model import (
     CommandIn,
     ContactIn,
@@ -46,6 +47,9 @@ class ConversationCore:
         if isinstance(event, ContactIn):
             return await requests.on_contact(self.services, user, event.phone, event.own)
         return []
+
+    async def fault_notice(self, user: UserKey) -> str:
+        return self.services.texts.plain(await fault_text_key(self.services, user))
 
     def _stale(self) -> list[Outgoing]:
         return [Outgoing(html="", toast=self.services.texts.plain("stale_button"))]

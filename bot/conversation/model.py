@@ -97,3 +97,7 @@ class Conversation(Protocol):
     """What every door calls. Persisting (drafts, requests, outbox rows) happens inside."""
 
     async def handle(self, user: UserKey, event: Event) -> list[Outgoing]: ...
+
+    async def fault_notice(self, user: UserKey) -> str:
+        """Plain text for a user whose event failed because the database could not store it."""
+        ...

@@ -8,6 +8,8 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
+from bot.conversation.faults import fault_text_key
+from bot.conversation.model import UserKey
 from bot.storage.health import is_storage_fault
 from bot.tg import outgoing
 from bot.tg.polling import SafeBot
@@ -44,12 +46,13 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     key = "error_generic"
     if storage_fault:
-        key = await _fault_text(services, update)
+        user = update.effective_user
+        key = ("db_unavailable" if user is None
+               else await fault_text_key(services, UserKey("telegram", str(user.id))))
     try:
         await outgoing.send_html(context.bot, update.effective_chat.id, services.texts.render(key))
     except TelegramError:
         log.warning("could not send the error notice (update %s)", update_id)
-
 
 async def _stop_spinner(update: Update, services: object) -> None:
     """A press whose handler failed would keep its button spinning in the app: answer it. In a
@@ -65,14 +68,3 @@ async def _stop_spinner(update: Update, services: object) -> None:
     with contextlib.suppress(TelegramError):
         await query.answer(toast)
 
-
-async def _fault_text(services: Services, update: Update) -> str:
-    """Promise "nothing lost" only where it is true: the user's draft is still stored."""
-    user = update.effective_user
-    if user is None:
-        return "db_unavailable"
-    try:
-        draft = await services.storage.drafts.get(user.id, "telegram")
-    except Exception:  # the database may not even read; then promise nothing
-        return "db_unavailable"
-    return "db_unavailable" if draft is None else "db_unavailable_draft"

@@ -19,6 +19,7 @@ from aiohttp.typedefs import Middleware
 from bot.config import Settings
 from bot.conversation.model import CommandIn, Conversation, Event, PressIn, TextIn, UserKey
 from bot.ratelimit import UserRateLimiter, Verdict
+from bot.storage.health import is_storage_fault
 from bot.texts import Texts, load_texts
 from bot.web import pages
 from bot.web.outbound import WebOutbound
@@ -145,10 +146,15 @@ class WebDoor:
         self._limit(self.per_session, user.id)
         try:
             replies = await self.conversation.handle(user, event)
-        except Exception:
+        except Exception as exc:
             # The id is a hash of the session; the message's content is never logged.
-            log.exception("web: the conversation failed for web user %s", user.id[:12])
-            raise _Refusal(500, self.texts.plain("web_error")) from None
+            if not is_storage_fault(exc):
+                log.exception("web: the conversation failed for web user %s", user.id[:12])
+                raise _Refusal(500, self.texts.plain("web_error")) from None
+            # The team is alerted (db.health); the user hears whether their draft is kept.
+            log.error("web: database fault (%s) for web user %s", type(exc).__name__,
+                      user.id[:12])
+            raise _Refusal(503, await self.conversation.fault_notice(user)) from None
         return web.json_response({"messages": [outgoing_json(m) for m in replies]})
 
     def _text_event(self, body: dict[str, Any]) -> Event | None:
