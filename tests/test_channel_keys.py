@@ -25,6 +25,7 @@ from bot.texts import load_texts
 from bot.tg import jobs
 from bot.web.sessions import user_key
 from tests.test_team_harness import MEMBER, TEAM, Harness, request_data, running_bot
+from tests.test_team_redaction import QUESTION, team_chat_text
 from tests.web_support import Chat
 
 SAME = 42
@@ -277,3 +278,20 @@ async def test_migration_keys_outbox_links_and_votes_by_channel(tmp_path: Path) 
         assert [f["entry_id"] for f in exported["feedback"]] == ["kosten"]
     finally:
         await storage.close()
+
+
+async def test_a_review_message_is_redacted_for_its_askers_door_only(tmp_path: Path) -> None:
+    """/unbeantwortet shows a web user's question: the erasure of the Telegram user with the
+    same number leaves that team message alone; the web user's own /loeschen redacts it."""
+    async with running_bot(tmp_path) as bot:
+        conversation = build_conversation(bot.services)
+        await conversation.handle(WEB, TextIn(QUESTION))
+        await conversation.handle(TG, TextIn("Was kostet die Beratung?"))  # theirs to erase
+        await bot.team_says(MEMBER, "/unbeantwortet")
+        assert "Kakadu" in team_chat_text(bot)
+        for user in (TG, WEB):
+            [confirm] = await conversation.handle(user, CommandIn("loeschen"))
+            data, _ = _button([confirm], "Ja")
+            await conversation.handle(user, PressIn(data, message="1"))
+            await bot.deliver()
+            assert ("Kakadu" in team_chat_text(bot)) is (user == TG), user
