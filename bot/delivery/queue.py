@@ -56,7 +56,7 @@ def to_user(chat_id: int, text: str, *, link: bool = False,
         payload["link"] = True
     if ack_message_id is not None:
         payload["ack"] = {"message_id": ack_message_id}
-    return Notification(TO_USER, chat_id, payload)
+    return Notification(TO_USER, chat_id, payload, channel="telegram")
 
 
 def to_web(user_id: int, text: str, *, ack_message_id: int | None = None) -> Notification:
