@@ -54,6 +54,7 @@ async def on_error(update: object, context: BotContext) -> None:
     except TelegramError:
         log.warning("could not send the error notice (update %s)", update_id)
 
+
 async def _stop_spinner(update: Update, services: object) -> None:
     """A press whose handler failed would keep its button spinning in the app: answer it. In a
     group (the team) the toast says what happened; in a private chat the message below does."""
