@@ -126,6 +126,35 @@ async def test_answer_on_the_page_reaches_the_team_as_a_reply_to_the_card(tmp_pa
         assert "Montag passt mir gut." in page
 
 
+async def test_summary_follows_the_dialogue_and_shows_the_contact(tmp_path: Path) -> None:
+    """The page's summary is the one the requester confirmed: the dialogue's order (as on the
+    team's card) and the contact they gave, which is stored apart from the other answers."""
+    async with web_bot(tmp_path) as (bot, chat):
+        link, _ = await submit_on_the_web(bot, chat)
+        page = await (await chat.client.get("/" + link)).text()
+        labels = ["Art", "Themen", "Format", "Kommune/Organisation", "Name und Funktion",
+                  "Kontakt", "Wunschtermin", "Anmerkungen"]
+        found = [page.find(f"<dt>{label}</dt>") for label in labels]
+        assert -1 not in found and found == sorted(found), dict(zip(labels, found, strict=True))
+        assert "<dt>Kontakt</dt><dd>erika@example.org</dd>" in page
+
+
+async def test_form_posted_with_origin_null_from_the_page_itself_is_accepted(
+        tmp_path: Path) -> None:
+    """The page's no-referrer policy makes browsers post its form with "Origin: null"; the
+    browser's Sec-Fetch-Site "same-origin" then lets the answer through, while "null" from
+    another site's sandboxed frame (cross-site) or without that header is refused."""
+    async with web_bot(tmp_path) as (bot, chat):
+        link, _ = await submit_on_the_web(bot, chat)
+        assert await _answer(chat, link, "Fremd", Origin="null",
+                             **{"Sec-Fetch-Site": "cross-site"}) == 403
+        assert await _answer(chat, link, "Fremd", Origin="null") == 403
+        assert await _answer(chat, link, "Montag passt mir gut.", Origin="null",
+                             **{"Sec-Fetch-Site": "same-origin"}) == 303
+        page = await (await chat.client.get("/" + link)).text()
+        assert "Montag passt mir gut." in page and "Fremd" not in page
+
+
 async def test_page_link_stops_working_after_loeschen(tmp_path: Path) -> None:
     """/loeschen erases the request's data: its page and its form answer 404."""
     async with web_bot(tmp_path) as (bot, chat):

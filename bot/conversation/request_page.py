@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.delivery import queue
 from bot.services import Services
 from bot.storage.models import Ticket
+from bot.team.cards import request_fields
 from bot.team.notices import user_message_for_team
 from bot.team.status_words import status_word
 
@@ -58,11 +59,9 @@ class RequestPages:
         summary: list[tuple[str, str]] = []
         if ticket.data.get("kind_label"):
             summary.append((texts.plain("req_field_kind"), str(ticket.data["kind_label"])))
-        for key, value in ticket.data.items():
-            field = key.removesuffix("_label")
-            if key.endswith("_label") and key != "kind_label" and value \
-                    and f"req_field_{field}" in texts:
-                summary.append((texts.plain(f"req_field_{field}"), str(value)))
+        # As the requester confirmed it and the team's card shows it: the dialogue's order,
+        # with the contact (stored apart from the labelled answers).
+        summary += [(label, value) for _, label, value in request_fields(ticket, texts) if value]
         messages = tuple(
             PageMessage(m.direction == "to_user",
                         m.author_name if m.direction == "to_user" else None, m.text, m.created_at)

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation.request_page import RequestView
 from bot.ratelimit import UserRateLimiter, Verdict
 from bot.texts import Texts
-from bot.web.security import client_address, same_origin
+from bot.web.security import client_address, form_same_origin
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,8 @@ class RequestPageRoutes:
         return self._page(view, sent=request.query.get("gesendet") == "1")
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
-        # CSRF: only from a page of this server (Origin), like the chat's JSON posts.
-        if not same_origin(request, self.web):
+        # CSRF: only from a page of this server, like the chat's JSON posts.
+        if not form_same_origin(request, self.web):
             return web.Response(status=403)
         limits = self.web.limits
         if request.content_length is not None and request.content_length > limits.max_body_bytes:

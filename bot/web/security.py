@@ -67,6 +67,16 @@ def same_origin(request: web.Request, settings: WebSettings) -> bool:
     return False
 
 
+def form_same_origin(request: web.Request, settings: WebSettings) -> bool:
+    """A plain form's POST from a page of this server. A page sent with ``Referrer-Policy:
+    no-referrer`` (the request page) makes browsers send ``Origin: null`` with its form; then
+    ``Sec-Fetch-Site``, which the browser sets from where the form really was, decides. A
+    sandboxed frame of another site also sends ``null``, but ``cross-site`` with it."""
+    if request.headers.get("Origin") != "null":
+        return same_origin(request, settings)
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
 def json_post(request: web.Request) -> bool:
     """Only JSON bodies: a plain HTML form of another site cannot send one without CORS."""
     return request.content_type == "application/json"
