@@ -31,3 +31,5 @@ class Reply:
     start_request: bool = False  # the question asked for the request dialogue
     offer_team: bool = False  # an answer that also offers "an das Team" (what is current?)
     extras: dict[str, str] = field(default_factory=dict)
+    # A dialogue step answered by typing: a door with a text field puts the focus there.
+    expects_text: bool = False

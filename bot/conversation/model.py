@@ -83,7 +83,9 @@ class Outgoing:
     pressed (Telegram edits it); with an empty ``html`` the message keeps its text and only
     its buttons become ``buttons``. ``toast``: a short note for the press itself; an
     ``Outgoing`` with neither ``html`` nor ``replace`` carries only its toast.
-    ``ask_contact``: offer the door's "share my phone number" control with this message."""
+    ``ask_contact``: offer the door's "share my phone number" control with this message.
+    ``expects_text``: the message asks the user to type (a dialogue step); the web door moves
+    the keyboard focus to its field rather than to the message's first button."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -91,6 +93,7 @@ class Outgoing:
     attachment: Attachment | None = None
     ask_contact: bool = False
     toast: str | None = None
+    expects_text: bool = False
 
 
 class Conversation(Protocol):

@@ -35,7 +35,8 @@ def _note(html: str) -> Outgoing:
 
 
 def _reply(reply: Reply, *, in_place: bool = False) -> Outgoing:
-    return Outgoing(html=reply.text, buttons=reply.buttons, replace=in_place)
+    return Outgoing(html=reply.text, buttons=reply.buttons, replace=in_place,
+                    expects_text=reply.expects_text)
 
 
 # Keep the pressed message's text, lose its buttons (old buttons cannot be pressed again).

@@ -417,7 +417,8 @@ class DialogueEngine:
         nav.append(Button(self.texts.plain("req_btn_cancel"), data("cancel")))
         rows.append(tuple(nav))
         lead = self.texts.render(lead_key, step=number, total=total)
-        return Reply(kind="action", text=f"{lead}\n{prompt}", buttons=tuple(rows))
+        return Reply(kind="action", text=f"{lead}\n{prompt}", buttons=tuple(rows),
+                     expects_text=step.asks_for_text)
 
     def field_value(self, state: DialogueState, step_id: str) -> str:
         """A field's answer as plain text (escaped later by the template)."""

@@ -24,6 +24,11 @@ class Step:
     # Words people type instead of a label ("per Zoom" for "per Video"): option -> phrases.
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    @property
+    def asks_for_text(self) -> bool:
+        """Answered by typing (an optional step also by skipping), not by a button."""
+        return self.type in ("text", "contact", "optional")
+
     def option_key(self, option: str) -> str:
         return f"{self.option_prefix}{option}"
 

@@ -21,6 +21,8 @@ def outgoing_json(message: Outgoing) -> dict[str, Any]:
     }
     if message.toast:
         data["toast"] = message.toast
+    if message.expects_text:
+        data["expects_text"] = True
     if message.attachment is not None:
         data["attachment"] = {
             "filename": message.attachment.filename,

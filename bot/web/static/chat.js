@@ -207,7 +207,10 @@
     call("api/press", { data: data, message: item.id }).then(function (messages) {
       if (!messages) return;
       var first = show(messages, item);
-      if (first) first.focus();
+      // A step that asks for text: the field is where the user goes next (its buttons, such
+      // as "Zurück", are one Shift+Tab away); otherwise the first new button.
+      var typing = messages.some(function (message) { return message.expects_text; });
+      if (first && !typing) first.focus();
       else field.focus();
     });
   }
