@@ -71,7 +71,7 @@ def render(texts: Texts, view: RequestView | None, *, sent: bool, max_chars: int
         '<meta name="referrer" content="no-referrer">\n'
         f"<title>{_e(title)}</title>\n"
         '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="../static/chat.css">\n'
-        f'</head>\n<body>\n<main class="request-page"><h1>{_e(title)}</h1>{body}'
+        f'</head>\n<body>\n<main class="page request-page"><h1>{_e(title)}</h1>{body}'
         f'<p><a href="../">{_e(texts.plain("request_page_back"))}</a></p></main>\n'
         "</body>\n</html>\n"
     )

@@ -154,7 +154,8 @@ def test_axe_finds_no_violations_on_the_request_page_and_team_page(
     page: Any, real_web: RealWeb
 ) -> None:
     """axe-core reports no violations on the private request page showing a team reply and
-    the answer form, and on /team showing the request's card and the reply."""
+    the answer form, and on /team showing the request's card and the reply; on a 320 px wide
+    phone the request page does not scroll sideways and its text keeps off the screen's edge."""
     ref, link = _start_request(page, real_web)
     team = open_team(page, real_web.url)
     team_takes_and_replies(team, ref, REPLY)
@@ -163,6 +164,12 @@ def test_axe_finds_no_violations_on_the_request_page_and_team_page(
     tab.get_by_label("Ihre Antwort an das Team").wait_for()
     assert _axe(tab) == []
     assert _axe(team) == []
+    tab.set_viewport_size({"width": 320, "height": 640})
+    overflow = tab.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    heading = tab.get_by_role("heading", level=1).bounding_box()
+    assert heading is not None and heading["x"] >= 8
 
 
 def test_request_page_link_stops_working_after_loeschen(page: Any, real_web: RealWeb) -> None:
