@@ -57,10 +57,10 @@ def _open_request_page(page: Any, link: str) -> tuple[Any, Any]:
 
 
 def test_web_request_reaches_the_team_page_and_is_taken(page: Any, real_web: RealWeb) -> None:
-    """A complete request in the web chat (typed with the keyboard, buttons clicked) appears
-    as a card on /team; "Übernehmen" there marks it taken by the team member and shows the
-    bot's notice, focus stays on the card; a reply to the card shows up in the team group as a
-    reply to it; axe-core reports no violations on /team; no console errors (CSP)."""
+    """A complete request in the web chat (keyboard only) appears as a card on /team;
+    "Übernehmen" there marks it taken by the team member and shows the bot's notice, focus
+    stays on the card; a reply to the card shows up in the team group as a reply to it;
+    axe-core reports no violations on /team; no console errors (CSP)."""
     ref, _ = _start_request(page, real_web)
     assert page.console_errors == []
 
