@@ -150,7 +150,7 @@ def press_by_keyboard(page: Any, label: str) -> None:
         if active(page, "tagName") == "BUTTON" and label in active(page, "textContent"):
             page.keyboard.press("Enter")
             return
-        seen.append(active(page, "textContent"))
+        seen.append(active(page, "textContent")[:40])
         page.keyboard.press(key)
     raise AssertionError(f"{label!r} not reached by {key}; focus passed {seen}")
 

@@ -179,6 +179,7 @@ def test_request_page_link_stops_working_after_loeschen(page: Any, real_web: Rea
     tab, response = _open_request_page(page, link)
     assert response.status == 200
     type_and_send(page, "/loeschen")
+    bot_says(page, "Möchten Sie wirklich")
     press_by_keyboard(page, "Ja, alles löschen")
     bot_says(page, "Ihre Daten sind gelöscht")
     response = tab.goto(link)
