@@ -143,8 +143,24 @@ class ForeignTopics(Strict):
         description="Words or word groups asking for a detail the offer does not state "
         "('frist', 'bis wann', 'maximal'): such a question gets 'Dazu habe ich keine Angabe'.",
     )
+    date_asks: list[str] = Field(
+        default_factory=list,
+        description="Words or word groups asking for a day or date ('an welchem tag'): a near "
+        "miss unless the entry the question matches names dates.",
+    )
+    named_only: list[str] = Field(
+        default_factory=list,
+        description="Things the offer names without details ('schreibwerkstatt'): a question "
+        "asking one of the detail_asks about one is a near miss.",
+    )
+    detail_asks: list[str] = Field(
+        default_factory=list,
+        description="Words or word groups asking for a detail of a thing ('wie lange', 'wo', "
+        "'online'), read together with named_only.",
+    )
 
-    @field_validator("words", "phrases", "heads", "details")
+    @field_validator("words", "phrases", "heads", "details", "date_asks", "named_only",
+                     "detail_asks")
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
         for value in values:

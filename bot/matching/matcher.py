@@ -61,7 +61,12 @@ class Matcher:
         }
         self._memo: tuple[str, _Reading] | None = None
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
-        self._details = DetailFinder(kb.foreign.details, max(years, default=9999))
+        f = kb.foreign
+        self._details = DetailFinder(
+            f.details, max(years, default=9999), f.date_asks, f.named_only, f.detail_asks
+        )
+        # Entries that name dates answer "an welchem Tag …?"; the others do not know the day.
+        self._dated = frozenset(e.id for e in kb.entries.values() if e.dates)
 
     def _is_known_word(self, token: str) -> bool:
         """Whether the bot reads ``token`` as a word of its own (so it is no place name)."""
@@ -235,7 +240,10 @@ class Matcher:
         else:
             band, reason = "fallback", f"score < {s.suggest_threshold}"
         if band != "smalltalk":
-            detail = self._details.find(_asking_tokens(clauses))
+            asking = _asking_tokens(clauses)
+            detail = self._details.find(asking)
+            if detail is None and candidates[0].entry_id not in self._dated:
+                detail = self._details.asks_date(asking)
             if detail is not None:
                 reason = f"near miss: asks for '{detail}', which the offer does not state"
                 return MatchResult(

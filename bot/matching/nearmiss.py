@@ -2,8 +2,14 @@
 
 "Bis wann muss man sich für die Beratung anmelden?" shares every word with the entry about
 requests, yet the offer names no deadline. Answering with that entry would pretend to know.
-The details the offer never states are data (``details`` in knowledge/foreign.yaml); a year
-after the offer's own dates, asked together with a date word ("Termine 2027"), is one too.
+The details the offer never states are data (knowledge/foreign.yaml):
+
+- ``details``: asked anywhere, the offer does not state them (a deadline, a budget);
+- a year after the offer's own dates, asked together with a date word ("Termine 2027");
+- ``named_only`` with ``detail_asks``: a thing the offer only names ("Schreibwerkstatt") asked
+  for a detail (how long, where, how many): the offer says no more than that it exists;
+- ``date_asks`` ("an welchem Tag"): a day or date, which only an entry with dates can answer
+  (decided by the matcher, which knows the matched entry).
 """
 
 from __future__ import annotations
@@ -22,17 +28,44 @@ _DATE_WORDS = frozenset(
 )
 
 
+class PhraseSet:
+    """Word groups, found in a question's stems in one pass (looked up by their first word,
+    so a question is scanned once, not once per phrase)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for stems in (stems_of(p) for p in phrases):
+            if stems:
+                self._by_first.setdefault(stems[0], []).append(stems)
+        self.words = frozenset(w for group in self._by_first.values() for p in group for w in p)
+
+    def find(self, stems: tuple[str, ...]) -> str | None:
+        """The first phrase standing in ``stems``, as its stems joined by spaces."""
+        for i, first in enumerate(stems):
+            for phrase in self._by_first.get(first, ()):
+                if stems[i : i + len(phrase)] == phrase:
+                    return " ".join(phrase)
+        return None
+
+
 class DetailFinder:
     """Finds the asked-for detail the offer does not state, if any."""
 
-    def __init__(self, details: Iterable[str], last_year: int) -> None:
-        # Looked up by their first word: a question is scanned once, not once per detail.
-        self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for stems in (stems_of(d) for d in details):
-            if stems:
-                self._by_first.setdefault(stems[0], []).append(stems)
+    def __init__(
+        self,
+        details: Iterable[str],
+        last_year: int,
+        date_asks: Iterable[str] = (),
+        named_only: Iterable[str] = (),
+        detail_asks: Iterable[str] = (),
+    ) -> None:
+        self._details = PhraseSet(details)
+        self._date_asks = PhraseSet(date_asks)
+        self._named_only = PhraseSet(named_only)
+        # A day or date is a detail of a named thing too ("An welchem Tag ist die …?").
+        self._detail_asks = PhraseSet([*detail_asks, *date_asks])
         self._last_year = last_year
-        self._words = frozenset(w for group in self._by_first.values() for d in group for w in d)
+        self._words = self._details.words
 
     def names(self, token: str) -> bool:
         """Whether ``token`` is a word of a listed detail (so it is no place name either)."""
@@ -41,11 +74,19 @@ class DetailFinder:
     def find(self, tokens: list[str]) -> str | None:
         """The detail asked for in ``tokens`` (normalised words of the asking sentences)."""
         stems = tuple(stem(t) for t in tokens)
-        for i, first in enumerate(stems):
-            for detail in self._by_first.get(first, ()):
-                if stems[i : i + len(detail)] == detail:
-                    return " ".join(detail)
+        detail = self._details.find(stems)
+        if detail is not None:
+            return detail
         later = [t for t in tokens if _YEAR.match(t) and int(t) > self._last_year]
         if later and any(s in _DATE_WORDS for s in stems):
             return later[0]
+        thing = self._named_only.find(stems)
+        if thing is not None:
+            aspect = self._detail_asks.find(stems)
+            if aspect is not None:
+                return f"{aspect}: {thing}"
         return None
+
+    def asks_date(self, tokens: list[str]) -> str | None:
+        """The words asking for a day or date in ``tokens``, if any."""
+        return self._date_asks.find(tuple(stem(t) for t in tokens))
