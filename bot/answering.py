@@ -7,13 +7,15 @@ from collections.abc import Callable, Hashable
 from dataclasses import replace
 
 from bot import callbacks
-from bot.conversation_context import ConversationContext
+from bot.conversation_context import ConversationContext, Turn
 from bot.currency import Currency
 from bot.dialogue.kind_hint import kind_named_in
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.matching.multi import is_elliptic, split_questions
+from bot.matching.ordinals import list_position, without_position
+from bot.matching.result import Candidate
 from bot.replies import Button, Reply, ReplyKind, Suggestion
 from bot.stand import Stand
 from bot.texts import Texts
@@ -24,6 +26,14 @@ PLAUSIBLE = 0.2
 # A follow-up's best entry of the conversation's topic is answered when it scores this many times
 # the runner-up's score.
 FOLLOW_UP_LEAD = 1.5
+
+
+def _offered_entries(reply: Reply) -> tuple[str, ...]:
+    """The entries a reply offers as buttons, in the order shown."""
+    parsed = (callbacks.parse(b.data) for row in reply.buttons for b in row)
+    return tuple(
+        dict.fromkeys(c.entry for c in parsed if c and c.kind == "entry" and c.entry)
+    )
 
 
 class Answerer:
@@ -121,13 +131,45 @@ class Answerer:
     def answer_from(self, user: Hashable, question: str) -> tuple[Reply, MatchResult]:
         """Answer ``question`` in the light of the user's conversation, and remember its topic."""
         turn = self.context.recall(user)
+        picked = self._picked_option(question, turn)
+        if picked is not None and turn is not None:
+            # Walking through a list ("zum zweiten", then "und zum dritten?"): it stays on offer.
+            entry_id = picked[0].entry_id or ""
+            topical = self.matcher.topic_of(entry_id) is not None
+            self.context.remember(user, entry_id, topical, turn.options)
+            return picked
         reply, result = self.answer(
             question, (turn.topic or turn.last) if turn else None, last=turn.last if turn else None
         )
+        options = _offered_entries(reply)
         if reply.entry_id and reply.kind in ("answer", "action"):
             topical = self.matcher.topic_of(reply.entry_id) is not None
-            self.context.remember(user, reply.entry_id, topical)
+            self.context.remember(user, reply.entry_id, topical, options)
+        elif options:
+            self.context.offer(user, options)
         return reply, result
+
+    def _picked_option(
+        self, question: str, turn: Turn | None
+    ) -> tuple[Reply, MatchResult] | None:
+        """The option of the last reply that a short message points to ("mehr zum zweiten"),
+        when the message says nothing that option is not about."""
+        if turn is None or not turn.options:
+            return None
+        position = list_position(question)
+        if position is None or position >= len(turn.options):
+            return None
+        entry_id = turn.options[position]
+        entry = self.kb.entry(entry_id)
+        if entry is None or not self.matcher.only_about(entry_id, without_position(question)):
+            return None
+        number = position + 1 if position >= 0 else len(turn.options)
+        result = MatchResult(
+            "answer",
+            (Candidate(entry_id, 1.0),),
+            reason=f"points to option {number} of the last reply",
+        )
+        return self.entry_reply(entry), result
 
     def forget_conversation(self, user: Hashable) -> None:
         """A new conversation (/start): the next question stands on its own."""

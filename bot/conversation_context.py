@@ -1,7 +1,8 @@
 """What each user talked about last, so a follow-up ("und wie lange dauert das?") keeps its topic.
 
 Kept in memory only (a restart forgets it, as a person would after a break): the last answered
-entry per user, forgotten after ``minutes`` and on /start.
+entry per user and the entries the last reply offered as buttons ("mehr zum zweiten" points into
+them), forgotten after ``minutes`` and on /start.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ MAX_USERS = 10_000  # bounded: the oldest conversations are dropped first
 @dataclass(frozen=True)
 class Turn:
     """What a user's conversation is about: the last answered entry, and the last entry that
-    named a topic (after "Was kostet das?" the topic is still the workshops asked before)."""
+    named a topic (after "Was kostet das?" the topic is still the workshops asked before);
+    ``options``: the entries the last reply offered, in the order shown."""
 
-    last: str
+    last: str | None
     topic: str | None
     at: float
+    options: tuple[str, ...] = ()
 
 
 class ConversationContext:
@@ -45,11 +48,23 @@ class ConversationContext:
         turn = self.recall(user)
         return turn.topic if turn else None
 
-    def remember(self, user: Hashable, entry_id: str, topical: bool = True) -> None:
-        """The user was answered with ``entry_id``; ``topical``: it names a topic of its own."""
+    def remember(
+        self, user: Hashable, entry_id: str, topical: bool = True, options: tuple[str, ...] = ()
+    ) -> None:
+        """The user was answered with ``entry_id``; ``topical``: it names a topic of its own;
+        ``options``: the entries the reply offered."""
         before = self.recall(user)
         topic = entry_id if topical else (before.topic if before else None)
-        self._turns[user] = Turn(entry_id, topic, self._clock())
+        self._store(user, Turn(entry_id, topic, self._clock(), options))
+
+    def offer(self, user: Hashable, options: tuple[str, ...]) -> None:
+        """The reply was no answer but offered ``options`` ("Meinten Sie …?"): the topic stays."""
+        before = self.recall(user)
+        last, topic = (before.last, before.topic) if before else (None, None)
+        self._store(user, Turn(last, topic, self._clock(), options))
+
+    def _store(self, user: Hashable, turn: Turn) -> None:
+        self._turns[user] = turn
         self._turns.move_to_end(user)
         while len(self._turns) > MAX_USERS:
             self._turns.popitem(last=False)

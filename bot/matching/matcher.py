@@ -160,6 +160,15 @@ class Matcher:
         known = [u for u in self._reader.units_of_text(text) if u.known]
         return bool(known) and all(not terms.isdisjoint((*u.terms(), *u.parts)) for u in known)
 
+    def only_about(self, entry_id: str, text: str) -> bool:
+        """Whether every content word of ``text`` (if any) is a known word of the entry: "mehr
+        zum zweiten Modul" may point to a module, "die zweite Rechnung" to nothing offered."""
+        terms = self._index.entry_terms.get(entry_id, frozenset())
+        return all(
+            u.known and not terms.isdisjoint((*u.terms(), *u.parts))
+            for u in self._reader.units_of_text(text)
+        )
+
     def _with_context(self, units: list[Unit], context: str) -> list[Unit]:
         """The question's units plus the weak context of the conversation's last topic.
 
