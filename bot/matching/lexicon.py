@@ -136,6 +136,23 @@ _ADJECTIVES = words(
     """
 )
 
+# Officialese: the fillers of letters to and from an administration ("seitens", "diesbezüglich",
+# "beabsichtigen", "eine kurze Darstellung", "die korrekte Bezeichnung"). Their register says
+# nothing about the topic; unknown, they would count as evidence of another one.
+_OFFICIALESE = words(
+    """
+    seitens betreffend betreffs diesbezueglich entsprechend entsprechende entsprechenden
+    entsprechender beabsichtigen beabsichtige beabsichtigt beabsichtigten darstellung
+    bezeichnung mitteilen mitteilt mitzuteilen angeben anzugeben benennen korrekt korrekte
+    korrekten vorab laufend laufenden vorgesehen vorsehen eingeplant informieren informiert
+    erbeten ersuchen ersuche vorliegen vorliegt erfolgen erfolgt nachstehend anbei insoweit
+    sofern zeitnah zeitnahe nachfolgend folgende folgenden vorgenannt vorgenannten jeweilig
+    jeweiligen kuenftig zukuenftig perspektivisch erwaegen anstreben einholen
+    beruecksichtigen einstimmig stellungnahme sachstand kenntnis vorgabe vorgaben orientieren
+    verfolgen erhalten einhalten gewaehrleisten sicherstellen kurzfristig
+    """
+)
+
 # Nouns that frame a question but are never what it is about.
 _FRAME_NOUNS = words(
     """
@@ -151,8 +168,29 @@ _FRAME_NOUNS = words(
     """
 )
 
+# Last parts of the names of a municipality's bodies, offices and roles (Haupt-ausschuss,
+# Senioren-beirat, Gleichstellungs-beauftragte, Ordnungs-amt, Fachbereichs-leiter). They say who
+# asks or who decides, not what about: an unknown compound ending in one is no foreign topic.
+# Stemmed forms; the part before must have three letters at least.
+ORG_HEADS = words(
+    """
+    ausschuss ausschuess beirat beiraet beauftragt beauftragter leitung leit leiterin abteilung
+    vertretung vorlag verwaltung referat konferenz vorsteh vorsteherin direktor
+    direktorin amt aemt management koordination koordinator koordinatorin agentur
+    fraktion gremium gremi kommission sitzungsvorlag kanzlei
+    """
+)
+# Officials and offices named by one word (stemmed).
+ORG_WORDS = words(
+    """
+    kaemmer kaemmerei kaemmerin amtsleitung amtsleit buergervorsteh buergervorsteherin
+    amtsdirektor amtsdirektorin hauptamt ordnungsamt sozialamt jugendamt fachdienst
+    fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
+    gemeinderat stadtrat ortsbeirat magistrat
+    """
+)
 FRAME_NOUNS = _FRAME_NOUNS
-GENERAL_WORDS: frozenset[str] = _PARTICLES | _VERBS | _ADJECTIVES | _FRAME_NOUNS
+GENERAL_WORDS: frozenset[str] = _PARTICLES | _VERBS | _ADJECTIVES | _FRAME_NOUNS | _OFFICIALESE
 
 # Words that name a topic the offer never covers live in knowledge/foreign.yaml, so the team
 # can edit them (bot/matching/foreign.py reads them).

@@ -19,6 +19,15 @@ class ScoringParams:
     unknown_number_weight: float = 0.3  # numbers are often incidental ("3 Kollegen")
     long_word: int = 8  # in all-lowercase text, unknown words this long count as nouns
     context_weight: float = 0.25  # words of a statement around the actual question
+    # A long statement (officialese: who asks, for which committee) counts at most this share
+    # of the question's own weight in all, so it cannot drown a short question.
+    scene_cap: float = 0.75
+    # A foreign word set out before the question keeps this share of its weight at least when
+    # the scene is scaled down (0.35 × foreign_weight: about two thirds of an unknown noun).
+    scene_foreign_floor: float = 0.35
+    # An unknown name of a body or role of the administration ("Seniorenbeirat"): who asks,
+    # hardly evidence of another topic (a share of an unknown noun's weight).
+    role_weight: float = 0.35
     non_key_factor: float = 0.65  # credit for a matched word that is not a key term of the entry
     fuzzy_penalty: float = 0.1  # quality lost per edit of a typo
     part_quality: float = 0.9  # a compound's parts standing in for the whole word

@@ -119,19 +119,47 @@ class QuestionReader:
             for c, units in zip(clauses, per_clause, strict=True)
         )
         last_asking = max((n for n, c in enumerate(clauses) if c.clause.asks), default=-1)
+        scene = [
+            self._params.context_weight if asks and not c.clause.asks else 1.0 for c in clauses
+        ]
+        # Per unit: its factor, and whether it stands in a statement around the question.
+        # A foreign topic set out before the question is what the question is about
+        # ("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?"): full weight,
+        # within the scene's share but never below ``scene_foreign_floor``. A statement after
+        # the question says who asks ("… Ich arbeite im Bürgerbüro.").
+        weighed = [
+            [(u, 1.0, scene[n] != 1.0) if u.foreign and n < last_asking
+             else (u, scene[n], scene[n] != 1.0)
+             for u in units]
+            for n, units in enumerate(per_clause)
+        ]
+        scale = self._scene_scale(weighed)
         best: dict[tuple[str, ...], Unit] = {}
-        for n, (c, units) in enumerate(zip(clauses, per_clause, strict=True)):
-            factor = self._params.context_weight if asks and not c.clause.asks else 1.0
-            for unit in units:
-                # A foreign topic set out before the question is what the question is about
-                # ("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?"); a
-                # statement after it says who asks ("… Ich arbeite im Bürgerbüro.").
-                f = 1.0 if unit.foreign and n < last_asking else factor
+        for units_of_clause in weighed:
+            for unit, f, in_scene in units_of_clause:
+                if in_scene:
+                    # Only the foreign topic set out before the question has a floor (f is 1).
+                    floor = self._params.scene_foreign_floor if f == 1.0 else 0.0
+                    f = max(f * scale, floor)
                 weighted = replace(unit, weight=unit.weight * f) if f != 1.0 else unit
                 key = unit.terms() or (unit.term,)
                 if key not in best or weighted.weight > best[key].weight:
                     best[key] = weighted
         return list(best.values())
+
+    def _scene_scale(self, weighed: list[list[tuple[Unit, float, bool]]]) -> float:
+        """How much the statements around the question keep of their weight: all of it, unless
+        together they outweigh ``scene_cap`` times the question itself (a long officialese
+        preamble full of committees and roles must not drown a short question)."""
+        asked = scene = 0.0
+        for units in weighed:
+            for unit, f, in_scene in units:
+                if in_scene:
+                    scene += unit.weight * f
+                else:
+                    asked += unit.weight
+        cap = self._params.scene_cap * asked
+        return cap / scene if scene > cap > 0 else 1.0
 
     def units_of_text(self, text: str) -> list[Unit]:
         """Units of a plain text taken as one clause (for tests and tools)."""

@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 
 from bot.matching.analyzer import is_frame_noun
 from bot.matching.index import FUGEN, SearchIndex
+from bot.matching.lexicon import ORG_HEADS, ORG_WORDS
 from bot.matching.params import ScoringParams
 from bot.matching.stemming import stem
 from bot.matching.stopwords import words
@@ -136,6 +137,27 @@ class TermResolver:
                     return Unit(term, ((known, quality),), (), self._idf(known), "^")
         return None
 
+    def _role(self, term: str) -> Unit | None:
+        """A name of a body or role of the administration ("Seniorenbeirat", "Kämmerer"):
+        with a known first part it stands for that part ("Ehrenamts-beauftragte" → Ehrenamt),
+        else it says who asks and weighs little."""
+        if not term.isalpha():
+            return None
+        unknown = self._params.role_weight * self._params.unknown_weight * self._index.max_idf
+        if term in ORG_WORDS:
+            return Unit(term, (), (), unknown, "?")
+        splitter = self._index.splitter
+        for cut in range(3, len(term) - 2):
+            head, tail = term[:cut], term[cut:]
+            if tail not in ORG_HEADS:
+                continue
+            for fuge in FUGEN:
+                if head.endswith(fuge) and (known := splitter.part(head[: len(head) - len(fuge)])):
+                    quality = self._params.head_quality
+                    return Unit(term, ((known, quality),), (), self._idf(known), "^")
+            return Unit(term, (), (), unknown, "?")
+        return None
+
     def joined(self, head: str, tail: str) -> str | None:
         """The known compound that two separate words form ("Zertifikats Kurs", "Planung des
         Prozesses" → Prozessplanung), or None."""
@@ -168,7 +190,10 @@ class TermResolver:
                 weight = max(self._idf(p) for p in split)
                 unit = Unit(term, (), tuple(dict.fromkeys(split)), weight, "+")
             else:
-                unit = self._fuzzy(term) or self._prefix(term) or self._head(term)
+                unit = (
+                    self._fuzzy(term) or self._prefix(term) or self._head(term)
+                    or self._role(term)
+                )
         if unit is None:
             share = self._params.unknown_number_weight if term in NUMBER_WORDS else 1.0
             unknown = share * self._params.unknown_weight * index.max_idf

@@ -52,6 +52,8 @@ STOP_PHRASES: tuple[str, ...] = (
     # Letter openings and closings ("Sehr geehrte Damen und Herren, …").
     "sehr geehrte damen und herren", "damen und herren", "mit freundlichen grüßen",
     "freundliche grüße", "viele grüße", "beste grüße", "liebe grüße",
+    # "together with" names company, not the dialogue the workshops are about.
+    "zusammen mit", "gemeinsam mit",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
     "etwas anderes", "was anderes", "noch etwas anderes", "eine andere frage", "anderes thema",
     "ein anderes thema", "andere sache",

@@ -1,0 +1,84 @@
+"""Long officialese: a scene-setting preamble, names of a municipality's bodies and roles, the
+fillers of administrative letters. None of them names the topic; none may drown the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Matcher
+from bot.matching.analyzer import Analyzer
+from bot.matching.params import ScoringParams
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(BUNDLED_KNOWLEDGE)
+
+
+@pytest.fixture(scope="module")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb, MatchingSettings())
+
+
+def _top(matcher: Matcher, question: str) -> tuple[str, str | None]:
+    result = matcher.match(question)
+    return result.band, result.candidates[0].entry_id if result.candidates else None
+
+
+def test_a_long_preamble_counts_less_than_the_question_in_all(kb: KnowledgeBase) -> None:
+    """A statement full of unknown nouns before a short question is capped at a share of the
+    question's weight: the question is answered (without the cap it was only "Meinten Sie")."""
+    question = (
+        "Unsere Dorfentwicklung mit Leitbildprozess, Bürgerhaussanierung, Klimaschutzkonzept "
+        "und Mobilitätskonzept läuft seit Jahren. Für wen ist die Lernwerkstatt?"
+    )
+    assert _top(Matcher(kb, MatchingSettings()), question) == ("answer", "m1_teilnahme")
+    uncapped = Matcher(kb, MatchingSettings(), ScoringParams(scene_cap=1e9))
+    assert _top(uncapped, question)[0] != "answer"
+
+
+def test_a_foreign_topic_before_the_question_still_counts(matcher: Matcher) -> None:
+    """The cap does not make a foreign topic set out before the question harmless."""
+    question = (
+        "Wir planen mit Heimatverein, Kirchengemeinde und Landfrauen ein großes Dorffest. "
+        "Wer kann uns dabei beraten?"
+    )
+    assert matcher.match(question).band == "fallback"
+
+
+def test_names_of_bodies_and_roles_say_who_asks(matcher: Matcher) -> None:
+    """An unknown compound ending in a body or role of the administration (…beirat,
+    …beauftragte, …amt, …ausschuss) weighs little; with a known first part it stands for that
+    part; a foreign word and an unknown compound of another kind keep their weight."""
+    units = {u.term: u for u in matcher.units(
+        "Seniorenbeirat Gleichstellungsbeauftragte Hauptausschuss Ehrenamtsbeauftragte "
+        "Rentenberatung Bauamt"
+    )}
+    unknown_noun = units["rentenberatung"].weight
+    for role in ("seniorenbeirat", "gleichstellungsbeauftragt", "hauptausschuss"):
+        assert not units[role].known and units[role].weight < unknown_noun / 2
+    assert units["ehrenamtsbeauftragt"].terms() == ("engagement",)
+    assert units["bauamt"].foreign
+
+
+def test_a_question_naming_colleagues_by_their_office_is_answered(matcher: Matcher) -> None:
+    """Who comes along ("unsere Gleichstellungsbeauftragte mit dem Seniorenbeirat") is no
+    foreign topic: the question about taking part is answered."""
+    question = (
+        "Kann unsere Gleichstellungsbeauftragte zusammen mit dem Seniorenbeirat an der "
+        "Lernwerkstatt teilnehmen?"
+    )
+    assert _top(matcher, question) == ("answer", "m1_teilnahme")
+
+
+def test_officialese_fillers_carry_no_topic(kb: KnowledgeBase) -> None:
+    """Words of the register ("seitens", "diesbezüglich", "beabsichtigen", "eine kurze
+    Darstellung") are dropped like everyday words; "zusammen mit" is no dialogue."""
+    analyzer = Analyzer(kb.synonyms)
+    assert analyzer.terms(
+        "seitens diesbezüglich beabsichtigen wir eine kurze Darstellung zeitnah entsprechend"
+    ) == []
+    assert "dialog" not in analyzer.terms("zusammen mit der Kollegin")
+    assert "dialog" in analyzer.terms("bringt ihr uns zusammen")
