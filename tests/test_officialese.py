@@ -82,3 +82,38 @@ def test_officialese_fillers_carry_no_topic(kb: KnowledgeBase) -> None:
     ) == []
     assert "dialog" not in analyzer.terms("zusammen mit der Kollegin")
     assert "dialog" in analyzer.terms("bringt ihr uns zusammen")
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("nicht zustande gekommen", ["absag"]),  # did not take place: cancelled
+        ("Ausgaben", ["kost"]),  # expenses are costs (not "Aufgaben" with a typo)
+        ("zu uns holen", ["vorort"]),  # invite the team: on site
+        ("fur uber konnen mochte sowas", []),  # function words typed without umlauts
+        ("im Sommer fertig erledigt", []),  # seasons and everyday words
+    ],
+)
+def test_everyday_paraphrases_and_spellings(kb: KnowledgeBase, text: str, terms: list[str]) -> None:
+    """Paraphrases of the offer's facts map onto its terms; function words typed without
+    umlauts, seasons and everyday words ("fertig", "erledigt") carry no topic."""
+    assert Analyzer(kb.synonyms).terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Stimmt es, dass die Lernwerkstatt im Sommer nicht zustande kam?", "m1_abgesagt"),
+        ("Welche Ausgaben hat unsere Gemeinde, wenn wir die Beratung nutzen?", "kosten"),
+    ],
+)
+def test_paraphrased_questions_are_answered(matcher: Matcher, question: str, entry: str) -> None:
+    """Questions in those paraphrases are answered with the entry they ask about."""
+    assert _top(matcher, question) == ("answer", entry)
+
+
+def test_the_mayor_is_a_role(matcher: Matcher) -> None:
+    """"Bürgermeister" says who asks: it weighs like the name of a body, not a foreign noun."""
+    (unit,) = matcher.units("Bürgermeister")
+    (other,) = matcher.units("Rentenberatung")
+    assert unit.weight < other.weight / 2

@@ -25,6 +25,7 @@ _PARTICLES = words(
     zuerst zunaechst anschliessend schliesslich endlich heute gestern morgen uebermorgen
     aktuell derzeit momentan zurzeit gerade grad inzwischen mittlerweile neulich kuerzlich
     damals dann nun jetzt gleich sofort demnaechst hier dort da drueben dahin dorthin hierher
+    sommer winter herbst fruehjahr fruehling
     hin her raus rein rueber runter hoch herum rum drum dran drauf drin drueber
     ja nein doch mal eben halt wohl sicher sicherlich natuerlich klar quasi sozusagen
     einfach bloss lediglich sogar selbst selber extra speziell besonders vor allem
@@ -62,7 +63,7 @@ _VERBS = words(
     sitzen sitzt sass
     sehen sehe siehst sieht sah gesehen schauen schaue schaut geschaut gucken guck guckt
     finden finde findest findet fand gefunden
-    stattfinden stattfindet stattfinde stattgefunden stattfand stattfanden
+    stattfinden stattfindet stattfinde stattgefunden stattfand stattfanden zustande
     zusammenhaengen zusammenhaengt zusammenhing
     geben gebe gibst gibt gab gegeben
     nehmen nehme nimmst nimmt nahm genommen
@@ -131,7 +132,7 @@ _ADJECTIVES = words(
     knapp knappe knappen knappem knapper eng
     viel viele vielen wenig wenige
     offen offene fest feste festen fachlich fachliche fachlichen passend passende passendes
-    eigene eigenen eigener rein kaum ganze ganzen oben unten
+    eigene eigenen eigener rein kaum ganze ganzen oben unten fertig erledigt erledigen
     foermlich foermliches foermlichen formlich formliches
     """
 )
@@ -149,7 +150,7 @@ _OFFICIALESE = words(
     sofern zeitnah zeitnahe nachfolgend folgende folgenden vorgenannt vorgenannten jeweilig
     jeweiligen kuenftig zukuenftig perspektivisch erwaegen anstreben einholen
     beruecksichtigen einstimmig stellungnahme sachstand kenntnis vorgabe vorgaben orientieren
-    verfolgen erhalten einhalten gewaehrleisten sicherstellen kurzfristig
+    verfolgen erhalten einhalten gewaehrleisten sicherstellen kurzfristig beschreibung
     """
 )
 
@@ -186,7 +187,7 @@ ORG_WORDS = words(
     kaemmer kaemmerei kaemmerin amtsleitung amtsleit buergervorsteh buergervorsteherin
     amtsdirektor amtsdirektorin hauptamt ordnungsamt sozialamt jugendamt fachdienst
     fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
-    gemeinderat stadtrat ortsbeirat magistrat
+    gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS

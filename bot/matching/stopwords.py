@@ -35,7 +35,8 @@ STOP_WORDS: frozenset[str] = words(
     kurz kurze frage hab nochmal nochmals eigentl bekommen bekomme bekommt erfahren wissen sagen
     erklaeren erzaehl erzaehlen brauche brauchen braucht teil anspruch nimmt nehmen wem uebrigens
     irgendwas jemanden komme kommen kommt sache sachen ding dinge zeug
-    zusammenhang bezug hinblick meiner meinem meines deiner deinem
+    zusammenhang bezug hinblick meiner meinem meines deiner deinem sowas
+    fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber
     """
 )
 
