@@ -38,13 +38,15 @@ def answerer(kb: KnowledgeBase) -> Answerer:
         ("Nummer 1", 0),
         ("und das letzte?", LAST),
         ("3", None),
+        ("dürfen wir da zu dritt hin?", None),
+        ("erst im Juni?", None),
         ("der erste oder der zweite?", None),
         ("Wie lief es beim zweiten Termin der Lernwerkstatt mit den Anmeldungen genau ab?", None),
     ],
 )
 def test_a_position_is_read_only_from_a_short_pointer(text: str, position: int | None) -> None:
-    """Ordinals and "Nummer N" name a position; a bare number, two positions or a long
-    question that happens to hold an ordinal do not."""
+    """Ordinals and "Nummer N" name a position; a bare number, "zu dritt" (three of us), "erst"
+    (only), two positions or a long question that happens to hold an ordinal do not."""
     assert list_position(text) == position
 
 

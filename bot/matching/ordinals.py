@@ -19,7 +19,8 @@ LAST = -1
 _STEMS = {
     "erst": 0, "zweit": 1, "dritt": 2, "viert": 3, "fuenft": 4, "sechst": 5, "letzt": LAST,
 }
-_ENDINGS = ("", "e", "en", "er", "es", "em", "eres")
+# Inflected forms only: "zu dritt" (three of us) and "erst" (only) name no position.
+_ENDINGS = ("e", "en", "er", "es", "em", "eres")
 _WORDS = {stem + ending: n for stem, n in _STEMS.items() for ending in _ENDINGS}
 # "Nummer 2", "Punkt 3", "Option 1": a digit counts only after such a word ("3" alone is no
 # pointer: numbers alone are never answered with confidence).
