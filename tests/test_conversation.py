@@ -67,6 +67,8 @@ def test_context_expires_and_is_bounded() -> None:
         ("Was bietet ihr an, und ginge das auch per Video?", 2),
         ("Ich wüsste gern, wie lange das dauert und ob es etwas kostet?", 2),
         ("Ich frage mich, wie Verwaltung und Vereine zusammenarbeiten?", 1),
+        # A verb in second place goes on with the question ("… und Vereine gibt es …").
+        ("Welche Kommunen und Vereine gibt es im Programm?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

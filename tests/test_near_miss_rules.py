@@ -135,3 +135,10 @@ async def test_a_detail_of_the_schreibwerkstatt_in_telegram(tmp_path: Path) -> N
         message = last(h)
         assert message["text"].startswith("Dazu habe ich keine Angabe")
         assert "Frage an das Team senden" in str(message.get("reply_markup"))
+
+
+def test_a_detail_asked_of_two_nouns_joined_by_und_stays_a_near_miss(answerer: Answerer) -> None:
+    """"Wie viele Kolleginnen und Kollegen gibt es …?" is one question (not cut at "und"
+    before a verb in second place), so its detail makes it a near miss."""
+    reply, _ = answerer.answer("Wie viele Kolleginnen und Kollegen gibt es im Team?")
+    assert reply.kind == "fallback" and reply.text.startswith("Dazu habe ich keine Angabe")

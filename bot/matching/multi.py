@@ -25,11 +25,21 @@ _OPENERS = words(
     """
 )
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
+# Only these may stand after the first word: "Beraterinnen und Berater gibt es …" goes on with
+# a verb in second place, which continues the question, not opens a new one.
+_QUESTION_WORDS = words(
+    """
+    was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
+    welchen welchem wozu wofuer womit worum wobei ob
+    """
+)
 
 
 def _opens_question(text: str) -> bool:
     first = [fold(w).strip(",.:!?") for w in text.split()[:_OPENING_WORDS]]
-    return bool(first) and (first[0] in _OPENERS or any(w in _OPENERS for w in first[1:]))
+    return bool(first) and (
+        first[0] in _OPENERS or any(w in _QUESTION_WORDS for w in first[1:])
+    )
 
 
 # "…, möchte wissen, wie wir eine Beratung beantragen und ob …": an indirect question after a
