@@ -117,3 +117,17 @@ def test_the_mayor_is_a_role(matcher: Matcher) -> None:
     (unit,) = matcher.units("Bürgermeister")
     (other,) = matcher.units("Rentenberatung")
     assert unit.weight < other.weight / 2
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Dürfen zwei von uns zur Lernwerkstatt kommen?", "m1_teilnahme"),
+        ("Gilt das Angebot auch für uns ganz oben im Norden?", "zielgruppe"),
+        ("Wir sind weit weg von Kiel. Kommt ihr trotzdem?", "zielgruppe"),
+    ],
+)
+def test_how_many_of_us_and_how_far_away(matcher: Matcher, question: str, entry: str) -> None:
+    """"zwei von uns" asks whether several may come; "weit weg", "ganz oben im Norden" ask
+    whether the offer reaches the place (the region answer)."""
+    assert _top(matcher, question) == ("answer", entry)
