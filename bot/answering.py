@@ -283,6 +283,15 @@ class Answerer:
         # with the Lernwerkstatt's participants again.
         return result if self.matcher.covers(result.candidates[0].entry_id, question) else None
 
+    def _still_on(self, question: str, topic: str) -> bool:
+        """"Kann ich mich da noch anmelden?" about a topic with dates (the Lernwerkstatt): the
+        question says nothing but "still" and taking part, so it asks whether the topic is
+        still on, not how to make a request."""
+        entry = self.kb.entry(topic)
+        if entry is None or not entry.dates:
+            return False
+        return not any(u.known for u in self.matcher.units(self.stand.without_still(question)))
+
     def _answer_one(
         self, question: str, topic: str | None, last: str | None
     ) -> tuple[Reply, MatchResult]:
@@ -291,7 +300,9 @@ class Answerer:
             self.stand.without_later_years(question) if currency else question,
             self._topic_text(topic),
         )
-        if currency == "current" and topic and not result.candidates:
+        if currency == "current" and topic and (
+            not result.candidates or self._still_on(question, topic)
+        ):
             # "findet die noch statt?" names nothing but the present: it asks whether the
             # conversation's topic is still on, which that entry answers with the Stand note.
             return self.entry_reply(self.kb.entries[topic], currency, question), result

@@ -55,6 +55,12 @@ class CurrencyDetector:
         self._future = _phrases(cues.future)
         self._schedule = _phrases(cues.schedule)
 
+    def without_still(self, question: str) -> str:
+        """The question without "noch" and the words of taking part it asks about ("Kann ich
+        mich da noch anmelden?" → "Kann ich mich da"): what else it says."""
+        skip = self._still | self._still_before
+        return " ".join(w for w in _WORD.findall(fold(question)) if w not in skip)
+
     def _still_asked(self, sentence: list[str]) -> bool:
         """'noch' ends the sentence or comes right before a word of participation."""
         for i, word in enumerate(sentence):

@@ -31,6 +31,10 @@ class Stand:
     def classify(self, question: str) -> Currency | None:
         return self._detector.classify(question) if self._detector else None
 
+    def without_still(self, question: str) -> str:
+        """The question without "noch" and words of taking part (see CurrencyDetector)."""
+        return self._detector.without_still(question) if self._detector else question
+
     def without_later_years(self, question: str) -> str:
         """The question without years after the programme year: they name no topic of the
         offer, so the matcher should not count them as an unknown subject."""
