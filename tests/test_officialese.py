@@ -90,6 +90,7 @@ def test_officialese_fillers_carry_no_topic(kb: KnowledgeBase) -> None:
         ("nicht zustande gekommen", ["absag"]),  # did not take place: cancelled
         ("Ausgaben", ["kost"]),  # expenses are costs (not "Aufgaben" with a typo)
         ("zu uns holen", ["vorort"]),  # invite the team: on site
+        ("Förderung des Ehrenamts", ["engagementfoerderung"]),  # the offer's name, paraphrased
         ("fur uber konnen mochte sowas", []),  # function words typed without umlauts
         ("im Sommer fertig erledigt", []),  # seasons and everyday words
     ],
