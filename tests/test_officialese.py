@@ -132,3 +132,18 @@ def test_how_many_of_us_and_how_far_away(matcher: Matcher, question: str, entry:
     """"zwei von uns" asks whether several may come; "weit weg", "ganz oben im Norden" ask
     whether the offer reaches the place (the region answer)."""
     assert _top(matcher, question) == ("answer", entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "band"),
+    [
+        ("Wie hoch ist der Fernsehturm in Berlin?", "fallback"),
+        ("Berät ihr auch Kommunen in Niedersachsen?", "answer"),
+    ],
+)
+def test_a_place_elsewhere_belongs_to_an_unknown_thing(
+    matcher: Matcher, question: str, band: str
+) -> None:
+    """A place outside Schleswig-Holstein asks whether the offer reaches it, unless the question
+    is about an unknown thing there (the Fernsehturm): then it is no question about the region."""
+    assert matcher.match(question).band == band

@@ -124,6 +124,14 @@ class Matcher:
             position += len(clause_tokens)
         return talk_id, kept, WordClassGuess(clauses), named_place
 
+    def _asks_of_an_unknown_thing(self, units: list[Unit], clauses: list[ClauseTokens]) -> bool:
+        """Whether a place elsewhere was named and the question's own subject is an unknown
+        noun (full weight): then the place is where that thing is, not where the offer is."""
+        if not any(c.tokens == [_ELSEWHERE] for c in clauses):
+            return False
+        full = self._params.unknown_weight * self._index.max_idf
+        return any(u.how == "?" and u.weight >= full * 0.99 for u in units)
+
     def entry_context(self, entry_id: str) -> str:
         """What a follow-up to ``entry_id`` carries over: the topic of the entry's title.
 
@@ -197,6 +205,11 @@ class Matcher:
         else:
             talk_id, clauses, spelling, named_place = self._read(question)
             units = [] if talk_id is not None else self._reader.units(clauses, spelling)
+            if units and self._asks_of_an_unknown_thing(units, clauses):
+                # "Was ist die Hauptstadt von Dänemark?": the place belongs to a thing the
+                # offer does not know, so the question is not whether the offer reaches it.
+                clauses = [c for c in clauses if c.tokens != [_ELSEWHERE]]
+                units = self._reader.units(clauses, spelling)
             self._memo = (question, (talk_id, clauses, spelling, named_place, units))
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
