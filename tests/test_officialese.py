@@ -147,3 +147,16 @@ def test_a_place_elsewhere_belongs_to_an_unknown_thing(
     """A place outside Schleswig-Holstein asks whether the offer reaches it, unless the question
     is about an unknown thing there (the Fernsehturm): then it is no question about the region."""
     assert matcher.match(question).band == band
+
+
+def test_aspects_of_a_module_carry_the_modules_name(kb: KnowledgeBase) -> None:
+    """Every aspect entry of the consultation and the workshops ("Beratung: Zeitumfang",
+    "Workshops: Wer ist dabei?") names its module ("Beratung für Kommunen", "Workshops vor
+    Ort") among its keywords, so a question naming the module in full finds the aspect."""
+    for module in ("m2", "m3"):
+        name = kb.entries[module].title.split(": ", 1)[1]  # "Beratung für Kommunen"
+        aspects = [e for e in kb.entries.values()
+                   if e.title.split(":")[0] == name.split()[0] and e.id != module]
+        assert aspects, name
+        for entry in aspects:
+            assert name in entry.keywords, (entry.id, name)
