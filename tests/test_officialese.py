@@ -126,11 +126,12 @@ def test_the_mayor_is_a_role(matcher: Matcher) -> None:
         ("Dürfen zwei von uns zur Lernwerkstatt kommen?", "m1_teilnahme"),
         ("Gilt das Angebot auch für uns ganz oben im Norden?", "zielgruppe"),
         ("Wir sind weit weg von Kiel. Kommt ihr trotzdem?", "zielgruppe"),
+        ("Gilt das Angebot auch für eine Grenzgemeinde?", "zielgruppe"),
     ],
 )
 def test_how_many_of_us_and_how_far_away(matcher: Matcher, question: str, entry: str) -> None:
-    """"zwei von uns" asks whether several may come; "weit weg", "ganz oben im Norden" ask
-    whether the offer reaches the place (the region answer)."""
+    """"zwei von uns" asks whether several may come; "weit weg", "ganz oben im Norden", a
+    "Grenzgemeinde" ask whether the offer reaches the place (the region answer)."""
     assert _top(matcher, question) == ("answer", entry)
 
 
