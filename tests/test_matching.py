@@ -424,24 +424,27 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
     ("path", "min_accuracy", "min_rejection"),
     [
         # Raised with issue 9 (places, foreign topics as data, vocabulary), just below today's.
-        (EVAL_DIR / "dev.yaml", 0.95, 0.95),
-        (EVAL_DIR / "dev2.yaml", 0.87, 0.96),
-        (DATA_DIR / "blind_a.yaml", 0.94, 0.96),
-        (DATA_DIR / "blind_b.yaml", 0.94, 0.96),
-        (DATA_DIR / "blind_c.yaml", 0.97, 0.9),
-        (DATA_DIR / "blind_d.yaml", 0.9, 0.96),
-        (DATA_DIR / "blind_e.yaml", 0.96, 0.96),
-        (DATA_DIR / "blind_f.yaml", 0.91, 0.96),
-        (DATA_DIR / "blind_g.yaml", 0.91, 0.96),  # its copies left the KB in round two
+        # Round four (near misses from data, officialese, roles, paraphrases) raised every
+        # floor to just below the figures then (dev2 94.1 %, blind_i 84.6 % / 96 %, blind_j
+        # 92.9 % / 95 %); a rejection of 100 % keeps a floor of 0.96 (one miss in 25).
+        (EVAL_DIR / "dev.yaml", 0.97, 0.96),
+        (EVAL_DIR / "dev2.yaml", 0.93, 0.96),
+        (DATA_DIR / "blind_a.yaml", 0.95, 0.96),
+        (DATA_DIR / "blind_b.yaml", 0.95, 0.96),
+        (DATA_DIR / "blind_c.yaml", 0.97, 0.96),
+        (DATA_DIR / "blind_d.yaml", 0.92, 0.96),
+        (DATA_DIR / "blind_e.yaml", 0.98, 0.96),
+        (DATA_DIR / "blind_f.yaml", 0.92, 0.96),
+        (DATA_DIR / "blind_g.yaml", 0.94, 0.96),  # its copies left the KB in round two
         # Issue 9 round two: first contact 87.1 % / 70.0 % and 73.8 % / 76.0 % (84.3 % and
         # 72.3 % once five example questions that stood in them were rephrased); raised after
         # round two's general fixes, just below the figures then.
         # Round three (rejection: near-miss details and foreign words as data) raised the
         # rejection floors of h, i and j to just below 95 %, 92 % and 90 %.
-        (DATA_DIR / "blind_h.yaml", 0.9, 0.94),
-        (DATA_DIR / "blind_i.yaml", 0.76, 0.91),
+        (DATA_DIR / "blind_h.yaml", 0.9, 0.96),
+        (DATA_DIR / "blind_i.yaml", 0.83, 0.95),
         # Written blind for round two's result: first contact 85.7 % / 70.0 %.
-        (DATA_DIR / "blind_j.yaml", 0.84, 0.89),
+        (DATA_DIR / "blind_j.yaml", 0.92, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -493,11 +496,12 @@ def _load_facts() -> dict[str, list[list[str]]]:
     [
         (EVAL_DIR / "dev_multi.yaml", 1.0),
         # Issue 9 round two: first contact 73.3 % and 93.3 % (86.7 % once the example
-        # questions that stood in the new sets were rephrased); raised after round two.
-        (DATA_DIR / "blind_multi_b.yaml", 0.93),
+        # questions that stood in the new sets were rephrased); raised after round two, and
+        # after round four (b and d at 100 %).
+        (DATA_DIR / "blind_multi_b.yaml", 0.95),
         (DATA_DIR / "blind_multi_c.yaml", 0.93),
         # Written blind for round two's result: first contact 93.3 %.
-        (DATA_DIR / "blind_multi_d.yaml", 0.93),
+        (DATA_DIR / "blind_multi_d.yaml", 0.95),
     ],
     ids=["dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d"],
 )
@@ -518,11 +522,13 @@ def test_multi_question_accuracy_does_not_regress(
     [
         (EVAL_DIR / "dev_conversations.yaml", 1.0, 1.0),
         # Issue 9 round two: first contact 78.4 % / 85.7 % and 91.4 % / 66.7 %; raised after.
-        (DATA_DIR / "blind_conv_b.yaml", 0.91, 1.0),
+        # Round four (list references, "noch anmelden", one question before a verb in second
+        # place): b 97.3 %, d 97.1 % / 100 %.
+        (DATA_DIR / "blind_conv_b.yaml", 0.97, 1.0),
         (DATA_DIR / "blind_conv_c.yaml", 0.97, 1.0),
         # Written blind for round two's result: first contact 88.2 % / 71.4 %; rejection
         # 85.7 % after round three.
-        (DATA_DIR / "blind_conv_d.yaml", 0.88, 0.85),
+        (DATA_DIR / "blind_conv_d.yaml", 0.96, 1.0),
     ],
     ids=["dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d"],
 )
