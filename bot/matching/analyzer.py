@@ -42,7 +42,12 @@ def is_frame_noun(term: str) -> bool:
     return term in _FRAME_STEMS
 
 
-_LONG_IGNORED = [w for w in _IGNORED if len(w) >= 8]
+# Long everyday words by first letter: a typo keeps the first letter, and only words with the
+# token's own first letter may count. (One list searched for the best hit let the set's
+# hash-seeded order decide between "bekommen" and "genommen" for "gekommen".)
+_LONG_IGNORED: dict[str, tuple[str, ...]] = {}
+for _word in sorted(w for w in _IGNORED if len(w) >= 8):
+    _LONG_IGNORED[_word[:1]] = (*_LONG_IGNORED.get(_word[:1], ()), _word)
 
 
 @lru_cache(maxsize=65536)
@@ -51,9 +56,10 @@ def is_misspelt_stop_word(token: str) -> bool:
     if len(token) < 8 or not token.isalpha():
         return False
     hit = process.extractOne(
-        token, _LONG_IGNORED, scorer=OSA.distance, processor=None, score_cutoff=1
+        token, _LONG_IGNORED.get(token[:1], ()), scorer=OSA.distance, processor=None,
+        score_cutoff=1,
     )
-    return hit is not None and hit[0][:1] == token[:1]
+    return hit is not None
 
 
 # Modal particles carry nothing and would break a phrase apart ("steckt eigentlich hinter").
