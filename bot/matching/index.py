@@ -29,6 +29,9 @@ class Example:
     parts: dict[str, tuple[str, ...]]  # compound term -> its parts (also matchable)
     expanded: frozenset[str]  # whole terms and parts
     weight: float  # summed rarity of the whole terms, the denominator of precision
+    # Per whole term, in the order of ``terms``: its rarity and its parts (empty when none);
+    # precomputed because every question scores dozens of examples.
+    rarities: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
 
 
 class CompoundSplitter:
@@ -153,4 +156,5 @@ class SearchIndex:
             parts=compounds,
             expanded=unique.union(*compounds.values()),
             weight=sum(self.idf[t] for t in unique),
+            rarities=tuple((t, self.idf[t], compounds.get(t, ())) for t in unique),
         )

@@ -18,6 +18,14 @@ from bot.matching.params import ScoringParams
 from bot.matching.resolver import Unit
 
 
+# Relative slack on an upper bound, far above the rounding error of a few float sums.
+_SLACK = 1.0 + 1e-9
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall)
+
+
 @dataclass(frozen=True)
 class Scored:
     entry_id: str
@@ -100,15 +108,25 @@ class Scorer:
                     best[entry_id] = credit
         return best
 
-    def _example_f1(
+    def _precision(self, example: Example, hit: dict[str, float]) -> float:
+        """The weighted share of the example's terms the question matches (0..1)."""
+        matched = 0.0
+        for term, rarity, parts in example.rarities:
+            if term in hit:
+                matched += rarity * hit[term]
+            elif parts:
+                share = sum(hit.get(p, 0.0) for p in parts) / len(parts)
+                matched += rarity * share * self._params.part_quality
+        return matched / example.weight
+
+    def _recall(
         self,
         units: list[tuple[Unit, frozenset[str]]],
         total: float,
         example: Example,
         keys: frozenset[str],
-        hit: dict[str, float],
     ) -> float:
-        """Weighted F1 of question and example; ``hit`` is the best quality per matched term.
+        """The weighted share of the question the example matches (0..1).
 
         ``units`` come with the set of terms each can match, so units the example cannot
         match are skipped without scoring them.
@@ -118,21 +136,7 @@ class Scorer:
         for unit, terms in units:
             if not terms.isdisjoint(expanded):
                 got += unit.weight * self.credit(unit, expanded, whole, keys)
-        recall = got / total
-        if recall <= 0:
-            return 0.0
-        matched = 0.0
-        for term in example.terms:
-            if term in hit:
-                matched += self._idf(term) * hit[term]
-            elif term in example.parts:
-                parts = example.parts[term]
-                share = sum(hit.get(p, 0.0) for p in parts) / len(parts)
-                matched += self._idf(term) * share * self._params.part_quality
-        precision = matched / example.weight
-        if precision <= 0:
-            return 0.0
-        return 2 * precision * recall / (precision + recall)
+        return got / total
 
     def rank(self, units: list[Unit]) -> list[Scored]:
         """The best entries for ``units``, best first (at most ``max_candidates``)."""
@@ -156,11 +160,23 @@ class Scorer:
         scored: list[tuple[float, str, float, str]] = []
         for entry_id in shortlist[: self._params.shortlist]:
             keys = index.key_terms[entry_id]
+            # No example can match more of the question than the whole entry does: its recall is
+            # at most the entry's coverage (the slack covers the sums' rounding).
+            most_recall = coverage[entry_id] * _SLACK
             best_f1, best_text = 0.0, ""
             for example in index.examples[entry_id]:
                 if example.expanded.isdisjoint(hit):
                     continue
-                f1 = self._example_f1(with_terms, total, example, keys, hit)
+                # The F1 (weighted harmonic mean of precision and recall) of an example whose
+                # precision and best possible recall cannot beat the best so far is not needed:
+                # skipping it changes neither the best F1 nor which example is shown first.
+                precision = self._precision(example, hit)
+                if precision <= 0 or _f1(precision, most_recall) <= best_f1:
+                    continue
+                recall = self._recall(with_terms, total, example, keys)
+                if recall <= 0:
+                    continue
+                f1 = _f1(precision, recall)
                 if f1 > best_f1:
                     best_f1, best_text = f1, example.text
             score = coverage[entry_id] * (base + (1 - base) * best_f1)
