@@ -41,7 +41,8 @@ def question_sets() -> list[Path]:
 
 
 def conversation_sets() -> list[Path]:
-    return [EVAL / "dev_conversations.yaml", *sorted((ROOT / "tests" / "data").glob("blind_conv_*.yaml"))]
+    blind = sorted((ROOT / "tests" / "data").glob("blind_conv_*.yaml"))
+    return [EVAL / "dev_conversations.yaml", *blind]
 
 
 def stdin_for(path: Path, conversations: bool) -> str:

@@ -177,7 +177,11 @@ class Analyzer:
 
     def analyse(self, text: str) -> list[Term]:
         """Like ``terms``, keeping for each term whether it is a synonym and its tokens."""
-        tokens = [t for t in tokenize(text) if t not in _PARTICLES]
+        return self.analyse_tokens(tokenize(text))
+
+    def analyse_tokens(self, normalised: list[str]) -> list[Term]:
+        """``analyse`` of the text whose tokens (``tokenize``) these are."""
+        tokens = [t for t in normalised if t not in _PARTICLES]
         tokens = _join_separable(tokens)
         stems = [stem(token) for token in tokens]
         lexicon = self.foreign

@@ -16,7 +16,7 @@ from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import SearchIndex
 from bot.matching.nearmiss import DetailFinder
-from bot.matching.normalize import tokenize
+from bot.matching.normalize import retokenize, tokenize
 from bot.matching.params import ScoringParams
 from bot.matching.places import PlaceFinder
 from bot.matching.question import ClauseTokens, QuestionReader, WordClassGuess
@@ -29,6 +29,8 @@ from bot.matching.smalltalk import SmallTalkRecognizer, without_words
 # to the region the offer serves.
 _ELSEWHERE = "ausserhalb"
 _IN_REGION = "landesweit"
+# Context texts read and kept (they are the entries' topics; the bound only guards memory).
+_MAX_CONTEXTS = 1024
 
 
 _Reading = tuple[str | None, list[ClauseTokens], WordClassGuess, bool, list[Unit]]
@@ -60,6 +62,7 @@ class Matcher:
             e.id: frozenset(analyzer.terms(_title_name(e.title))) for e in kb.entries.values()
         }
         self._memo: tuple[str, _Reading] | None = None
+        self._contexts: dict[str, list[Unit]] = {}
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
         f = kb.foreign
         self._details = DetailFinder(
@@ -105,7 +108,8 @@ class Matcher:
         named_place = elsewhere = False
         for clause in clauses:
             scan = self._places.scan(clause.text)
-            tokens.append(tokenize(scan.text))
+            # A text without its place names is made of normalised words already.
+            tokens.append(retokenize(scan.kept) if scan.found else tokenize(scan.text))
             named_place |= scan.found
             elsewhere |= scan.elsewhere
         if elsewhere:
@@ -183,14 +187,24 @@ class Matcher:
         The context counts like a scene-setting statement, so "und wie lange dauert das?"
         finds the duration of the last topic while an explicit new topic still wins.
         """
-        factor = self._params.context_weight
         own = {u.terms() or (u.term,) for u in units}
-        extra = [
-            replace(u, weight=u.weight * factor)
-            for u in self._reader.units_of_text(context)
-            if u.known and (u.terms() or (u.term,)) not in own
-        ]
+        extra = [u for u in self._context_units(context) if (u.terms() or (u.term,)) not in own]
         return units + extra
+
+    def _context_units(self, context: str) -> list[Unit]:
+        """The known units of a context text, weighed as context: read once per text (the
+        contexts are the entries' topics, a handful)."""
+        cached = self._contexts.get(context)
+        if cached is None:
+            factor = self._params.context_weight
+            cached = [
+                replace(u, weight=u.weight * factor)
+                for u in self._reader.units_of_text(context)
+                if u.known
+            ]
+            if len(self._contexts) < _MAX_CONTEXTS:
+                self._contexts[context] = cached
+        return cached
 
     def match(self, question: str, context: str | None = None) -> MatchResult:
         """Match ``question``; ``context`` is the text of the conversation's last topic."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
 _APOSTROPHES = re.compile(r"['’`´]")
@@ -56,3 +58,32 @@ def normalize(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     return normalize(text).split()
+
+
+@lru_cache(maxsize=65536)  # pure, and the same words recur in every question
+def word_tokens(word: str) -> tuple[str, ...]:
+    """The tokens of one whitespace-free word ("Trave-Land" → traveland)."""
+    return tuple(normalize(word).split())
+
+
+# Substrings the module-number rules rewrite ("modul", its typos, "erste …", "zweite …").
+_REWRITTEN = ("mod", "mou", "mdo", "erst", "zweit", "dritt")
+
+
+def retokenize(tokens: Sequence[str]) -> list[str]:
+    """``tokenize(" ".join(tokens))`` for tokens that are already normalised.
+
+    Plain lowercase ASCII letters and digits that none of the rules above would rewrite are
+    their own normal form, so the regular expressions are skipped for them; anything else
+    (an umlaut, a module number, a run of letters) takes the full path.
+    """
+    text = " ".join(tokens)
+    if (
+        text.isascii()
+        and text.replace(" ", "").isalnum()
+        and text == text.lower()
+        and not any(piece in text for piece in _REWRITTEN)
+        and _REPEATS.search(text) is None
+    ):
+        return text.split()
+    return tokenize(text)

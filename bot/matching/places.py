@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from bot.matching.normalize import normalize
+from bot.matching.normalize import normalize, word_tokens
 from bot.matching.stopwords import words
 
 # Words after which a capitalised unknown word is a place name ("Amt Hüttener Berge").
@@ -37,6 +36,7 @@ class PlaceScan:
     text: str
     in_state: bool = False  # named a place in Schleswig-Holstein (or an unlisted one)
     elsewhere: bool = False  # named a place outside Schleswig-Holstein
+    kept: tuple[str, ...] = ()  # when a place was found: the normalised words of ``text``
 
     @property
     def found(self) -> bool:
@@ -50,11 +50,6 @@ def _drop_locators(kept: list[str]) -> None:
         kept.pop()
     if kept and (kept[-1] in _PREPOSITIONS or kept[-1] in ("im", "der", "von")):
         kept.pop()
-
-
-@lru_cache(maxsize=65536)
-def _word_tokens(word: str) -> tuple[str, ...]:
-    return tuple(normalize(word).split())
 
 
 def _key(name: str) -> str:
@@ -103,7 +98,7 @@ class PlaceFinder:
         words: list[str] = []
         tokens: list[str] = []
         for word in text.split():
-            for token in _word_tokens(word):
+            for token in word_tokens(word):
                 # "Schleswig Holstein" written apart is the state, not the town Schleswig.
                 if token == "holstein" and tokens[-1:] == ["schleswig"]:
                     tokens[-1] = "schleswigholstein"
@@ -143,4 +138,4 @@ class PlaceFinder:
                 _drop_locators(kept)
         if not (in_state or elsewhere):
             return PlaceScan(text)
-        return PlaceScan(" ".join(kept), in_state, elsewhere)
+        return PlaceScan(" ".join(kept), in_state, elsewhere, tuple(kept))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from bot.matching.analyzer import Analyzer, Term
 from bot.matching.clauses import Clause
-from bot.matching.normalize import tokenize
+from bot.matching.normalize import retokenize, tokenize, word_tokens
 from bot.matching.params import ScoringParams
 from bot.matching.resolver import TermResolver, Unit
 
@@ -34,7 +34,7 @@ class WordClassGuess:
             for c in clauses
             for w in c.text.split()
             if w[:1].isupper()
-            for token in tokenize(w)
+            for token in word_tokens(w)
         }
 
     def word_class(self, tokens: tuple[str, ...]) -> str:
@@ -95,9 +95,11 @@ class QuestionReader:
             i += 1
         return joined
 
-    def _clause_units(self, text: str, spelling: WordClassGuess) -> list[Unit]:
+    def _clause_units(self, tokens: list[str], spelling: WordClassGuess) -> list[Unit]:
         result: list[Unit] = []
-        for term in self._join_compounds(self._analyzer.analyse(text)):
+        # The tokens are normalised already: read as the text they spell, without a second
+        # pass of the normalising rules where it cannot change them.
+        for term in self._join_compounds(self._analyzer.analyse_tokens(retokenize(tokens))):
             if term.foreign:
                 result.append(self._resolver.foreign(term.text))
                 continue
@@ -113,7 +115,7 @@ class QuestionReader:
         explicit question with known content words ("Wir liegen ländlich. Kommen Sie zu uns?");
         "Modul I fällt aus. Stimmt das?" keeps the statement as the question's content.
         """
-        per_clause = [self._clause_units(" ".join(c.tokens), spelling) for c in clauses]
+        per_clause = [self._clause_units(c.tokens, spelling) for c in clauses]
         asks = any(
             c.clause.end == "?" and any(u.known for u in units)
             for c, units in zip(clauses, per_clause, strict=True)

@@ -15,6 +15,8 @@ from bot.matching.params import ScoringParams
 from bot.matching.stemming import stem
 from bot.matching.stopwords import words
 
+_MAX_CACHED = 65536  # answers kept per cache: the words users type are not a closed set
+
 NUMBER_WORDS = words(
     "0 1 2 3 4 5 6 7 8 9 10 11 12 eins zwei drei vier fuenf sechs sieben acht neun zehn"
 )
@@ -75,6 +77,7 @@ class TermResolver:
                 self._targets.setdefault(variant, canonical)
         self._alpha_vocab = list(self._targets)
         self._cache: dict[str, Unit] = {}
+        self._joined: dict[tuple[str, str], str | None] = {}
 
     def _idf(self, term: str) -> float:
         return self._index.idf[term]
@@ -163,12 +166,20 @@ class TermResolver:
         Prozesses" → Prozessplanung), or None."""
         if not (head.isalpha() and tail.isalpha()) or min(len(head), len(tail)) < 4:
             return None
+        # Every neighbouring pair of a question is tried both ways: remember the answers.
+        key = (head, tail)
+        if key in self._joined:
+            return self._joined[key]
+        found = None
         base = stem(head)
         for fuge in FUGEN:
             candidate = stem(base + fuge + tail)
             if candidate in self._index.idf:
-                return candidate
-        return None
+                found = candidate
+                break
+        if len(self._joined) < _MAX_CACHED:
+            self._joined[key] = found
+        return found
 
     def foreign(self, term: str) -> Unit:
         """An unknown noun of full weight: the word names a topic outside the offer."""

@@ -17,7 +17,6 @@ from bot.matching.index import Example, SearchIndex
 from bot.matching.params import ScoringParams
 from bot.matching.resolver import Unit
 
-
 # Relative slack on an upper bound, far above the rounding error of a few float sums.
 _SLACK = 1.0 + 1e-9
 
