@@ -58,11 +58,12 @@ class Answerer:
         return render_answer(entry, self.today(), self.stand.months)
 
     def _entry_buttons(
-        self, entry: Entry, kind: str | None = None
+        self, entry: Entry, question: str = ""
     ) -> tuple[tuple[Button, ...], ...]:
+        """The entry's buttons; "Anfrage starten" carries the kind ``question`` names."""
         rows: list[tuple[Button, ...]] = []
         if entry.action == "request":
-            start = callbacks.request(kind)
+            start = callbacks.request(kind_named_in(question) if question else None)
             rows.append((Button(self.texts.plain("btn_start_request"), start),))
         for rel in entry.related:
             related = self.kb.entries[rel]
@@ -81,7 +82,7 @@ class Answerer:
         return Reply(
             kind=kind,
             text=self.entry_text(entry) + (f"\n\n{note}" if note else ""),
-            buttons=self._entry_buttons(entry, kind_named_in(question) if question else None),
+            buttons=self._entry_buttons(entry, question),
             entry_id=entry.id,
             start_request=entry.action == "request",
             offer_team=currency is not None,
@@ -219,11 +220,12 @@ class Answerer:
         (bot/stand.py).
         """
         parts = split_questions(question)
-        if len(parts) > 1 and self.stand.classify(question) is None:
+        currency = self.stand.classify(question)
+        if len(parts) > 1 and currency is None:
             composed = self._answer_parts(parts, topic)
             if composed is not None:
                 return composed
-        return self._answer_one(question, topic, last or topic)
+        return self._answer_one(question, topic, last or topic, currency)
 
     def _answer_parts(
         self, parts: list[str], topic: str | None
@@ -293,9 +295,8 @@ class Answerer:
         return not any(u.known for u in self.matcher.units(self.stand.without_still(question)))
 
     def _answer_one(
-        self, question: str, topic: str | None, last: str | None
+        self, question: str, topic: str | None, last: str | None, currency: Currency | None
     ) -> tuple[Reply, MatchResult]:
-        currency = self.stand.classify(question)
         result = self._elliptic(question, last) or self._match(
             self.stand.without_later_years(question) if currency else question,
             self._topic_text(topic),

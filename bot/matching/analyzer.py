@@ -150,7 +150,15 @@ class Analyzer:
                     self._words.setdefault(stems[0], target)
                 elif stems:
                     self._phrases.setdefault(stems, target)
-        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        # The lengths of the phrases that begin with each stem, longest first: a word that
+        # begins none is not looked up at every length.
+        lengths: dict[str, set[int]] = {}
+        for key in self._phrases:
+            if len(key) > 1:
+                lengths.setdefault(key[0], set()).add(len(key))
+        self._phrase_lengths = {
+            first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()
+        }
 
     def _misspelt_stop_word(self, token: str) -> bool:
         return token not in self._words and is_misspelt_stop_word(token)
@@ -189,7 +197,9 @@ class Analyzer:
         terms: list[Term] = []
         i = 0
         while i < len(tokens):
-            for length in range(min(self._longest_phrase, len(tokens) - i), 1, -1):
+            for length in self._phrase_lengths.get(stems[i], ()):
+                if length > len(tokens) - i:
+                    continue
                 target = self._phrases.get(tuple(stems[i : i + length]))
                 if target is not None:
                     if target:

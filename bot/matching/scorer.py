@@ -91,6 +91,10 @@ class Scorer:
     def _entry_credits(self, unit: Unit) -> dict[str, float]:
         """The credit (0..1) ``unit`` earns in every entry that contains one of its terms."""
         postings = self._weighted_postings
+        if not unit.parts and len(unit.options) == 1:
+            # The common case, one term: its credit in each entry that holds it.
+            ((term, quality),) = unit.options
+            return {entry_id: quality * factor for entry_id, factor in postings[term]}
         best: dict[str, float] = {}
         if unit.parts:
             got: dict[str, float] = {}
@@ -137,6 +141,49 @@ class Scorer:
                 got += unit.weight * self.credit(unit, expanded, whole, keys)
         return got / total
 
+    def _best_example(
+        self,
+        examples: list[Example],
+        hit: dict[str, float],
+        units: list[tuple[Unit, frozenset[str]]],
+        total: float,
+        keys: frozenset[str],
+        coverage: float,
+        reach: dict[str, float],
+    ) -> tuple[float, str]:
+        """The best weighted F1 of the question against one of ``examples``, and that example's
+        text (the first one on a tie; ("", 0.0) when none shares a term with the question).
+
+        The F1 is the harmonic mean of precision (cheap) and recall (a pass over the question's
+        units). No example can match more of the question than the whole entry does, so its
+        recall is at most the entry's coverage, and at most the weight of the units that
+        share a term with the example (``reach``: per term, the summed weight of the units that
+        hold it). Examples are scored by that bound, highest first, and the rest is skipped
+        once the bound falls below the best F1 found.
+        """
+        bounded: list[tuple[float, int, float, Example]] = []
+        for position, example in enumerate(examples):
+            if example.expanded.isdisjoint(hit):
+                continue
+            precision = self._precision(example, hit)
+            if precision > 0:
+                shared = sum(reach.get(t, 0.0) for t in example.expanded) / total
+                # The slack covers the sums' rounding.
+                most_recall = min(coverage, shared) * _SLACK
+                bounded.append((_f1(precision, most_recall), position, precision, example))
+        bounded.sort(key=lambda b: (-b[0], b[1]))
+        best_f1, best_position, best_text = 0.0, len(examples), ""
+        for bound, position, precision, example in bounded:
+            if bound < best_f1:
+                break
+            recall = self._recall(units, total, example, keys)
+            if recall <= 0:
+                continue
+            f1 = _f1(precision, recall)
+            if f1 > best_f1 or (f1 == best_f1 and position < best_position):
+                best_f1, best_position, best_text = f1, position, example.text
+        return best_f1, best_text
+
     def rank(self, units: list[Unit]) -> list[Scored]:
         """The best entries for ``units``, best first (at most ``max_candidates``)."""
         total = sum(u.weight for u in units)
@@ -156,28 +203,16 @@ class Scorer:
                 hit[term] = max(hit.get(term, 0.0), q)
         base = self._params.example_base
         with_terms = [(u, frozenset((*u.terms(), *u.parts))) for u in units]
+        reach: dict[str, float] = {}
+        for unit, terms in with_terms:
+            for term in terms:
+                reach[term] = reach.get(term, 0.0) + unit.weight
         scored: list[tuple[float, str, float, str]] = []
         for entry_id in shortlist[: self._params.shortlist]:
             keys = index.key_terms[entry_id]
-            # No example can match more of the question than the whole entry does: its recall is
-            # at most the entry's coverage (the slack covers the sums' rounding).
-            most_recall = coverage[entry_id] * _SLACK
-            best_f1, best_text = 0.0, ""
-            for example in index.examples[entry_id]:
-                if example.expanded.isdisjoint(hit):
-                    continue
-                # The F1 (weighted harmonic mean of precision and recall) of an example whose
-                # precision and best possible recall cannot beat the best so far is not needed:
-                # skipping it changes neither the best F1 nor which example is shown first.
-                precision = self._precision(example, hit)
-                if precision <= 0 or _f1(precision, most_recall) <= best_f1:
-                    continue
-                recall = self._recall(with_terms, total, example, keys)
-                if recall <= 0:
-                    continue
-                f1 = _f1(precision, recall)
-                if f1 > best_f1:
-                    best_f1, best_text = f1, example.text
+            best_f1, best_text = self._best_example(
+                index.examples[entry_id], hit, with_terms, total, keys, coverage[entry_id], reach
+            )
             score = coverage[entry_id] * (base + (1 - base) * best_f1)
             scored.append((score, entry_id, best_f1, best_text))
         scored.sort(key=lambda s: (-s[0], self._order[s[1]]))
