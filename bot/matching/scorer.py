@@ -145,43 +145,34 @@ class Scorer:
         self,
         examples: list[Example],
         hit: dict[str, float],
+        asked: frozenset[str],
         units: list[tuple[Unit, frozenset[str]]],
         total: float,
         keys: frozenset[str],
         coverage: float,
-        reach: dict[str, float],
     ) -> tuple[float, str]:
         """The best weighted F1 of the question against one of ``examples``, and that example's
-        text (the first one on a tie; ("", 0.0) when none shares a term with the question).
+        text (the first one on a tie; (0.0, "") when none shares a term with the question).
 
         The F1 is the harmonic mean of precision (cheap) and recall (a pass over the question's
         units). No example can match more of the question than the whole entry does, so its
-        recall is at most the entry's coverage, and at most the weight of the units that
-        share a term with the example (``reach``: per term, the summed weight of the units that
-        hold it). Examples are scored by that bound, highest first, and the rest is skipped
-        once the bound falls below the best F1 found.
+        recall is at most the entry's coverage: an example whose precision cannot beat the best
+        F1 so far even with that recall is skipped before its recall is computed.
         """
-        bounded: list[tuple[float, int, float, Example]] = []
-        for position, example in enumerate(examples):
-            if example.expanded.isdisjoint(hit):
+        most_recall = coverage * _SLACK  # the slack covers the sums' rounding
+        best_f1, best_text = 0.0, ""
+        for example in examples:
+            if example.expanded.isdisjoint(asked):
                 continue
             precision = self._precision(example, hit)
-            if precision > 0:
-                shared = sum(reach.get(t, 0.0) for t in example.expanded) / total
-                # The slack covers the sums' rounding.
-                most_recall = min(coverage, shared) * _SLACK
-                bounded.append((_f1(precision, most_recall), position, precision, example))
-        bounded.sort(key=lambda b: (-b[0], b[1]))
-        best_f1, best_position, best_text = 0.0, len(examples), ""
-        for bound, position, precision, example in bounded:
-            if bound < best_f1:
-                break
+            if precision <= 0 or _f1(precision, most_recall) <= best_f1:
+                continue
             recall = self._recall(units, total, example, keys)
             if recall <= 0:
                 continue
             f1 = _f1(precision, recall)
-            if f1 > best_f1 or (f1 == best_f1 and position < best_position):
-                best_f1, best_position, best_text = f1, position, example.text
+            if f1 > best_f1:
+                best_f1, best_text = f1, example.text
         return best_f1, best_text
 
     def rank(self, units: list[Unit]) -> list[Scored]:
@@ -203,15 +194,13 @@ class Scorer:
                 hit[term] = max(hit.get(term, 0.0), q)
         base = self._params.example_base
         with_terms = [(u, frozenset((*u.terms(), *u.parts))) for u in units]
-        reach: dict[str, float] = {}
-        for unit, terms in with_terms:
-            for term in terms:
-                reach[term] = reach.get(term, 0.0) + unit.weight
+        # A set, not the dict: a frozenset compares with a set by walking the smaller one.
+        asked = frozenset(hit)
         scored: list[tuple[float, str, float, str]] = []
         for entry_id in shortlist[: self._params.shortlist]:
             keys = index.key_terms[entry_id]
             best_f1, best_text = self._best_example(
-                index.examples[entry_id], hit, with_terms, total, keys, coverage[entry_id], reach
+                index.examples[entry_id], hit, asked, with_terms, total, keys, coverage[entry_id]
             )
             score = coverage[entry_id] * (base + (1 - base) * best_f1)
             scored.append((score, entry_id, best_f1, best_text))
