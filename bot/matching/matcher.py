@@ -7,8 +7,6 @@ middling → suggestions; low → fallback.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.config import MatchingSettings
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.analyzer import Analyzer
@@ -198,7 +196,7 @@ class Matcher:
         if cached is None:
             factor = self._params.context_weight
             cached = [
-                replace(u, weight=u.weight * factor)
+                u.weighed(u.weight * factor)
                 for u in self._reader.units_of_text(context)
                 if u.known
             ]

@@ -7,7 +7,7 @@ it stands (a statement that sets the scene counts less than the question itself)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.matching.analyzer import Analyzer, Term
 from bot.matching.clauses import Clause
@@ -105,7 +105,7 @@ class QuestionReader:
                 continue
             unit = self._resolver.resolve(term.text)
             share = self._share(unit, spelling.word_class(term.source), term.mapped)
-            result.append(replace(unit, weight=unit.weight * share) if share != 1.0 else unit)
+            result.append(unit.weighed(unit.weight * share) if share != 1.0 else unit)
         return result
 
     def units(self, clauses: list[ClauseTokens], spelling: WordClassGuess) -> list[Unit]:
@@ -143,7 +143,7 @@ class QuestionReader:
                     # Only the foreign topic set out before the question has a floor (f is 1).
                     floor = self._params.scene_foreign_floor if f == 1.0 else 0.0
                     f = max(f * scale, floor)
-                weighted = replace(unit, weight=unit.weight * f) if f != 1.0 else unit
+                weighted = unit.weighed(unit.weight * f) if f != 1.0 else unit
                 key = unit.terms() or (unit.term,)
                 if key not in best or weighted.weight > best[key].weight:
                     best[key] = weighted

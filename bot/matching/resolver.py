@@ -57,6 +57,11 @@ class Unit:
     def terms(self) -> tuple[str, ...]:
         return tuple(t for t, _ in self.options) or self.parts
 
+    def weighed(self, weight: float) -> Unit:
+        """The same unit with another weight (``dataclasses.replace`` costs ten times more,
+        and every question weighs several units)."""
+        return Unit(self.term, self.options, self.parts, weight, self.how)
+
 
 class TermResolver:
     """Finds what a question term stands for in the vocabulary; results are cached per term."""
