@@ -1,7 +1,10 @@
-"""Benchmark the matcher: load time and per-question latency (p50/p99).
+"""Benchmark the matcher: load time and per-question latency (p50/p99), against the targets.
 
 Runs on the bundled knowledge base with the dev and held-out questions, then on a synthetic
-base of 500 entries made by recombining the real questions and vocabulary. Prints plain text.
+base of 500 entries made by recombining the real questions and vocabulary. Prints plain text,
+and under each figure the target (issue 9) and whether it is met. Latency is wall-clock time;
+the CPU time of the thread is printed beside it, because on a shared machine the wall-clock
+p99 also measures the other processes.
 
     .venv/bin/python benchmarks/bench_matching.py
 """
@@ -25,6 +28,10 @@ from bot.texts import load_texts
 
 SYNTHETIC_ENTRIES = 500
 ROUNDS = 5
+# Targets (issue 9, "Done when"): p99 per question, and start-up (load + build), in seconds.
+TARGET_REAL_P99 = 0.001
+TARGET_SYNTHETIC_P99 = 0.002
+TARGET_STARTUP = 0.5
 
 
 def synthetic_base(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
@@ -58,47 +65,65 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def latency(matcher: Matcher, texts: list[str]) -> tuple[list[float], list[float]]:
-    """Per-question seconds: the first round (cold caches) and all rounds."""
+# Per-question seconds: the first round (cold caches), all rounds, and all rounds' CPU time.
+Timings = tuple[list[float], list[float], list[float]]
+
+
+def latency(matcher: Matcher, texts: list[str]) -> Timings:
+    """Per-question seconds of the matcher alone."""
     first: list[float] = []
     every: list[float] = []
+    cpu: list[float] = []
     for round_no in range(ROUNDS):
         for text in texts:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             matcher.match(text)
             took = time.perf_counter() - start
+            cpu.append(time.thread_time() - start_cpu)
             every.append(took)
             if round_no == 0:
                 first.append(took)
-    return first, every
+    return first, every, cpu
 
 
-def answering_latency(answerer: Answerer, texts: list[str]) -> tuple[list[float], list[float]]:
+def answering_latency(answerer: Answerer, texts: list[str]) -> Timings:
     """Per-question seconds through the Answerer: two-question split, and each question read
     in the light of the previous answer's topic, as a conversation would."""
     first: list[float] = []
     every: list[float] = []
+    cpu: list[float] = []
     for round_no in range(ROUNDS):
         topic: str | None = None
         for text in texts:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             reply, _ = answerer.answer(text, topic)
             took = time.perf_counter() - start
+            cpu.append(time.thread_time() - start_cpu)
             topic = reply.entry_id or topic
             every.append(took)
             if round_no == 0:
                 first.append(took)
-    return first, every
+    return first, every, cpu
 
 
-def report(name: str, build_seconds: float, first: list[float], every: list[float]) -> None:
+def verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "NOT met"
+
+
+def report(
+    name: str, build_seconds: float, timings: Timings, target_p99: float
+) -> None:
+    first, every, cpu = timings
     ms = 1000.0
+    p99, cpu_p99 = percentile(every, 0.99), percentile(cpu, 0.99)
     print(f"{name}")
     print(f"  build           {build_seconds * ms:8.1f} ms")
     print(f"  first round     p50 {statistics.median(first) * ms:6.3f} ms   "
           f"p99 {percentile(first, 0.99) * ms:6.3f} ms   (cold caches, {len(first)} questions)")
     print(f"  all {ROUNDS} rounds    p50 {statistics.median(every) * ms:6.3f} ms   "
-          f"p99 {percentile(every, 0.99) * ms:6.3f} ms   max {max(every) * ms:6.3f} ms")
+          f"p99 {p99 * ms:6.3f} ms   max {max(every) * ms:6.3f} ms")
+    print(f"  target          p99 <= {target_p99 * ms:.3f} ms: {verdict(p99, target_p99)}   "
+          f"(CPU time p99 {cpu_p99 * ms:6.3f} ms: {verdict(cpu_p99, target_p99)})")
 
 
 def main() -> int:
@@ -114,10 +139,13 @@ def main() -> int:
     print(f"knowledge base: {len(kb.entries)} entries, "
           f"{sum(len(e.questions) for e in kb.entries.values())} example questions")
     print(f"  load (YAML + validation) {(loaded - start) * 1000:8.1f} ms")
-    report("real base", built - loaded, *latency(matcher, texts))
+    startup = built - start
+    print(f"  start-up (load + build)  {startup * 1000:8.1f} ms   "
+          f"target <= {TARGET_STARTUP * 1000:.0f} ms: {verdict(startup, TARGET_STARTUP)}")
+    report("real base", built - loaded, latency(matcher, texts), TARGET_REAL_P99)
     answerer = Answerer(kb, matcher, load_texts(), today=dt.date.today)
     report("real base, answers with context and two-question split", 0.0,
-           *answering_latency(answerer, texts))
+           answering_latency(answerer, texts), TARGET_REAL_P99)
 
     big = synthetic_base(kb, SYNTHETIC_ENTRIES)
     start = time.perf_counter()
@@ -125,7 +153,7 @@ def main() -> int:
     built = time.perf_counter()
     gc.freeze()
     report(f"synthetic base ({SYNTHETIC_ENTRIES} entries)", built - start,
-           *latency(big_matcher, texts))
+           latency(big_matcher, texts), TARGET_SYNTHETIC_P99)
     return 0
 
 
