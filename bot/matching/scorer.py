@@ -9,6 +9,7 @@ An entry's score is coverage × (base + (1 − base) × best example), where
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -175,18 +176,34 @@ class Scorer:
                 best_f1, best_text = f1, example.text
         return best_f1, best_text
 
+    def _shortlist(self, coverage: dict[str, float]) -> list[str]:
+        """The entries with the highest coverage (at most ``shortlist``), ties in entry order.
+
+        Only entries at least as high as the n-th best value can be among them: those are
+        found without a Python key call per entry (a big base has hundreds of candidates).
+        """
+        size = self._params.shortlist
+        order = self._order
+        if len(coverage) > size:
+            lowest = heapq.nlargest(size, coverage.values())[-1]
+            coverage = {e: c for e, c in coverage.items() if c >= lowest}
+        return sorted(coverage, key=lambda e: (-coverage[e], order[e]))[:size]
+
     def rank(self, units: list[Unit]) -> list[Scored]:
         """The best entries for ``units``, best first (at most ``max_candidates``)."""
         total = sum(u.weight for u in units)
         if total <= 0:
             return []
         index = self._index
-        covered: dict[str, float] = {}
-        for unit in units:
+        # The first unit's credits start the sums (0.0 + x is x, to the last bit).
+        first = units[0].weight
+        covered = {e: first * c for e, c in self._entry_credits(units[0]).items()}
+        for unit in units[1:]:
+            weight = unit.weight
             for entry_id, credit in self._entry_credits(unit).items():
-                covered[entry_id] = covered.get(entry_id, 0.0) + unit.weight * credit
+                covered[entry_id] = covered.get(entry_id, 0.0) + weight * credit
         coverage = {e: c / total for e, c in covered.items()}
-        shortlist = sorted(coverage, key=lambda e: (-coverage[e], self._order[e]))
+        shortlist = self._shortlist(coverage)
         hit: dict[str, float] = {}
         part_quality = self._params.part_quality
         for unit in units:
@@ -197,7 +214,7 @@ class Scorer:
         # A set, not the dict: a frozenset compares with a set by walking the smaller one.
         asked = frozenset(hit)
         scored: list[tuple[float, str, float, str]] = []
-        for entry_id in shortlist[: self._params.shortlist]:
+        for entry_id in shortlist:
             keys = index.key_terms[entry_id]
             best_f1, best_text = self._best_example(
                 index.examples[entry_id], hit, asked, with_terms, total, keys, coverage[entry_id]
