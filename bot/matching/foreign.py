@@ -52,7 +52,11 @@ class ForeignLexicon:
             known = (
                 token in self.words
                 or stem(token) in self._stems
-                or any(token.endswith(h) and len(token) > len(h) + 2 for h in self.heads)
+                # One C call rules out most words before the heads are looked at one by one.
+                or (
+                    token.endswith(self.heads)
+                    and any(token.endswith(h) and len(token) > len(h) + 2 for h in self.heads)
+                )
                 or self._typo_of_foreign(token)
             )
             if len(self._cache) < 65536:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -81,6 +83,7 @@ class TermResolver:
             if variant.isalpha() and canonical in index.idf:
                 self._targets.setdefault(variant, canonical)
         self._alpha_vocab = list(self._targets)
+        self._sorted_vocab = sorted(self._targets)
         self._cache: dict[str, Unit] = {}
         self._joined: dict[tuple[str, str], str | None] = {}
 
@@ -121,7 +124,12 @@ class TermResolver:
     def _prefix(self, term: str) -> Unit | None:
         if len(term) < 6:
             return None
-        targets = sorted({self._targets[t] for t in self._alpha_vocab if t.startswith(term)})
+        # The words that begin with ``term`` stand together in sorted order.
+        start = bisect.bisect_left(self._sorted_vocab, term)
+        begun = itertools.takewhile(
+            lambda t: t.startswith(term), itertools.islice(self._sorted_vocab, start, None)
+        )
+        targets = sorted({self._targets[t] for t in begun})
         if not targets or len(targets) > 3:
             return None
         quality = self._params.prefix_quality
