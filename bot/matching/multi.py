@@ -100,9 +100,15 @@ _MAX_ELLIPSIS_WORDS = 6
 def is_elliptic(text: str) -> bool:
     """"und die Workshops?", "was ist mit Modul III?": a new topic for the last question's
     aspect. A follow-up that asks a question of its own ("und wie lange dauert das?") is not."""
-    words = [fold(w).strip(",.:!?") for w in text.split()]
-    words = [w for w in words if w]
-    if not words or len(words) > _MAX_ELLIPSIS_WORDS:
+    # Folded one by one, and only until the message is too long to be elliptic.
+    words: list[str] = []
+    for raw in text.split():
+        word = fold(raw).strip(",.:!?")
+        if word:
+            words.append(word)
+            if len(words) > _MAX_ELLIPSIS_WORDS:
+                return False
+    if not words:
         return False
     for opener in sorted(_ELLIPSIS_OPENERS, key=len, reverse=True):
         if tuple(words[: len(opener)]) == opener:
