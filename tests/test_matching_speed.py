@@ -8,8 +8,11 @@ import sys
 
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
 from bot.matching.normalize import retokenize, tokenize, word_tokens
+from bot.matching.recent import Recent
 
 _SEEDS = ("0", "1", "2", "3", "4", "5")
 
@@ -54,3 +57,30 @@ def test_retokenize_reads_normalised_tokens_as_tokenize_would() -> None:
     assert len(cases) > 1000
     for tokens in cases:
         assert retokenize(tokens) == tokenize(" ".join(tokens)), tokens
+
+
+def test_recent_keeps_only_the_last_readings() -> None:
+    """The memory of recent sentence readings is bounded: the oldest reading goes first, and
+    putting a known key again evicts nothing."""
+    recent: Recent[str, int] = Recent(2)
+    recent.put("a", 1)
+    recent.put("b", 2)
+    recent.put("b", 3)
+    assert (recent.get("a"), recent.get("b")) == (1, 3)
+    recent.put("c", 4)
+    assert (recent.get("a"), recent.get("b"), recent.get("c")) == (None, 3, 4)
+
+
+def test_a_message_read_part_by_part_reads_the_same_as_fresh() -> None:
+    """Sentences read before (a part of a message, then the whole) give the same match as a
+    matcher that reads them for the first time."""
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    warm = Matcher(kb, MatchingSettings())
+    message = (
+        "Wir sind die Gemeinde Büsum. Was kostet die Beratung? Und wie lange dauert sie?"
+    )
+    for part in ("Wir sind die Gemeinde Büsum. Was kostet die Beratung?", "Und wie lange?"):
+        warm.match(part)
+    fresh = Matcher(kb, MatchingSettings()).match(message)
+    again = warm.match(message)
+    assert again.explain() == fresh.explain()

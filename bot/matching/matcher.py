@@ -18,6 +18,7 @@ from bot.matching.normalize import retokenize, tokenize
 from bot.matching.params import ScoringParams
 from bot.matching.places import PlaceFinder
 from bot.matching.question import ClauseTokens, QuestionReader, WordClassGuess
+from bot.matching.recent import Recent
 from bot.matching.resolver import TermResolver, Unit
 from bot.matching.result import Band, Candidate, MatchResult
 from bot.matching.scorer import Scorer
@@ -29,6 +30,8 @@ _ELSEWHERE = "ausserhalb"
 _IN_REGION = "landesweit"
 # Context texts read and kept (they are the entries' topics; the bound only guards memory).
 _MAX_CONTEXTS = 1024
+# Sentences whose reading is kept: the parts of one message and the message as a whole.
+_RECENT = 64
 
 
 _Reading = tuple[str | None, list[ClauseTokens], WordClassGuess, bool, list[Unit]]
@@ -61,6 +64,7 @@ class Matcher:
         }
         self._memo: tuple[str, _Reading] | None = None
         self._contexts: dict[str, list[Unit]] = {}
+        self._sentences: Recent[str, tuple[tuple[str, ...], bool, bool]] = Recent(_RECENT)
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
         f = kb.foreign
         self._details = DetailFinder(
@@ -102,14 +106,13 @@ class Matcher:
         """Small-talk id when the message is only small talk, else its clauses without it
         and their place names, and whether it named a place."""
         clauses = split_clauses(question)
-        tokens = []
+        tokens: list[list[str]] = []
         named_place = elsewhere = False
         for clause in clauses:
-            scan = self._places.scan(clause.text)
-            # A text without its place names is made of normalised words already.
-            tokens.append(retokenize(scan.kept) if scan.found else tokenize(scan.text))
-            named_place |= scan.found
-            elsewhere |= scan.elsewhere
+            read, found, outside = self._clause_tokens(clause.text)
+            tokens.append(list(read))
+            named_place |= found
+            elsewhere |= outside
         if elsewhere:
             # A place outside Schleswig-Holstein asks whether the offer reaches it, wherever the
             # place stands: its own clause, never weighed down as scene-setting.
@@ -133,6 +136,18 @@ class Matcher:
             return False
         full = self._params.unknown_weight * self._index.max_idf
         return any(u.how == "?" and u.weight >= full * 0.99 for u in units)
+
+    def _clause_tokens(self, text: str) -> tuple[tuple[str, ...], bool, bool]:
+        """A sentence's tokens without its place names, whether it named a place, and whether
+        one outside Schleswig-Holstein (the sentences of a message are read more than once)."""
+        known = self._sentences.get(text)
+        if known is None:
+            scan = self._places.scan(text)
+            # A text without its place names is made of normalised words already.
+            tokens = retokenize(scan.kept) if scan.found else tokenize(scan.text)
+            known = (tuple(tokens), scan.found, scan.elsewhere)
+            self._sentences.put(text, known)
+        return known
 
     def entry_context(self, entry_id: str) -> str:
         """What a follow-up to ``entry_id`` carries over: the topic of the entry's title.

@@ -13,7 +13,11 @@ from bot.matching.analyzer import Analyzer, Term
 from bot.matching.clauses import Clause
 from bot.matching.normalize import retokenize, tokenize, word_tokens
 from bot.matching.params import ScoringParams
+from bot.matching.recent import Recent
 from bot.matching.resolver import TermResolver, Unit
+
+# Sentences whose terms are kept: the parts of one message and the message as a whole.
+_RECENT = 64
 
 
 class WordClassGuess:
@@ -58,6 +62,7 @@ class QuestionReader:
         self._analyzer = analyzer
         self._resolver = resolver
         self._params = params
+        self._recent: Recent[tuple[str, ...], list[Term]] = Recent(_RECENT)
 
     def _share(self, unit: Unit, word_class: str, mapped: bool) -> float:
         """How much a term's rarity counts, given what kind of word it probably is.
@@ -95,11 +100,21 @@ class QuestionReader:
             i += 1
         return joined
 
+    def _terms(self, tokens: list[str]) -> list[Term]:
+        """The terms of a sentence's tokens, compounds written apart joined (the sentences of a
+        message are read more than once: its parts, then maybe the whole)."""
+        key = tuple(tokens)
+        terms = self._recent.get(key)
+        if terms is None:
+            # The tokens are normalised already: read as the text they spell, without a
+            # second pass of the normalising rules where it cannot change them.
+            terms = self._join_compounds(self._analyzer.analyse_tokens(retokenize(tokens)))
+            self._recent.put(key, terms)
+        return terms
+
     def _clause_units(self, tokens: list[str], spelling: WordClassGuess) -> list[Unit]:
         result: list[Unit] = []
-        # The tokens are normalised already: read as the text they spell, without a second
-        # pass of the normalising rules where it cannot change them.
-        for term in self._join_compounds(self._analyzer.analyse_tokens(retokenize(tokens))):
+        for term in self._terms(tokens):
             if term.foreign:
                 result.append(self._resolver.foreign(term.text))
                 continue
