@@ -26,6 +26,11 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
 )
 # Feminine forms (Koordinatorin, Kolleginnen) reduce to the base noun first.
 _FEMININE: tuple[tuple[str, int], ...] = (("innen", 4), ("erin", 5), ("orin", 5), ("egin", 4))
+# The endings by their last letter, in the order above: a word is only tried against the
+# endings it can have (the first unknown words of every question are stemmed cold).
+_SUFFIXES_BY_LAST: dict[str, tuple[tuple[str, str, int], ...]] = {}
+for _suffix in _SUFFIXES:
+    _SUFFIXES_BY_LAST[_suffix[0][-1]] = (*_SUFFIXES_BY_LAST.get(_suffix[0][-1], ()), _suffix)
 
 
 @lru_cache(maxsize=65536)  # pure, and the same few thousand words recur in every question
@@ -33,12 +38,13 @@ def stem(token: str) -> str:
     """Strip one inflection ending (after a feminine ending) from a normalised token."""
     if not token.isalpha() or len(token) <= 3:
         return token
-    for ending, keep in _FEMININE:
-        if token.endswith(ending) and len(token) - len(ending) >= keep:
-            cut = len("innen") if ending == "innen" else 2
-            token = token[:-cut]
-            break
-    for suffix, replacement, min_stem in _SUFFIXES:
+    if token[-1] == "n":  # every feminine ending ends in n
+        for ending, keep in _FEMININE:
+            if token.endswith(ending) and len(token) - len(ending) >= keep:
+                cut = len("innen") if ending == "innen" else 2
+                token = token[:-cut]
+                break
+    for suffix, replacement, min_stem in _SUFFIXES_BY_LAST.get(token[-1], ()):
         if token.endswith(suffix):
             base = token[: len(token) - len(suffix)]
             if len(base) < min_stem:
