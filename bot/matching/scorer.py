@@ -39,6 +39,7 @@ class Scorer:
         self._params = params
         self._order = {e: n for n, e in enumerate(index.entry_ids)}
         p = params
+        self._least = min(p.non_key_factor, p.part_quality, 1.0)  # the smallest credit factor
         # Per term: (entry, credit factor) for key/non-key and whole-word/compound-part.
         self._weighted_postings: dict[str, tuple[tuple[str, float], ...]] = {
             term: tuple(
@@ -93,9 +94,11 @@ class Scorer:
         """The credit (0..1) ``unit`` earns in every entry that contains one of its terms."""
         postings = self._weighted_postings
         if not unit.parts and len(unit.options) == 1:
-            # The common case, one term: its credit in each entry that holds it.
+            # The common case, one term: its credit in each entry that holds it (when every
+            # credit is positive, none is left out as the general loop below would).
             ((term, quality),) = unit.options
-            return {entry_id: quality * factor for entry_id, factor in postings[term]}
+            if quality > 0 and self._least > 0:
+                return {entry_id: quality * factor for entry_id, factor in postings[term]}
         best: dict[str, float] = {}
         if unit.parts:
             got: dict[str, float] = {}
