@@ -276,3 +276,28 @@ def test_still_on_without_a_topic_word_asks_about_the_conversation_topic() -> No
     )
     assert [r["kind"] for r in replies] == ["answer", "answer", "fallback"]
     assert "abgesagt" in replies[1]["text"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # something similar in another Land, after the region
+        "Für wen ist das Angebot?\nHat Bremen für Kommunen etwas Ähnliches?\n",
+        # a make-up date of the cancelled Lernwerkstatt
+        "Findet die Lernwerkstatt statt?\nund wird die Fortbildung nachgeholt?\n",
+        # the wait for an appointment after asking how to request one
+        "Wie kann ich eine Beratung anfragen?\nWie schnell bekommen wir dann einen Beratungstermin?\n",
+        # a quota of appointments after the consultation's duration
+        "Wie lange dauert eine Beratung?\nWie viele Beratungstermine bekommen wir höchstens?\n",
+        # the venue and the length of one module of the certificate course
+        "Was ist der Zertifikatskurs?\nIn welchem Seminarhaus läuft der?\n",
+        "Was ist der Zertifikatskurs?\nWie lang ist der pro Modul?\n",
+    ],
+)
+def test_follow_ups_about_unstated_details_are_near_misses(lines: str) -> None:
+    """A follow-up asking a detail the offer does not state (a similar offer elsewhere, a
+    make-up date, the wait for or a quota of appointments, a venue, one module's length) is a
+    kind fallback, not an answer and not "Meinten Sie …?"."""
+    replies = ask(lines, conversations=True)
+    assert replies[-1]["kind"] == "fallback"
+    assert "Meinten Sie" not in replies[-1]["text"]
