@@ -286,7 +286,8 @@ def test_still_on_without_a_topic_word_asks_about_the_conversation_topic() -> No
         # a make-up date of the cancelled Lernwerkstatt
         "Findet die Lernwerkstatt statt?\nund wird die Fortbildung nachgeholt?\n",
         # the wait for an appointment after asking how to request one
-        "Wie kann ich eine Beratung anfragen?\nWie schnell bekommen wir dann einen Beratungstermin?\n",
+        "Wie kann ich eine Beratung anfragen?\n"
+        "Wie schnell bekommen wir dann einen Beratungstermin?\n",
         # a quota of appointments after the consultation's duration
         "Wie lange dauert eine Beratung?\nWie viele Beratungstermine bekommen wir höchstens?\n",
         # the venue and the length of one module of the certificate course
@@ -301,3 +302,20 @@ def test_follow_ups_about_unstated_details_are_near_misses(lines: str) -> None:
     replies = ask(lines, conversations=True)
     assert replies[-1]["kind"] == "fallback"
     assert "Meinten Sie" not in replies[-1]["text"]
+
+
+def test_wieviele_written_as_one_word_opens_a_question() -> None:
+    """"wieviele" (one word, as many write it) opens a question like "wie viele": a message
+    without any question mark is split into its two questions."""
+    parts = split_questions("wieviele Termine hat der Workshop und was kostet uns das")
+    assert len(parts) == 2
+
+
+def test_a_short_synonym_ends_a_compound(matcher: Matcher) -> None:
+    """A compound whose last part is a short word the synonym table names ("Workshop-tage")
+    is read as its parts, so the question is about the workshops' days."""
+    units = {u.term: u for u in matcher.units("Wie viele Workshoptage brauchen wir?")}
+    compound = next(u for term, u in units.items() if term.startswith("workshoptag"))
+    assert compound.how == "+" and "workshop" in compound.parts
+    result = matcher.match("Wie viele Workshoptage brauchen wir?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "m3_dauer"

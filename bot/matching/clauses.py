@@ -24,7 +24,8 @@ _ABBREVIATIONS = words(
 _QUESTION_WORDS = words(
     """
     was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei gibt gibts kann koennen koennt kannst darf
+    welchen welchem wozu wofuer womit worum wobei wieviel wieviele gibt gibts kann koennen koennt
+    kannst darf
     duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht kommt
     koennte koennten wuerde wuerden waere waeren sollte sollten duerfte muesste gilt gelten
     """

@@ -60,7 +60,8 @@ class CompoundSplitter:
         """The parts of ``word`` as canonical terms (longest head first), or None."""
         if len(word) < _MIN_COMPOUND or depth == 0 or not word.isalpha():
             return None
-        for cut in range(len(word) - _MIN_PART, _MIN_SHORT_PART - 1, -1):
+        # A tail may be short when the synonym table names it (Workshop-tag-e: "tag").
+        for cut in range(len(word) - _MIN_SHORT_PART, _MIN_SHORT_PART - 1, -1):
             tail = word[cut:]
             right = self._part(tail)
             right_parts = (right,) if right else self.split(tail, depth - 1)
