@@ -145,7 +145,8 @@ class Answerer:
         options = _offered_entries(reply)
         if reply.entry_id and reply.kind in ("answer", "action"):
             topical = self.matcher.topic_of(reply.entry_id) is not None
-            self.context.remember(user, reply.entry_id, topical, options)
+            named = None if topical else self.matcher.named_topic(question)
+            self.context.remember(user, reply.entry_id, topical, options, named)
         elif options:
             self.context.offer(user, options)
         return reply, result

@@ -49,12 +49,19 @@ class ConversationContext:
         return turn.topic if turn else None
 
     def remember(
-        self, user: Hashable, entry_id: str, topical: bool = True, options: tuple[str, ...] = ()
+        self,
+        user: Hashable,
+        entry_id: str,
+        topical: bool = True,
+        options: tuple[str, ...] = (),
+        named: str | None = None,
     ) -> None:
         """The user was answered with ``entry_id``; ``topical``: it names a topic of its own;
-        ``options``: the entries the reply offered."""
+        ``options``: the entries the reply offered; ``named``: the topic the question named
+        (the consultation of "Was kostet die Beratung?", answered by the general cost entry),
+        which outlasts the answer's lack of a topic."""
         before = self.recall(user)
-        topic = entry_id if topical else (before.topic if before else None)
+        topic = entry_id if topical else (named or (before.topic if before else None))
         self._store(user, Turn(entry_id, topic, self._clock(), options))
 
     def offer(self, user: Hashable, options: tuple[str, ...]) -> None:

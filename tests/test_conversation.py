@@ -319,3 +319,33 @@ def test_a_short_synonym_ends_a_compound(matcher: Matcher) -> None:
     assert compound.how == "+" and "workshop" in compound.parts
     result = matcher.match("Wie viele Workshoptage brauchen wir?")
     assert result.band == "answer" and result.candidates[0].entry_id == "m3_dauer"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("Was kostet die Beratung?\nund wie lange dauert das?\n", "3 Stunden"),
+        ("Ist der Workshop kostenfrei?\nwie lange dauert er?\n", "Auftaktworkshop"),
+    ],
+)
+def test_a_follow_up_keeps_the_topic_the_question_named(lines: str, expected: str) -> None:
+    """A question answered by a general entry without a topic of its own (the cost) still
+    names a topic (the consultation, the workshops): the next follow-up asks about that."""
+    replies = ask(lines, conversations=True)
+    assert replies[-1]["kind"] == "answer"
+    assert expected in replies[-1]["text"]
+
+
+def test_the_named_topic_is_remembered_only_when_one_is_named() -> None:
+    """The context keeps the topic a question named when its answer has none; a question
+    naming two topics or none keeps the topic from before."""
+    context = ConversationContext(minutes=10, clock=lambda: 0.0)
+    context.remember(1, "m3")
+    context.remember(1, "kosten", topical=False, named="m2")
+    assert context.topic(1) == "m2"
+    context.remember(1, "kosten", topical=False, named=None)
+    assert context.topic(1) == "m2"
+    matcher = Matcher(load_knowledge(BUNDLED_KNOWLEDGE), MatchingSettings())
+    assert matcher.named_topic("Was kostet die Beratung?") == "m2"
+    assert matcher.named_topic("Was kosten Beratung und Workshops?") is None
+    assert matcher.named_topic("Was kostet das?") is None

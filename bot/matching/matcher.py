@@ -62,6 +62,14 @@ class Matcher:
         self._title_terms = {
             e.id: frozenset(analyzer.terms(_title_name(e.title))) for e in kb.entries.values()
         }
+        # The head word of each topic's name ("Beratung" of "Modul II: Beratung für Kommunen"):
+        # a question that names it is about that topic even when an aspect entry answers it.
+        self._topic_heads: dict[str, str] = {}
+        for e in kb.entries.values():
+            if self.names_a_topic(e.id) and not e.title.startswith("Überblick"):
+                head = analyzer.terms(_title_name(e.title))[:1]
+                if head:
+                    self._topic_heads.setdefault(head[0], e.id)
         self._memo: tuple[str, _Reading] | None = None
         self._contexts: dict[str, list[Unit]] = {}
         self._sentences: Recent[str, tuple[tuple[str, ...], bool, bool]] = Recent(_RECENT)
@@ -178,6 +186,18 @@ class Matcher:
         than an aspect of one ("Beratung: Themen", "Was kostet das?"), by its title."""
         title = self._titles.get(entry_id, "")
         return title.startswith(("Modul", "Überblick")) or not (":" in title or "?" in title)
+
+    def named_topic(self, text: str) -> str | None:
+        """The topic entry whose name ``text`` names ("Was kostet die Beratung?" → the
+        consultation's module), when it names exactly one."""
+        named = {
+            self._topic_heads[t]
+            for u in self._reader.units_of_text(text)
+            if u.known
+            for t in (*u.terms(), *u.parts)
+            if t in self._topic_heads
+        }
+        return named.pop() if len(named) == 1 else None
 
     def covers(self, entry_id: str, text: str) -> bool:
         """Whether the entry's vocabulary holds every known content word of ``text``."""
