@@ -349,3 +349,20 @@ def test_the_named_topic_is_remembered_only_when_one_is_named() -> None:
     assert matcher.named_topic("Was kostet die Beratung?") == "m2"
     assert matcher.named_topic("Was kosten Beratung und Workshops?") is None
     assert matcher.named_topic("Was kostet das?") is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Was ist der Unterschied zwischen der Lernwerkstatt und dem Zertifikatskurs?",
+         ["Lernwerkstatt", "Zertifikatskurs"]),
+        ("Wie unterscheiden sich Beratung und Workshops? Bitte kurz.", ["Beratung", "Workshop"]),
+    ],
+)
+def test_a_comparison_answers_both_things(message: str, expected: list[str]) -> None:
+    """A request to compare two offers ("Unterschied zwischen A und B", "unterscheiden sich A
+    und B") is split into A and B, and both overviews are answered in one reply."""
+    assert len(split_questions(message)) == 2
+    reply = ask(message + "\n", conversations=False)[0]
+    assert reply["kind"] == "answer"
+    assert all(word in reply["text"] for word in expected)

@@ -67,12 +67,36 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
+# "Worin unterscheidet sich A von B?", "Was ist der Unterschied zwischen A und B?": a request
+# for a comparison asks what A is and what B is; each is answered by its overview.
+_COMPARISON = re.compile(
+    r"\bunterscheide[nt]?\s+sich\s+(?P<a>[^?.!;]+?)\s+(?:von|vom|zu|zur|zum|und)\s+"
+    r"(?P<b>[^?.!;]+)"
+    r"|\bunterschied(?:e|en)?\s+(?:zwischen|von)\s+(?P<c>[^?.!;]+?)\s+(?:und|zu|zur|zum)\s+"
+    r"(?P<d>[^?.!;]+)",
+    re.IGNORECASE,
+)
+
+
+def comparison_parts(text: str) -> list[str] | None:
+    """The two things a comparison asks about, as questions of their own, or None."""
+    found = _COMPARISON.search(text)
+    if found is None:
+        return None
+    first, second = (found["a"], found["b"]) if found["a"] else (found["c"], found["d"])
+    return [f"{first.strip()}?", f"{second.strip()}?"]
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of ``text`` (one item when it asks one thing).
 
     A statement before a question stays with it ("Wir sind klein. Was kostet das?"), and a
-    sentence that does not open a question continues the one before it.
+    sentence that does not open a question continues the one before it. A comparison of two
+    things asks about each of them.
     """
+    compared = comparison_parts(text)
+    if compared is not None:
+        return compared
     parts: list[str] = []
     pending = ""
     for clause in split_clauses(text):
