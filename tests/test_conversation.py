@@ -366,3 +366,29 @@ def test_a_comparison_answers_both_things(message: str, expected: list[str]) -> 
     reply = ask(message + "\n", conversations=False)[0]
     assert reply["kind"] == "answer"
     assert all(word in reply["text"] for word in expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # "landespolitisch" in any ending, "verortet": the Land's strategy the offer belongs to
+        ("Welcher landespolitische Rahmen gilt für das Programm?", "traeger"),
+        ("In welchem Zusammenhang ist das Programm verortet?", "traeger"),
+        # "auf Lager", "im Köcher": what the offer holds
+        ("Was habt ihr so auf Lager für Gemeinden?", "angebot"),
+    ],
+)
+def test_frame_and_idiom_phrasings_of_the_offer(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    """Officialese about the political frame and idioms for "what do you offer" are read as
+    the offer's own words, so the question is answered with its entry."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == entry_id
+
+
+def test_angaben_frames_a_question(matcher: Matcher) -> None:
+    """"Angaben zu …" only frames what is asked, like "Informationen zu …": it is no unknown
+    noun that counts against the answer."""
+    units = matcher.units("Ich brauche Angaben zum Träger")
+    assert all(u.how != "?" for u in units)

@@ -158,7 +158,8 @@ _OFFICIALESE = words(
 _FRAME_NOUNS = words(
     """
     beispiel beispiele beispielsweise bsp
-    frage antwort antworten auskunft info infos information informationen
+    frage antwort antworten auskunft auskuenfte info infos information informationen angabe
+    angaben darstellung
     sache sachen ding dinge zeug kram
     fall faelle falls weise art arten sinn
     punkt punkte seite seiten stelle
