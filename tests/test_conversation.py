@@ -392,3 +392,47 @@ def test_angaben_frames_a_question(matcher: Matcher) -> None:
     noun that counts against the answer."""
     units = matcher.units("Ich brauche Angaben zum Träger")
     assert all(u.how != "?" for u in units)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # "konkret" is a particle: the phrase "wie kommen wir … an" stays whole
+        ("Wie kommen wir konkret an eine Beratung?", "anfrage"),
+        # the synonym phrase decides: "aus welchen Gründen" asks the reason, no founding
+        ("Aus welchen Gründen ist Modul I ausgefallen?", "m1_abgesagt"),
+        # "Abstand nehmen" is cancelling
+        ("Hat man von der Lernwerkstatt Abstand genommen?", "m1_abgesagt"),
+        # a purpose clause after the question only says why someone asks
+        ("Wie lange dauert eine Beratung, damit ich den Saal im Bürgerhaus reservieren kann?",
+         "m2_dauer"),
+        # a statement about the writer run into the question without any stop
+        ("wir sind ein kleines amt an der westküste können wir uns bei euch beraten lassen",
+         "m2"),
+    ],
+)
+def test_officialese_and_chat_forms_are_read_as_meant(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    """Particles, synonym phrases holding a foreign-looking word, purpose clauses and a
+    statement run into the question without punctuation are read as what they mean."""
+    result = matcher.match(question)
+    assert result.band == "answer"
+    assert result.candidates[0].entry_id.startswith(entry_id)
+
+
+def test_a_run_on_question_is_split_only_after_a_statement_and_without_comma() -> None:
+    """"ich bin … kann man …" is a statement and a question; with a comma, or without a
+    statement about the writer first, the sentence stays one."""
+    from bot.matching.clauses import split_clauses
+
+    run_on = split_clauses("ich leite das bürgerbüro in heide gibt es bei euch eine beratung")
+    assert [c.end for c in run_on] == [".", "?"]
+    assert len(split_clauses("Wir planen ein Fest, könnt ihr helfen?")) == 1
+    assert len(split_clauses("Die Kommune kann man beraten")) == 1
+
+
+def test_a_synonym_phrase_with_a_foreign_looking_word_is_not_foreign(matcher: Matcher) -> None:
+    """"an zwei Tagen" holds "tagen" (to meet, a foreign topic) but the synonym phrase means
+    two days: no foreign evidence."""
+    assert not any(u.foreign for u in matcher.units("Geht das an zwei Tagen?"))

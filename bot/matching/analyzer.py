@@ -64,7 +64,7 @@ def is_misspelt_stop_word(token: str) -> bool:
 
 # Modal particles carry nothing and would break a phrase apart ("steckt eigentlich hinter").
 _PARTICLES = words(
-    "eigentlich eigentl denn eben halt ueberhaupt wirklich uebrigens bitte"
+    "eigentlich eigentl denn eben halt ueberhaupt wirklich uebrigens bitte konkret"
 )
 
 
@@ -204,7 +204,10 @@ class Analyzer:
                 if target is not None:
                     if target:
                         source = tuple(tokens[i : i + length])
-                        foreign = target in self._foreign_phrases or any(map(is_foreign, source))
+                        # The synonym table's phrase says what its words mean together: "aus
+                        # welchen Gründen" asks the reason, "an zwei Tagen" is no meeting
+                        # ("tagen"), although a word of it alone names a foreign topic.
+                        foreign = target in self._foreign_phrases
                         terms.append(Term(target, not foreign, source, foreign))
                     i += length
                     break

@@ -15,7 +15,9 @@ from bot.matching.stopwords import words
 # A sentence ends at . ! ? ; a colon before a space ("Ich muss es einordnen: In welchem …")
 # or a spaced dash, unless the dot closes a number ("15.6."), a single
 # letter ("z.B.") or a common abbreviation.
-_BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s|:(?=\s))")
+# A purpose clause (", damit ich den Raum buchen kann") says why someone asks, like a
+# statement of its own.
+_BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s))")
 _ABBREVIATIONS = words(
     """
     bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs
@@ -54,6 +56,28 @@ def _closes_abbreviation(before: str) -> bool:
     return len(word) <= 1 or word.isdigit() or word in _ABBREVIATIONS
 
 
+# Chat messages often run a statement about the writer into the question without a stop:
+# "ich bin bürgermeister in X kann man sich bei euch beraten lassen". After a first-person
+# statement, a finite verb followed by its subject pronoun opens the question.
+_STATEMENT_START = re.compile(r"^(?:ich|wir)\s", re.IGNORECASE)
+_RUN_ON_QUESTION = re.compile(
+    r"(?<!,)\s(?=(?:kann|kannst|koennen|können|koennt|könnt|gibt|gibts|darf|duerfen|dürfen|muss|"
+    r"muessen|müssen|bietet|bietest|habt|macht|hilft|helft)\s+(?:man|ich|wir|es|ihr|sie|du)\b)",
+    re.IGNORECASE,
+)
+
+
+def _run_on(piece: str, end: str) -> list[Clause]:
+    """``piece`` as one clause, or as a statement and the question run into it."""
+    if _STATEMENT_START.match(piece):
+        found = _RUN_ON_QUESTION.search(piece)
+        if found is not None:
+            # Verb first with its subject: a question, whatever closed the message.
+            question = piece[found.end() :]
+            return [Clause(piece[: found.start()].strip(), "."), Clause(question, "?")]
+    return [Clause(piece, end)]
+
+
 def split_clauses(text: str) -> list[Clause]:
     """The sentences of ``text`` in order, each with the punctuation that closed it."""
     clauses: list[Clause] = []
@@ -65,9 +89,15 @@ def split_clauses(text: str) -> list[Clause]:
         piece = text[start : match.start()].strip()
         if piece:
             end = "?" if "?" in mark else ("-" if mark in "–—-" else mark[:1])
-            clauses.append(Clause(piece, end))
+            clauses.extend(_run_on(piece, end))
         start = match.end()
     rest = text[start:].strip()
     if rest:
-        clauses.append(Clause(rest, ""))
+        clauses.extend(_run_on(rest, ""))
+    # The sentence's "?" closes the question before the purpose clause, which asks nothing.
+    for n in range(len(clauses) - 1):
+        if clauses[n].end == "," and clauses[n + 1].text.casefold().startswith("damit "):
+            clauses[n : n + 2] = [
+                Clause(clauses[n].text, clauses[n + 1].end), Clause(clauses[n + 1].text, ".")
+            ]
     return clauses
