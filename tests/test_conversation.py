@@ -436,3 +436,24 @@ def test_a_synonym_phrase_with_a_foreign_looking_word_is_not_foreign(matcher: Ma
     """"an zwei Tagen" holds "tagen" (to meet, a foreign topic) but the synonym phrase means
     two days: no foreign evidence."""
     assert not any(u.foreign for u in matcher.units("Geht das an zwei Tagen?"))
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # "einen anderen Weg" asks for the alternative to the cancelled Lernwerkstatt
+        ("Die Lernwerkstatt fällt aus. Gibt es einen anderen Weg zum Engagementkonzept?",
+         "m1_alternative"),
+        # "zur Verfügung stehen", "die einzelnen …": what the offer holds, each part of it
+        ("Was steht Gemeinden alles zur Verfügung?", "angebot"),
+        ("Zur Erstellung eines Berichts: Welches sind die einzelnen Bausteine des Angebots?",
+         "angebot"),
+    ],
+)
+def test_paraphrases_of_the_alternative_and_of_the_offer(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    """Everyday and official paraphrases (another way, available, the single parts, the
+    "Erstellung" of a report) find the entry they paraphrase."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == entry_id

@@ -144,6 +144,7 @@ _OFFICIALESE = words(
     """
     seitens betreffend betreffs diesbezueglich entsprechend entsprechende entsprechenden
     entsprechender beabsichtigen beabsichtige beabsichtigt beabsichtigten darstellung
+    erstellung
     bezeichnung mitteilen mitteilt mitzuteilen angeben anzugeben benennen korrekt korrekte
     korrekten vorab laufend laufenden vorgesehen vorsehen eingeplant informieren informiert
     erbeten ersuchen ersuche vorliegen vorliegt erfolgen erfolgt nachstehend anbei insoweit
@@ -159,7 +160,7 @@ _FRAME_NOUNS = words(
     """
     beispiel beispiele beispielsweise bsp
     frage antwort antworten auskunft auskuenfte info infos information informationen angabe
-    angaben darstellung
+    angaben
     sache sachen ding dinge zeug kram
     fall faelle falls weise art arten sinn
     punkt punkte seite seiten stelle
