@@ -177,7 +177,9 @@ class Answerer:
         """A new conversation (/start): the next question stands on its own."""
         self.context.forget(user)
 
-    def _match(self, question: str, context: str | None) -> MatchResult:
+    def _match(
+        self, question: str, context: str | None, topic: str | None = None
+    ) -> MatchResult:
         """The match of ``question``, read with the context when that makes it an answer.
 
         ``context`` is the text of the last topic. It only helps a question that has content
@@ -185,6 +187,8 @@ class Answerer:
         statt?") is not guessed, and a near miss stays one.
         """
         result = self.matcher.match(question)
+        if context and topic and result.band == "answer" and result.candidates:
+            return self._within_topic(question, result, topic)
         if (
             not context
             or result.band in ("answer", "smalltalk")
@@ -196,6 +200,29 @@ class Answerer:
         if with_context.band == "suggest":
             with_context = self._clear_follow_up(with_context, context)
         return with_context if with_context.band != "fallback" else result
+
+    def _within_topic(self, question: str, result: MatchResult, topic: str) -> MatchResult:
+        """A follow-up that names no topic ("was wird da behandelt?" after the Lernwerkstatt)
+        stays in the conversation's topic, though alone it reads as another topic's aspect:
+        its best candidate from that topic is answered when it scores as an answer would."""
+        family = self.matcher.family(topic)
+        answered = self.matcher.family(result.candidates[0].entry_id)
+        if (
+            family is None
+            or answered is None
+            or answered == family
+            or self.matcher.named_topic(question) is not None
+        ):
+            return result
+        within = [c for c in result.candidates if self.matcher.family(c.entry_id) == family]
+        if not within or within[0].score < self.matcher.answer_threshold:
+            return result
+        others = [c for c in result.candidates if c is not within[0]]
+        return replace(
+            result,
+            candidates=(within[0], *others),
+            reason=f"{result.reason}; the conversation's topic settles the follow-up",
+        )
 
     def _clear_follow_up(self, result: MatchResult, context: str) -> MatchResult:
         """A follow-up whose best entry belongs to the conversation's topic and stands far ahead
@@ -301,6 +328,7 @@ class Answerer:
         result = self._elliptic(question, last) or self._match(
             self.stand.without_later_years(question) if currency else question,
             self._topic_text(topic),
+            topic,
         )
         if currency == "current" and topic and (
             not result.candidates or self._still_on(question, topic)

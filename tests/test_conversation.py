@@ -457,3 +457,24 @@ def test_paraphrases_of_the_alternative_and_of_the_offer(
     "Erstellung" of a report) find the entry they paraphrase."""
     result = matcher.match(question)
     assert result.band == "answer" and result.candidates[0].entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # alone "was wird da besprochen" reads as the consultation's topics
+        ("Was ist die Lernwerkstatt?\nund was wird da besprochen?\n", "m1_inhalte"),
+        # a topic named in the follow-up wins over the conversation's
+        ("Was ist die Lernwerkstatt?\nund was wird in der Beratung besprochen?\n", "m2_themen"),
+    ],
+)
+def test_a_follow_up_naming_no_topic_stays_in_the_conversation(
+    lines: str, expected: str
+) -> None:
+    """A follow-up that names no topic is answered from the conversation's topic when that
+    topic has an entry scoring as an answer, even if alone it reads as another topic's
+    aspect; a follow-up that names a topic keeps it."""
+    replies = ask(lines, conversations=True)
+    assert replies[-1]["kind"] == "answer"
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    assert kb.entries[expected].answer.split("\n")[0][:40] in replies[-1]["text"]

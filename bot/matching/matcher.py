@@ -70,6 +70,18 @@ class Matcher:
                 head = analyzer.terms(_title_name(e.title))[:1]
                 if head:
                     self._topic_heads.setdefault(head[0], e.id)
+        # Each entry's topic as the topic entry of the first head word its topic names
+        # (the Lernwerkstatt's contents belong to Modul I).
+        self._families: dict[str, str] = {}
+        for e in kb.entries.values():
+            topic = self.topic_of(e.id)
+            name = _title_name(e.title) if self.names_a_topic(e.id) else (topic or "")
+            family = next(
+                (self._topic_heads[t] for t in analyzer.terms(name) if t in self._topic_heads),
+                None,
+            )
+            if family is not None:
+                self._families[e.id] = family
         self._memo: tuple[str, _Reading] | None = None
         self._contexts: dict[str, list[Unit]] = {}
         self._sentences: Recent[str, tuple[tuple[str, ...], bool, bool]] = Recent(_RECENT)
@@ -186,6 +198,15 @@ class Matcher:
         than an aspect of one ("Beratung: Themen", "Was kostet das?"), by its title."""
         title = self._titles.get(entry_id, "")
         return title.startswith(("Modul", "Überblick")) or not (":" in title or "?" in title)
+
+    def family(self, entry_id: str) -> str | None:
+        """The topic entry ``entry_id`` belongs to (m1 for the Lernwerkstatt's contents), or
+        None for an entry without a topic (the cost)."""
+        return self._families.get(entry_id)
+
+    @property
+    def answer_threshold(self) -> float:
+        return self._settings.answer_threshold
 
     def named_topic(self, text: str) -> str | None:
         """The topic entry whose name ``text`` names ("Was kostet die Beratung?" → the
