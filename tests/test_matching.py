@@ -427,28 +427,32 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Round four (near misses from data, officialese, roles, paraphrases) raised every
         # floor to just below the figures then (dev2 94.1 %, blind_i 84.6 % / 96 %, blind_j
         # 92.9 % / 95 %); a rejection of 100 % keeps a floor of 0.96 (one miss in 25).
+        # Issue 9 answer quality round 2 (sets k, multi_e, conv_e as development data) raised
+        # them again to just below its figures (blind_d 96.2 %, blind_i 86.2 %, blind_j 94.3 % …).
         (EVAL_DIR / "dev.yaml", 0.97, 0.96),
         (EVAL_DIR / "dev2.yaml", 0.93, 0.96),
-        (DATA_DIR / "blind_a.yaml", 0.95, 0.96),
-        (DATA_DIR / "blind_b.yaml", 0.95, 0.96),
+        (DATA_DIR / "blind_a.yaml", 0.97, 0.96),
+        (DATA_DIR / "blind_b.yaml", 0.96, 0.96),
         (DATA_DIR / "blind_c.yaml", 0.97, 0.96),
-        (DATA_DIR / "blind_d.yaml", 0.92, 0.96),
+        (DATA_DIR / "blind_d.yaml", 0.95, 0.96),
         (DATA_DIR / "blind_e.yaml", 0.98, 0.96),
-        (DATA_DIR / "blind_f.yaml", 0.92, 0.96),
-        (DATA_DIR / "blind_g.yaml", 0.94, 0.96),  # its copies left the KB in round two
+        (DATA_DIR / "blind_f.yaml", 0.94, 0.96),
+        (DATA_DIR / "blind_g.yaml", 0.95, 0.96),  # its copies left the KB in round two
         # Issue 9 round two: first contact 87.1 % / 70.0 % and 73.8 % / 76.0 % (84.3 % and
         # 72.3 % once five example questions that stood in them were rephrased); raised after
         # round two's general fixes, just below the figures then.
         # Round three (rejection: near-miss details and foreign words as data) raised the
         # rejection floors of h, i and j to just below 95 %, 92 % and 90 %.
-        (DATA_DIR / "blind_h.yaml", 0.9, 0.96),
-        (DATA_DIR / "blind_i.yaml", 0.83, 0.95),
+        (DATA_DIR / "blind_h.yaml", 0.91, 0.96),
+        (DATA_DIR / "blind_i.yaml", 0.86, 0.95),
         # Written blind for round two's result: first contact 85.7 % / 70.0 %.
-        (DATA_DIR / "blind_j.yaml", 0.92, 0.94),
+        (DATA_DIR / "blind_j.yaml", 0.94, 0.94),
+        # Fourth author: first contact 81.4 % / 80 %; 90.0 % / 95 % after answer quality round 2.
+        (DATA_DIR / "blind_k.yaml", 0.89, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
-        "blind_h", "blind_i", "blind_j",
+        "blind_h", "blind_i", "blind_j", "blind_k",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -502,8 +506,10 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_c.yaml", 0.93),
         # Written blind for round two's result: first contact 93.3 %.
         (DATA_DIR / "blind_multi_d.yaml", 0.95),
+        # Fourth author: first contact 80 %; 93.3 % after answer quality round 2.
+        (DATA_DIR / "blind_multi_e.yaml", 0.93),
     ],
-    ids=["dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d"],
+    ids=["dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e"],
 )
 def test_multi_question_accuracy_does_not_regress(
     answerer: Answerer, path: Path, minimum: float
@@ -529,8 +535,11 @@ def test_multi_question_accuracy_does_not_regress(
         # Written blind for round two's result: first contact 88.2 % / 71.4 %; rejection
         # 85.7 % after round three.
         (DATA_DIR / "blind_conv_d.yaml", 0.96, 1.0),
+        # Fourth author: first contact 86.1 % / 50 %; 94.4 % / 100 % after answer quality
+        # round 2 (near-miss details as data, the named topic and the topic of a follow-up).
+        (DATA_DIR / "blind_conv_e.yaml", 0.94, 1.0),
     ],
-    ids=["dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d"],
+    ids=["dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e"],
 )
 def test_conversation_accuracy_does_not_regress(
     kb: KnowledgeBase, matcher: Matcher, path: Path, min_accuracy: float, min_rejection: float
