@@ -196,7 +196,10 @@ class Answerer:
             or not result.candidates
         ):
             return result
-        with_context = self.matcher.match(question, context)
+        # Only an answer or suggestion with the context replaces the reading without it.
+        with_context = self.matcher.match_unless_fallback(question, context)
+        if with_context is None:
+            return result
         if with_context.band == "suggest":
             with_context = self._clear_follow_up(with_context, context)
         return with_context if with_context.band != "fallback" else result

@@ -86,6 +86,26 @@ def test_a_message_read_part_by_part_reads_the_same_as_fresh() -> None:
     assert again.explain() == fresh.explain()
 
 
+
+def test_a_reading_with_context_is_cut_short_only_when_it_is_a_fallback() -> None:
+    """match_unless_fallback gives None only where the full match with that context is a
+    fallback, and otherwise the very same match (the bound on the scores never cuts more)."""
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    matcher = Matcher(kb, MatchingSettings())
+    contexts = sorted({matcher.entry_context(e) for e in kb.entries})
+    cut = kept = 0
+    for n, question in enumerate(_blind_questions()[:400]):
+        context = contexts[n % len(contexts)]
+        full = matcher.match(question, context)
+        quick = matcher.match_unless_fallback(question, context)
+        if quick is None:
+            assert full.band == "fallback", (question, context)
+            cut += 1
+        else:
+            assert quick.explain() == full.explain()
+            kept += 1
+    assert cut > 50 and kept > 50  # both ways are tried
+
 def _stem_trying_every_ending(token: str) -> str:
     """The stemmer as it was before endings were indexed by their last letter (the oracle)."""
     if not token.isalpha() or len(token) <= 3:

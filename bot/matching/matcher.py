@@ -262,6 +262,23 @@ class Matcher:
 
     def match(self, question: str, context: str | None = None) -> MatchResult:
         """Match ``question``; ``context`` is the text of the conversation's last topic."""
+        result = self._match(question, context, 0.0)
+        assert result is not None  # without a floor every match has a result
+        return result
+
+    def match_unless_fallback(self, question: str, context: str | None) -> MatchResult | None:
+        """The match of ``question``, or None when it can only be a fallback.
+
+        A question read again with its context is of use only when that reading answers or
+        suggests; most such readings are fallbacks, known from the entries' coverage before
+        their example questions are scored (the costly part).
+        """
+        s = self._settings
+        # Candidates' scores are rounded to four places before they meet the thresholds.
+        return self._match(question, context, min(s.answer_threshold, s.suggest_threshold) - 1e-4)
+
+    def _match(self, question: str, context: str | None, floor: float) -> MatchResult | None:
+        """``match``; None when no entry can score ``floor`` (only with a floor above 0)."""
         if without_words(question):
             # Emoji or punctuation only: small talk ("👍") or, without an id, a help reply;
             # never a question for the knowledge base or the team.
@@ -289,7 +306,9 @@ class Matcher:
             region = Clause(_IN_REGION, "?")
             units = self._reader.units([ClauseTokens(region, [_IN_REGION])], spelling)
         foreign = any(u.foreign for u in units)
-        ranked = self._scorer.rank(units)
+        ranked = self._scorer.rank(units, floor)
+        if ranked is None:
+            return None
         candidates = tuple(Candidate(r.entry_id, round(r.score, 4), r.describe) for r in ranked)
         if not candidates:
             return MatchResult("fallback", (), reason="no known content word", foreign=foreign)

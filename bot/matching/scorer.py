@@ -10,6 +10,7 @@ An entry's score is coverage × (base + (1 − base) × best example), where
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -192,8 +193,9 @@ class Scorer:
             coverage = {e: c for e, c in coverage.items() if c >= lowest}
         return sorted(coverage, key=lambda e: (-coverage[e], order[e]))[:size]
 
-    def rank(self, units: list[Unit]) -> list[Scored]:
-        """The best entries for ``units``, best first (at most ``max_candidates``)."""
+    def rank(self, units: list[Unit], floor: float = 0.0) -> list[Scored] | None:
+        """The best entries for ``units``, best first (at most ``max_candidates``); None when
+        no entry can score ``floor`` (found from the coverage, before any example is scored)."""
         total = sum(u.weight for u in units)
         if total <= 0:
             return []
@@ -206,13 +208,15 @@ class Scorer:
             for entry_id, credit in self._entry_credits(unit).items():
                 covered[entry_id] = covered.get(entry_id, 0.0) + weight * credit
         coverage = {e: c / total for e, c in covered.items()}
-        shortlist = self._shortlist(coverage)
         hit: dict[str, float] = {}
         part_quality = self._params.part_quality
         for unit in units:
             for term, q in (*unit.options, *((p, part_quality) for p in unit.parts)):
                 hit[term] = max(hit.get(term, 0.0), q)
         base = self._params.example_base
+        if floor > 0 and coverage and self._most_score(coverage, hit) < floor:
+            return None
+        shortlist = self._shortlist(coverage)
         with_terms = [(u, frozenset((*u.terms(), *u.parts))) for u in units]
         # A set, not the dict: a frozenset compares with a set by walking the smaller one.
         asked = frozenset(hit)
@@ -233,6 +237,19 @@ class Scorer:
             )
             for score, entry_id, f1, text in scored[: self._params.max_candidates]
         ]
+
+    def _most_score(self, coverage: dict[str, float], hit: dict[str, float]) -> float:
+        """An upper bound of every entry's score. An example's recall is at most its entry's
+        coverage (see _best_example), and its precision at most the best credit of a question
+        term (a compound's part earns ``part_quality`` of it); the F1 grows with both."""
+        most_coverage = max(coverage.values()) * _SLACK
+        base = self._params.example_base
+        if most_coverage <= 0 or not 0.0 <= base <= 1.0:
+            return math.inf  # weights outside the usual ranges: no bound
+        most_precision = max(hit.values()) * max(1.0, self._params.part_quality) * _SLACK
+        # No example with a precision of 0 or less is scored: its entry keeps the F1 of 0.
+        f1 = _f1(most_precision, most_coverage) if most_precision > 0 else 0.0
+        return most_coverage * (base + (1 - base) * f1)
 
     def _detail(
         self, units: list[Unit], entry_id: str, coverage: float, f1: float, example: str
