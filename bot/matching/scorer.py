@@ -166,16 +166,18 @@ class Scorer:
         """
         most_recall = coverage * _SLACK  # the slack covers the sums' rounding
         best_f1, best_text = 0.0, ""
+        precision_of, recall_of = self._precision, self._recall
         for example in examples:
             if example.expanded.isdisjoint(asked):
                 continue
-            precision = self._precision(example, hit)
-            if precision <= 0 or _f1(precision, most_recall) <= best_f1:
+            precision = precision_of(example, hit)
+            # _f1 written out: this loop runs for every example of the shortlist.
+            if precision <= 0 or 2 * precision * most_recall / (precision + most_recall) <= best_f1:
                 continue
-            recall = self._recall(units, total, example, keys)
+            recall = recall_of(units, total, example, keys)
             if recall <= 0:
                 continue
-            f1 = _f1(precision, recall)
+            f1 = 2 * precision * recall / (precision + recall)
             if f1 > best_f1:
                 best_f1, best_text = f1, example.text
         return best_f1, best_text
