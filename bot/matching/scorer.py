@@ -140,9 +140,21 @@ class Scorer:
         match are skipped without scoring them.
         """
         expanded, whole = example.expanded, example.terms
+        non_key, part_quality = self._params.non_key_factor, self._params.part_quality
         got = 0.0
         for unit, terms in units:
-            if not terms.isdisjoint(expanded):
+            if terms.isdisjoint(expanded):
+                continue
+            if not unit.parts and len(unit.options) == 1:
+                # credit() for the common one-term unit, written out: its term is matched.
+                ((term, quality),) = unit.options
+                credit = (
+                    quality
+                    * (1.0 if term in keys else non_key)
+                    * (1.0 if term in whole else part_quality)
+                )
+                got += unit.weight * (credit if credit > 0.0 else 0.0)
+            else:
                 got += unit.weight * self.credit(unit, expanded, whole, keys)
         return got / total
 
