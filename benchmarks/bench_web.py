@@ -34,7 +34,9 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, latency_line, percentile, questions
 
-ACCESS = re.compile(r'"POST (/api/send|/echo) HTTP/[0-9.]+" 200 \S+ ([0-9.]+)')
+# aiohttp's format ("POST /echo HTTP/1.1") and the web door's own access log ("POST /api/send",
+# bot/web/access_log.py, which leaves the protocol out) both end in the time in seconds.
+ACCESS = re.compile(r'"POST (/api/send|/echo)(?: HTTP/[0-9.]+)?" 200 \S+ ([0-9.]+)')
 
 
 def _free_port() -> int:
