@@ -10,12 +10,11 @@ worst a second time, if the server had taken it just before).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
 
+from bot.delivery.pass_loop import PassLoop
 from bot.delivery.reply_mail import MailOutcome, ReplyMailer
 from bot.storage.mail_jobs import MailJob, MailJobRepo
 from bot.storage.tickets import TicketRepo
@@ -34,65 +33,24 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
 
 
-class MailWorker:
+class MailWorker(PassLoop):
     def __init__(self, mailer: ReplyMailer, jobs: MailJobRepo, tickets: TicketRepo,
                  clock: Callable[[], dt.datetime], *, max_attempts: int = MAX_ATTEMPTS,
                  poll_seconds: float = POLL_SECONDS,
                  stop_grace: float = STOP_GRACE_SECONDS) -> None:
+        super().__init__(name="reply-mail", poll_seconds=poll_seconds, stop_grace=stop_grace)
         self.mailer = mailer
         self.jobs = jobs
         self.tickets = tickets
         self.clock = clock
         self.max_attempts = max_attempts
-        self.poll_seconds = poll_seconds
-        self.stop_grace = stop_grace
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
 
-    def wake(self) -> None:
-        """A job was queued: look now."""
-        self._wake.set()
+    def _stop_timed_out(self) -> None:
+        log.warning("reply mail: a mail was still under way at shutdown; it is sent after"
+                    " the restart")
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._task = asyncio.get_running_loop().create_task(self._loop(), name="reply-mail")
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    async def stop(self) -> None:
-        """End the loop: the mail in flight gets ``stop_grace`` seconds, then it is cancelled."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self.stop_grace)
-        except TimeoutError:
-            log.warning("reply mail: a mail was still under way at shutdown; it is sent after"
-                        " the restart")
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                await self.run_once()
-                timeout = await self._seconds_to_next()
-            except Exception as exc:  # never let the loop die (a database fault): try later
-                log.error("reply mail pass failed (%s)", type(exc).__name__)
-                timeout = self.poll_seconds
-            if self._stopping:
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+    def _pass_failed(self, exc: Exception) -> None:
+        log.error("reply mail pass failed (%s)", type(exc).__name__)
 
     async def _seconds_to_next(self) -> float:
         due = await self.jobs.next_at()

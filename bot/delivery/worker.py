@@ -27,7 +27,6 @@ then, none otherwise). In-memory waits use the monotonic clock.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import random
@@ -52,6 +51,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.keyboard import keyboard
 from bot.delivery.migration import follow_migration
+from bot.delivery.pass_loop import PassLoop
 from bot.delivery.redaction import redact
 from bot.delivery.web_outbound import WebRowOutbound
 from bot.services import Services
@@ -116,13 +116,14 @@ class _Held:
 Handler = Callable[[OutboxItem, _Attempt], Awaitable[Result]]
 
 
-class OutboxWorker:
+class OutboxWorker(PassLoop):
     def __init__(self, bot: Bot, services: Services, *, poll_seconds: float = POLL_SECONDS,
                  max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(name="outbox-worker", poll_seconds=poll_seconds,
+                         stop_grace=STOP_GRACE_SECONDS)
         self.bot = bot
         self.services = services
-        self.poll_seconds = poll_seconds
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
         self.monotonic = monotonic
@@ -130,9 +131,6 @@ class OutboxWorker:
         self._held: dict[int, _Held] = {}
         self._last_clocks: tuple[dt.datetime, float] | None = None
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
         self._handlers: dict[str, Handler] = {
             queue.CARD: self._card,
             queue.CARD_UPDATE: self._card_update,
@@ -145,33 +143,15 @@ class OutboxWorker:
 
     # -- running -------------------------------------------------------------------------------
 
-    def wake(self) -> None:
-        """Deliver now (called after enqueueing); safe to call from any handler."""
-        self._wake.set()
+    def _pass_failed(self, exc: Exception) -> None:
+        log.error("outbox worker pass failed", exc_info=exc)
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._task = asyncio.get_running_loop().create_task(self._loop(),
-                                                                name="outbox-worker")
+    def _stop_timed_out(self) -> None:
+        log.warning("outbox worker did not stop in time; cancelling it")
 
-    async def stop(self) -> None:
-        """Finish the row in flight (so a sent message is recorded as sent), then end the loop."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
-        except TimeoutError:
-            log.warning("outbox worker did not stop in time; cancelling it")
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            self._stopping = False  # run_once() may still be called by hand (tests, shutdown)
-            await self._record_before_exit()
+    async def _after_stop(self) -> None:
+        self._stopping = False  # run_once() may still be called by hand (tests, shutdown)
+        await self._record_before_exit()
 
     async def _record_before_exit(self) -> None:
         """Last try to write down delivered rows; what is left may be sent again after a restart."""
@@ -180,24 +160,6 @@ class OutboxWorker:
         if self._unrecorded:
             log.error("outbox rows %s were delivered but could not be recorded (database fault);"
                       " they may be sent again after a restart", sorted(self._unrecorded))
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                await self.run_once()
-                timeout = await self._seconds_to_next()
-            except Exception:  # never let the loop die: log and try again later
-                log.exception("outbox worker pass failed")
-                timeout = self.poll_seconds
-            if self._stopping:
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def _seconds_to_next(self) -> float:
         waiting: list[_Unrecorded | _Held] = [*self._unrecorded.values(), *self._held.values()]
