@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.cli.webserve import build_web_app
 from bot.composition import build_conversation, build_services
 from bot.config import Settings
 from bot.conversation.core import ConversationCore
@@ -26,7 +24,7 @@ from bot.tg import jobs
 from bot.web.sessions import user_key
 from tests.test_team_harness import MEMBER, TEAM, Harness, request_data, running_bot
 from tests.test_team_redaction import QUESTION, team_chat_text
-from tests.web_support import Chat
+from tests.web_support import Chat, bot_with_web_chat
 
 SAME = 42
 TG = UserKey("telegram", str(SAME))
@@ -169,12 +167,7 @@ async def _web_request(bot: Harness, user: UserKey) -> int:
 async def test_a_team_reply_reaches_only_the_requester_of_its_door(tmp_path: Path) -> None:
     """A Telegram user whose id is the web session's number and that web user each have a
     request: the team's reply to each card reaches that card's requester only."""
-    async with running_bot(tmp_path) as bot, TestClient(
-        TestServer(build_web_app(bot.services))
-    ) as client:
-        chat = Chat(client)
-        await chat.start()
-        assert chat.token is not None
+    async with bot_with_web_chat(tmp_path) as (bot, chat):
         web_user = user_key(chat.token)
         same = int(web_user.id)  # forced: the Telegram user has the web user's number
         tg_ticket = await bot.submit(user_id=same)
@@ -194,12 +187,7 @@ async def test_a_team_reply_reaches_only_the_requester_of_its_door(tmp_path: Pat
 async def test_a_web_drafts_reminder_reaches_the_web_session(tmp_path: Path) -> None:
     """The reminder of a web draft that expires soon goes to the web session's mailbox, never
     to the Telegram chat that has the same number."""
-    async with running_bot(tmp_path) as bot, TestClient(
-        TestServer(build_web_app(bot.services))
-    ) as client:
-        chat = Chat(client)
-        await chat.start()
-        assert chat.token is not None
+    async with bot_with_web_chat(tmp_path) as (bot, chat):
         same = int(user_key(chat.token).id)
         bot.add_requester(same)  # a Telegram chat with that number exists and would receive it
         await bot.services.storage.drafts.create(same, same, "organisation", bot.clock(),

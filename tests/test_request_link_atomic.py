@@ -7,13 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aiohttp.test_utils import TestClient, TestServer
-
-from bot.cli.webserve import build_web_app
 from bot.config import LimitSettings
 from tests.db_faults import FailingStatement
-from tests.test_team_harness import make_settings, running_bot
-from tests.web_support import Chat
+from tests.test_team_harness import make_settings
+from tests.web_support import Chat, bot_with_web_chat
 
 
 def _button(messages: list[dict[str, Any]], label: str) -> str:
@@ -53,11 +50,7 @@ async def test_a_fault_storing_the_link_stores_nothing_of_the_request(tmp_path: 
     the next "Absenden" stores the request with its link."""
     settings = make_settings(tmp_path).model_copy(
         update={"limits": LimitSettings(burst=100, per_minute=1000)})
-    async with running_bot(tmp_path, settings=settings) as bot, TestClient(
-        TestServer(build_web_app(bot.services))
-    ) as client:
-        chat = Chat(client)
-        await chat.start()
+    async with bot_with_web_chat(tmp_path, settings) as (bot, chat):
         summary = await _until_summary(chat)
         submit = {"data": _button(summary, "Absenden"), "message": "1"}
         fault = FailingStatement(bot.services.storage.db, "INSERT INTO request_links")

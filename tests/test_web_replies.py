@@ -14,7 +14,7 @@ from bot.conversation.model import UserKey
 from bot.web.sessions import user_key
 from tests.test_request_page import submit_on_the_web, web_bot
 from tests.test_team_harness import MEMBER, TEAM, Harness, request_data, running_bot
-from tests.web_support import Chat
+from tests.web_support import Chat, bot_with_web_chat
 
 
 async def _web_request(bot: Harness, user: UserKey) -> int:
@@ -39,12 +39,7 @@ async def _poll(chat: Chat, after: int = 0) -> dict[str, Any]:
 async def test_team_reply_reaches_the_web_requesters_poll(tmp_path: Path) -> None:
     """A team member's reply to the card of a web request is delivered by the outbox worker
     into the requester's web session: their long poll returns it; the team gets its receipt."""
-    async with running_bot(tmp_path) as bot, TestClient(
-        TestServer(build_web_app(bot.services))
-    ) as client:
-        chat = Chat(client)
-        await chat.start()
-        assert chat.token is not None
+    async with bot_with_web_chat(tmp_path) as (bot, chat):
         ticket_id = await _web_request(bot, user_key(chat.token))
         card = bot.card(await bot.ticket(ticket_id))
         await bot.team_says(MEMBER, "Wir rufen Sie morgen an.", reply_to=card["message_id"])
@@ -82,12 +77,7 @@ async def test_team_reply_waits_for_the_web_door(tmp_path: Path) -> None:
 async def test_status_notice_reaches_the_web_requesters_poll(tmp_path: Path) -> None:
     """When a team member takes a web request on its card, the requester's status notice
     (through the web port) arrives in their session's long poll."""
-    async with running_bot(tmp_path) as bot, TestClient(
-        TestServer(build_web_app(bot.services))
-    ) as client:
-        chat = Chat(client)
-        await chat.start()
-        assert chat.token is not None
+    async with bot_with_web_chat(tmp_path) as (bot, chat):
         ticket_id = await _web_request(bot, user_key(chat.token))
         ticket = await bot.ticket(ticket_id)
         await bot.press(MEMBER, bot.card(ticket), callbacks.card(ticket_id, "take"))

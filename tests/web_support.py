@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -28,6 +28,9 @@ from bot.web.app import create_web_app
 from bot.web.sessions import SESSION_HEADER
 from tests.e2e_support import WAIT
 from tests.web_standin import StandinConversation
+
+if TYPE_CHECKING:
+    from tests.test_team_harness import Harness
 
 BOT_WEB_URL = re.compile(r"http://127\.0\.0\.1:[0-9]+/")
 
@@ -123,3 +126,21 @@ async def serving_bot_web(tmp_path: Path) -> AsyncIterator[ServedWeb]:
     finally:
         stop.set()
         await asyncio.wait_for(task, WAIT)
+
+
+@asynccontextmanager
+async def bot_with_web_chat(
+    tmp_path: Path, settings: Settings | None = None
+) -> AsyncIterator[tuple[Harness, Chat]]:
+    """The Telegram harness with the web door of the same services, and one started chat
+    session on it: (the harness, the chat)."""
+    from bot.composition import build_web_app
+    from tests.test_team_harness import running_bot
+
+    async with running_bot(tmp_path, settings=settings) as bot, TestClient(
+        TestServer(build_web_app(bot.services))
+    ) as client:
+        chat = Chat(client)
+        await chat.start()
+        assert chat.token is not None
+        yield bot, chat
