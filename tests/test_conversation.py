@@ -478,3 +478,27 @@ def test_a_follow_up_naming_no_topic_stays_in_the_conversation(
     assert replies[-1]["kind"] == "answer"
     kb = load_knowledge(BUNDLED_KNOWLEDGE)
     assert kb.entries[expected].answer.split("\n")[0][:40] in replies[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        # A yes/no question (finite verb first) cut off by ", und" before a question word.
+        ("Fallen für die Beratung Gebühren an, und wie lange dauert ein Termin?", 2),
+        ("Bekommen wir dafür eine Rechnung, und wer kommt zu uns?", 2),
+        # …but not a noun phrase, nor a statement, nor "und" without a comma.
+        ("Einen Workshop, und wie lange dauert der?", 1),
+        ("Wir sind eine kleine Gemeinde, und was kostet das?", 1),
+        # A question word after a comma and a preposition asks, as one without it does.
+        ("Ich möchte gern fragen, zu welchen Themen das Team berät und wie man es erreicht?", 2),
+        # Two indirect questions in a statement that ends with a full stop.
+        ("Mich würde interessieren, wie lange ein Workshop dauert und ob er etwas kostet.", 2),
+        ("Wir überlegen, wie Verwaltung und Vereine zusammenfinden.", 1),
+    ],
+)
+def test_a_yes_no_question_or_indirect_one_before_und_opens_a_part(
+    message: str, parts: int
+) -> None:
+    """A finite verb first before ", und <question word>", a question word after a comma and a
+    preposition, and two indirect questions in a statement each make a second question."""
+    assert len(split_questions(message)) == parts

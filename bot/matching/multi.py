@@ -45,8 +45,11 @@ def _opens_question(text: str) -> bool:
 
 # "…, möchte wissen, wie wir eine Beratung beantragen und ob …": an indirect question after a
 # comma opens the part before a joiner as well as a question word at its start does.
+# The question word may follow a preposition: "…, in welchen Formaten die Beratung läuft".
 _INDIRECT = re.compile(
-    r",\s*(?:ob|wie|was|wer|wann|wo|warum|wieso|weshalb|welche[rsnm]?)\s", re.IGNORECASE
+    r",\s*(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
+    r"wegen)\s+)?(?:ob|wie|was|wer|wann|wo|warum|wieso|weshalb|welche[rsnm]?)\s",
+    re.IGNORECASE,
 )
 
 
@@ -54,13 +57,40 @@ def _asks(text: str) -> bool:
     return _opens_question(text) or _INDIRECT.search(text) is not None
 
 
-def _pieces(text: str) -> list[str]:
-    """Cut one sentence at a joiner that opens a second question."""
+# Words that open a sentence but are no finite verb, though they end like one ("einen", "jetzt").
+_NO_VERBS = words(
+    """
+    den dem einen einem keinen keinem meinen meinem unseren unserem euren eurem ihren ihrem
+    seinen seinem deren dessen diesen diesem jenen solchen welchen wen wenn denn dann nicht
+    jetzt recht zuerst zuletzt seit bereits erst selbst nebst samt insbesondere eben
+    """
+)
+
+
+def _verb_first(text: str) -> bool:
+    """Whether ``text`` opens with a finite verb ("Entstehen uns Kosten", "Fällt etwas an"):
+    a yes/no question, when its sentence ends with "?"."""
+    first = fold(text.split()[0]).strip(",.:!?") if text.split() else ""
+    return (
+        len(first) > 3
+        and first.isalpha()
+        and first.endswith(("en", "t"))
+        and first not in _NO_VERBS
+    )
+
+
+def _pieces(text: str, question: bool = False) -> list[str]:
+    """Cut one sentence at a joiner that opens a second question; ``question``: the sentence
+    ends with "?", so a main clause at its start cut off by ", und" is verb first ("Entstehen
+    Kosten, und wie viele Tage sind es?") and asks, too."""
     out: list[str] = []
     start = 0
     for joiner in _JOINERS.finditer(text):
         before, after = text[start : joiner.start()], text[joiner.end() :]
-        if _opens_question(after) and _asks(before):
+        yes_no = (
+            question and start == 0 and joiner.group(0).startswith(",") and _verb_first(before)
+        )
+        if _opens_question(after) and (yes_no or _asks(before)):
             out.append(before)
             start = joiner.end()
     out.append(text[start:])
@@ -100,10 +130,14 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     pending = ""
     for clause in split_clauses(text):
-        if not clause.asks and clause.end != "?":
+        question = clause.asks or clause.end == "?"
+        # "Ich wüsste gern, wie lange das dauert und ob es etwas kostet.": two indirect
+        # questions in a statement ask as much as with a question mark.
+        pieces = _pieces(clause.text, clause.end == "?")
+        if not question and len(pieces) < 2:
             pending = f"{pending} {clause.text}.".strip()
             continue
-        for piece in _pieces(clause.text):
+        for piece in pieces:
             if parts and not _opens_question(piece):
                 parts[-1] = f"{parts[-1]} – {piece}"
             else:
