@@ -266,14 +266,19 @@ class Answerer:
         answered: list[tuple[Entry, MatchResult]] = []
         unknown: list[str] = []
         context = self._topic_text(topic)
+        earlier: Entry | None = None  # the entry the part before was answered with
         for part in parts:
             result = self._match(part, context)
             # "und wie lange dauert sie?" refers to the part before: to the topic of its
             # answer, or to its words when it had none.
             context = part
+            if self._misses_earlier_detail(part, result, earlier):
+                unknown.append(part)
+                continue
             if result.band == "answer" and result.candidates:
                 entry = self.kb.entries[result.candidates[0].entry_id]
                 context = self.matcher.topic_of(entry.id) or part
+                earlier = entry
                 if all(entry.id != e.id for e, _ in answered):
                     answered.append((entry, result))
             elif result.foreign:
@@ -296,6 +301,28 @@ class Answerer:
             ),
             result,
         )
+
+    def _misses_earlier_detail(
+        self, part: str, result: MatchResult, earlier: Entry | None
+    ) -> bool:
+        """Whether a later part that names no topic of its own ("… und an welchem Datum findet
+        er statt?" after the workshops) asks a detail the earlier part's topic does not state,
+        though alone it reads as another topic's answer (or the same answer again): then the
+        reply says it cannot answer that part instead of answering the wrong thing."""
+        if earlier is None or result.band != "answer" or not result.candidates:
+            return False
+        answered = result.candidates[0].entry_id
+        if answered != earlier.id and self.matcher.family(earlier.id) is None:
+            return False  # the part before had no topic ("Was kostet das?"): no clash
+        same_topic = answered == earlier.id or (
+            self.matcher.family(answered) is not None
+            and self.matcher.family(answered) == self.matcher.family(earlier.id)
+        )
+        if self.matcher.named_topic(part) is not None or (
+            same_topic and answered != earlier.id
+        ):
+            return False
+        return self.matcher.unstated_detail(part, earlier.id) is not None
 
     def _elliptic(self, question: str, last: str | None) -> MatchResult | None:
         """"und die Workshops?" after the cost of the consultation asks the cost of the

@@ -502,3 +502,27 @@ def test_a_yes_no_question_or_indirect_one_before_und_opens_a_part(
     """A finite verb first before ", und <question word>", a question word after a comma and a
     preposition, and two indirect questions in a statement each make a second question."""
     assert len(split_questions(message)) == parts
+
+
+@pytest.mark.parametrize(
+    ("message", "known", "unknown"),
+    [
+        ("Wie viel Zeit braucht ein Workshop vor Ort und an welchem Tag ist er?", "Auftakt",
+         "an welchem Tag ist er"),
+        ("Wie lang ist eine Beratung und wann startet sie?", "halben Tag", "wann startet sie"),
+        ("Wer darf zur Lernwerkstatt kommen und wie viele Plätze hat sie?", "Fachleute",
+         "wie viele Plätze hat sie"),
+    ],
+)
+def test_a_near_miss_half_is_named_and_the_known_half_answered(
+    message: str, known: str, unknown: str
+) -> None:
+    """A two-question message whose second half asks a detail its topic does not state (the
+    day of the undated workshops, a number of places) answers the known half and says plainly
+    which part it cannot answer, instead of answering that part from another topic (the
+    Lernwerkstatt's dates) or dropping it."""
+    reply = ask(f"{message}\n", conversations=False)[0]
+    assert reply["kind"] == "answer" and known in reply["text"]
+    assert f"Zu „{unknown}“ habe ich keine Angabe" in reply["text"]
+    assert "Zertifikatskurs" not in reply["text"]
+    assert "Juni 2022" not in reply["text"] or "Lernwerkstatt" in message

@@ -220,6 +220,17 @@ class Matcher:
         }
         return named.pop() if len(named) == 1 else None
 
+    def unstated_detail(self, text: str, entry_id: str) -> str | None:
+        """The detail ``text`` asks for that ``entry_id`` does not state (a listed detail, or a
+        day, date or start ("wann beginnt …") when the entry names none), or None: "an welchem
+        Datum findet er statt?" about the workshops, which have no dates."""
+        _, clauses, _, _ = self._read(text)
+        asking = _asking_tokens(clauses)
+        detail = self._details.find(asking)
+        if detail is None and entry_id not in self._dated:
+            detail = self._details.asks_date(asking) or self._details.asks_when(asking)
+        return detail
+
     def covers(self, entry_id: str, text: str) -> bool:
         """Whether the entry's vocabulary holds every known content word of ``text``."""
         terms = self._index.entry_terms.get(entry_id, frozenset())

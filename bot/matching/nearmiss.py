@@ -27,6 +27,8 @@ _DATE_WORDS = frozenset(
     for w in words("termin termine datum daten wann beginn beginnt start startet naechste kurs")
 )
 
+_WHEN_WORDS = frozenset(stem(w) for w in words("wann beginn beginnt start startet"))
+
 
 class PhraseSet:
     """Word groups, found in a question's stems in one pass (looked up by their first word,
@@ -86,6 +88,11 @@ class DetailFinder:
             if aspect is not None:
                 return f"{aspect}: {thing}"
         return None
+
+    def asks_when(self, tokens: list[str]) -> str | None:
+        """"wann" or a start ("wann beginnt sie?") in ``tokens``: a date asked in other words."""
+        stems = [stem(t) for t in tokens]
+        return next((s for s in stems if s in _WHEN_WORDS), None)
 
     def asks_date(self, tokens: list[str]) -> str | None:
         """The words asking for a day or date in ``tokens``, if any."""
