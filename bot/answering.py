@@ -145,8 +145,18 @@ class Answerer:
         options = _offered_entries(reply)
         if reply.entry_id and reply.kind in ("answer", "action"):
             topical = self.matcher.topic_of(reply.entry_id) is not None
-            named = None if topical else self.matcher.named_topic(question)
-            self.context.remember(user, reply.entry_id, topical, options, named)
+            # The topic the question names besides the answer's own ("eine Beratung" in "wie
+            # kommen wir an eine Beratung?", answered with the request).
+            others = self.matcher.named_topics(question) - {self.matcher.family(reply.entry_id)}
+            named = next(iter(others)) if len(others) == 1 else None
+            if topical and named is not None:
+                # "wir wollen uns beraten lassen. Was bietet ihr an?" answered with the overview
+                # (or "wie kommen wir an eine Beratung?" with the request): the topic the
+                # question named outlasts an answer from outside it.
+                topical = False
+            self.context.remember(
+                user, reply.entry_id, topical, options, None if topical else named
+            )
         elif options:
             self.context.offer(user, options)
         return reply, result

@@ -526,3 +526,22 @@ def test_a_near_miss_half_is_named_and_the_known_half_answered(
     assert f"Zu „{unknown}“ habe ich keine Angabe" in reply["text"]
     assert "Zertifikatskurs" not in reply["text"]
     assert "Juni 2022" not in reply["text"] or "Lernwerkstatt" in message
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # the overview of the whole offer answers; the question named the consultation
+        ("Wir möchten uns als Gemeinde beraten lassen. Was habt ihr im Programm?\n"
+         "und wie lange dauert das?\n", "halben Tag"),
+        # the request answers; the question named the workshops
+        ("Wie bekommen wir einen Workshop vor Ort zu uns?\nund wie lange dauert das?\n",
+         "Auftakt"),
+    ],
+)
+def test_the_named_topic_outlasts_an_answer_from_outside_it(lines: str, expected: str) -> None:
+    """When a question names a topic but is answered from outside it (the overview of the
+    offer, the request), a follow-up ("und wie lange dauert das?") is read in the light of the
+    named topic, not met with "Meinten Sie …?"."""
+    replies = ask(lines, conversations=True)
+    assert replies[1]["kind"] == "answer" and expected in replies[1]["text"]

@@ -211,14 +211,18 @@ class Matcher:
     def named_topic(self, text: str) -> str | None:
         """The topic entry whose name ``text`` names ("Was kostet die Beratung?" → the
         consultation's module), when it names exactly one."""
-        named = {
+        named = self.named_topics(text)
+        return next(iter(named)) if len(named) == 1 else None
+
+    def named_topics(self, text: str) -> frozenset[str]:
+        """The topic entries whose names ``text`` names."""
+        return frozenset(
             self._topic_heads[t]
             for u in self._reader.units_of_text(text)
             if u.known
             for t in (*u.terms(), *u.parts)
             if t in self._topic_heads
-        }
-        return named.pop() if len(named) == 1 else None
+        )
 
     def unstated_detail(self, text: str, entry_id: str) -> str | None:
         """The detail ``text`` asks for that ``entry_id`` does not state (a listed detail, or a
