@@ -14,7 +14,12 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.matching.multi import is_elliptic, split_questions
-from bot.matching.ordinals import list_position, without_position
+from bot.matching.ordinals import (
+    MAX_QUESTION_TOKENS,
+    MAX_TOKENS,
+    list_position,
+    without_position,
+)
 from bot.matching.result import Candidate
 from bot.replies import Button, Reply, ReplyKind, Suggestion
 from bot.stand import Stand
@@ -168,13 +173,16 @@ class Answerer:
         when the message says nothing that option is not about."""
         if turn is None or not turn.options:
             return None
-        position = list_position(question)
+        position = list_position(question, MAX_QUESTION_TOKENS)
         if position is None or position >= len(turn.options):
             return None
         entry_id = turn.options[position]
         entry = self.kb.entry(entry_id)
-        if entry is None or not self.matcher.only_about(entry_id, without_position(question)):
+        if entry is None:
             return None
+        rest = without_position(question)
+        if len(question.split()) > MAX_TOKENS or not self.matcher.only_about(entry_id, rest):
+            return self._option_aspect(rest, entry_id)
         number = position + 1 if position >= 0 else len(turn.options)
         result = MatchResult(
             "answer",
@@ -182,6 +190,20 @@ class Answerer:
             reason=f"points to option {number} of the last reply",
         )
         return self.entry_reply(entry), result
+
+    def _option_aspect(self, rest: str, entry_id: str) -> tuple[Reply, MatchResult] | None:
+        """"Was ist der Inhalt des ersten?", "und das zweite – wie lange dauert das?": the
+        question without its ordinal, read with the option as the topic, when its answer
+        belongs to that option's topic (else the message is no reference to the list)."""
+        family = self.matcher.family(entry_id)
+        if family is None:
+            return None
+        reply, result = self._answer_one(rest, entry_id, entry_id, None)
+        if reply.kind not in ("answer", "action") or reply.entry_id is None:
+            return None
+        if self.matcher.family(reply.entry_id) != family:
+            return None
+        return reply, replace(result, reason=f"{result.reason}; about option of the last reply")
 
     def forget_conversation(self, user: Hashable) -> None:
         """A new conversation (/start): the next question stands on its own."""

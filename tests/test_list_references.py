@@ -102,3 +102,19 @@ async def test_mehr_zum_zweiten_in_telegram(tmp_path: Path) -> None:
         await h.user_says("mehr zum zweiten bitte")
         text = last(h)["text"]
         assert "Beratung" in text and "Lernwerkstatt" not in text
+
+
+def test_an_ordinal_in_a_longer_question_asks_about_that_option() -> None:
+    """After the overview of the modules, a longer question with an ordinal asks an aspect of
+    that option: "Danke schön. Und was lernt man eigentlich im ersten genau?" is the contents
+    of Modul I, "und beim dritten – wie viel Zeit braucht man?" the time the workshops take
+    (the list stays on offer); an aspect of another topic is no reference to the list."""
+    replies = ask(
+        "Was für Module habt ihr im Programm?\n"
+        "Danke schön. Und was lernt man eigentlich im ersten genau?\n"
+        "und beim dritten – wie viel Zeit braucht man?\n",
+        conversations=True,
+    )
+    assert [r["kind"] for r in replies] == ["answer"] * 3
+    assert "Auf dem Programm standen" in replies[1]["text"]
+    assert "Auftakt" in replies[2]["text"]

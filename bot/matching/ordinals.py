@@ -14,6 +14,8 @@ from bot.matching.normalize import tokenize
 # The longest message still read as a pointer into the list ("kannst du mir mehr zum zweiten
 # erzählen"); a longer one is a question of its own that happens to hold an ordinal.
 MAX_TOKENS = 8
+# A question about an aspect of an option ("Was ist denn der Inhalt des ersten?") may be longer.
+MAX_QUESTION_TOKENS = 16
 LAST = -1
 
 _STEMS = {
@@ -35,10 +37,11 @@ def without_position(text: str) -> str:
     )
 
 
-def list_position(text: str) -> int | None:
-    """The 0-based position (``LAST`` for "das letzte") a short message points to, or None."""
+def list_position(text: str, max_tokens: int = MAX_TOKENS) -> int | None:
+    """The 0-based position (``LAST`` for "das letzte") a message of at most ``max_tokens``
+    words points to, or None."""
     tokens = tokenize(text)
-    if not tokens or len(tokens) > MAX_TOKENS:
+    if not tokens or len(tokens) > max_tokens:
         return None
     found = [_WORDS[t] for t in tokens if t in _WORDS]
     found += [
