@@ -13,7 +13,7 @@ from bot.dialogue.kind_hint import kind_named_in
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
-from bot.matching.multi import is_elliptic, split_questions
+from bot.matching.multi import asks_yes_no_about_it, is_elliptic, split_questions
 from bot.matching.ordinals import (
     MAX_QUESTION_TOKENS,
     MAX_TOKENS,
@@ -392,12 +392,24 @@ class Answerer:
             self._topic_text(topic),
             topic,
         )
-        if currency == "current" and topic and (
-            not result.candidates or self._still_on(question, topic)
-        ):
+        about_it = (
+            currency is None
+            and not result.candidates
+            and asks_yes_no_about_it(question)
+            and not self.matcher.units(question)  # no word of its own, known or not
+        )
+        still_on = currency == "current" and (
+            not result.candidates or (topic is not None and self._still_on(question, topic))
+        )
+        if topic and (about_it or still_on):
             # "findet die noch statt?" names nothing but the present: it asks whether the
             # conversation's topic is still on, which that entry answers with the Stand note.
-            return self.entry_reply(self.kb.entries[topic], currency, question), result
+            # So does a yes/no question of only a pronoun, particles and a verb ("Findet die
+            # denn überhaupt statt?"): it asks about the topic as a whole.
+            return (
+                self.entry_reply(self.kb.entries[topic], currency or "current", question),
+                result,
+            )
         if result.band == "smalltalk" and result.smalltalk_id:
             talk = self.kb.smalltalk[result.smalltalk_id]
             return Reply(kind="smalltalk", text=talk.answer), result

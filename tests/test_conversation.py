@@ -545,3 +545,18 @@ def test_the_named_topic_outlasts_an_answer_from_outside_it(lines: str, expected
     named topic, not met with "Meinten Sie …?"."""
     replies = ask(lines, conversations=True)
     assert replies[1]["kind"] == "answer" and expected in replies[1]["text"]
+
+
+def test_a_yes_no_follow_up_of_only_a_pronoun_and_a_verb_keeps_the_topic() -> None:
+    """"Findet sie eigentlich statt?" (a verb first, a pronoun, particles, no word of its
+    own) asks about the conversation's topic as a whole: after the Lernwerkstatt it is
+    answered with it, the cancellation first. A question word ("wo"), a word of its own
+    ("Sonderurlaub") or no topic still fall back."""
+    replies = ask(
+        "Wer kann an der Lernwerkstatt teilnehmen?\nFindet sie eigentlich statt?\n"
+        "Und wo findet sie statt?\nIst die als Sonderurlaub anerkannt?\n\n"
+        "Findet sie eigentlich statt?\n",
+        conversations=True,
+    )
+    assert [r["kind"] for r in replies] == ["answer", "answer", "fallback", "fallback", "fallback"]
+    assert "abgesagt" in replies[1]["text"]

@@ -149,6 +149,27 @@ def split_questions(text: str) -> list[str]:
     return asking[:MAX_PARTS] if len(asking) > 1 else [text]
 
 
+# Words that refer back to the conversation's topic ("Findet die denn überhaupt statt?").
+_BACK_REFERENCES = words("die der das er sie es dies diese dieser dieses den dem")
+_MAX_YES_NO_WORDS = 7
+
+
+def asks_yes_no_about_it(text: str) -> bool:
+    """"Findet die denn überhaupt statt?", "Und läuft das noch?": a short yes/no question (a
+    finite verb first, no question word) about something named before (a pronoun). Whether
+    it has content words of its own is for the matcher to say."""
+    folded = [fold(w).strip(",.:!?–-") for w in text.split()]
+    folded = [w for w in folded if w]
+    if folded[:1] == ["und"]:
+        folded = folded[1:]
+    if not folded or len(folded) > _MAX_YES_NO_WORDS:
+        return False
+    if any(w in _QUESTION_WORDS for w in folded):
+        return False
+    verb = folded[0] in _OPENERS or _verb_first(folded[0])
+    return verb and any(w in _BACK_REFERENCES for w in folded[1:3])
+
+
 _ELLIPSIS_OPENERS = (
     ("und",), ("was", "ist", "mit"), ("und", "was", "ist", "mit"), ("wie", "ist", "es", "mit"),
     ("wie", "sieht", "es", "mit"), ("wie", "sieht", "es", "bei"), ("auch",),
