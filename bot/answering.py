@@ -13,6 +13,7 @@ from bot.dialogue.kind_hint import kind_named_in
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
+from bot.matching.clauses import split_clauses
 from bot.matching.multi import asks_yes_no_about_it, is_elliptic, split_questions
 from bot.matching.ordinals import (
     MAX_QUESTION_TOKENS,
@@ -384,9 +385,31 @@ class Answerer:
             return False
         return not any(u.known for u in self.matcher.units(self.stand.without_still(question)))
 
+    def _stated_topic(self, question: str) -> tuple[str, str] | None:
+        """"Ich würde gern an der Lernwerkstatt teilnehmen. Kann ich mich noch anmelden?": the
+        topic a statement before the question names, and the question after it, when the
+        question names no topic of its own."""
+        clauses = split_clauses(question)
+        if len(clauses) < 2 or clauses[0].asks or not clauses[-1].asks:
+            return None
+        first_question = next(n for n, c in enumerate(clauses) if c.asks)
+        statement = " ".join(c.text for c in clauses[:first_question])
+        asked = " ".join(c.text for c in clauses[first_question:])
+        named = self.matcher.named_topic(statement)
+        # Taking part ("anmelden") names the request, not a topic of the question's own.
+        if named is None or self.matcher.named_topics(self.stand.without_still(asked)):
+            return None
+        return named, asked
+
     def _answer_one(
         self, question: str, topic: str | None, last: str | None, currency: Currency | None
     ) -> tuple[Reply, MatchResult]:
+        asked = question
+        stated = self._stated_topic(question)
+        if stated is not None:
+            # The message names its topic itself, more recently than the conversation did.
+            topic, asked = stated
+            last = topic
         result = self._elliptic(question, last) or self._match(
             self.stand.without_later_years(question) if currency else question,
             self._topic_text(topic),
@@ -399,7 +422,7 @@ class Answerer:
             and not self.matcher.units(question)  # no word of its own, known or not
         )
         still_on = currency == "current" and (
-            not result.candidates or (topic is not None and self._still_on(question, topic))
+            not result.candidates or (topic is not None and self._still_on(asked, topic))
         )
         if topic and (about_it or still_on):
             # "findet die noch statt?" names nothing but the present: it asks whether the

@@ -560,3 +560,17 @@ def test_a_yes_no_follow_up_of_only_a_pronoun_and_a_verb_keeps_the_topic() -> No
     )
     assert [r["kind"] for r in replies] == ["answer", "answer", "fallback", "fallback", "fallback"]
     assert "abgesagt" in replies[1]["text"]
+
+
+def test_a_topic_named_only_in_a_statement_before_the_question_is_its_topic() -> None:
+    """"Wir möchten gern bei der Lernwerkstatt mitmachen. Können wir uns noch anmelden?": the
+    topic the statement names is the question's topic, so the question about taking part
+    "still" gets the Lernwerkstatt (the cancellation first, with the Stand note), not the
+    request form."""
+    for message in (
+        "Wir möchten gern bei der Lernwerkstatt mitmachen. Können wir uns noch anmelden?",
+        "Ich hätte Lust auf die Lernwerkstatt. Kann ich mich noch anmelden?",
+    ):
+        reply = ask(f"{message}\n", conversations=True)[0]
+        assert reply["kind"] == "answer" and "abgesagt" in reply["text"]
+        assert "Stand" in reply["text"]
