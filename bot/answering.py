@@ -405,16 +405,19 @@ class Answerer:
         self, question: str, topic: str | None, last: str | None, currency: Currency | None
     ) -> tuple[Reply, MatchResult]:
         asked = question
-        stated = self._stated_topic(question)
+        # A question about what is current after a statement that names its topic ("Ich würde
+        # gern an der Lernwerkstatt teilnehmen. Kann ich mich noch anmelden?") has that topic,
+        # more recent than the conversation's. (Other questions are read with the statement as
+        # their scene already.)
+        stated = self._stated_topic(question) if currency == "current" else None
         if stated is not None:
-            # The message names its topic itself, more recently than the conversation did.
             topic, asked = stated
             last = topic
+        text = self.stand.without_later_years(question) if currency else question
         result = self._elliptic(question, last) or self._match(
-            self.stand.without_later_years(question) if currency else question,
-            self._topic_text(topic),
-            topic,
+            text, self._topic_text(topic), topic
         )
+
         about_it = (
             currency is None
             and not result.candidates
