@@ -11,7 +11,7 @@ import yaml
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher, stemming
-from bot.matching.normalize import retokenize, tokenize, word_tokens
+from bot.matching.normalize import normalize, retokenize, tokenize, word_tokens
 from bot.matching.recent import Recent
 
 _SEEDS = ("0", "1", "2", "3", "4", "5")
@@ -57,6 +57,22 @@ def test_retokenize_reads_normalised_tokens_as_tokenize_would() -> None:
     assert len(cases) > 1000
     for tokens in cases:
         assert retokenize(tokens) == tokenize(" ".join(tokens)), tokens
+
+
+def test_tokenize_word_by_word_reads_as_the_whole_text() -> None:
+    """tokenize reads a text word by word (from the cache of word_tokens) exactly as the rules
+    read the whole text: module numbers and ordinals written over two words, a run of letters
+    next to one ("Modul III" is not "Modul I"), umlauts, gender marks, accents and joiners."""
+    tricky = [
+        "Modul III", "modulll 2", "mmmodul 2", "erstes  Modul", "ERSTE Angebot",
+        "Zweit\u00a0Modul", "Modul-2 und modul 3", "was kostet modul drei", "moudl ii",
+        "Kolleg*innen und Bürger:innen", "a\u00a8b", "x -y", "Straße ÄÖÜ", "naïve café",
+        "e\u0301 test", "\u0308a", "Trave-Land", "Haaaallo!!", "", "  ", "dritter Teil",
+    ]
+    cases = tricky + _blind_questions()
+    assert len(cases) > 1000
+    for text in cases:
+        assert tokenize(text) == normalize(text).split(), text
 
 
 def test_recent_keeps_only_the_last_readings() -> None:

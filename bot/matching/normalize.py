@@ -56,18 +56,29 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+# Substrings the module-number rules rewrite ("modul", its typos, "erste …", "zweite …").
+_REWRITTEN = ("mod", "mou", "mdo", "erst", "zweit", "dritt")
+
+
 def tokenize(text: str) -> list[str]:
-    return normalize(text).split()
+    """``normalize(text).split()``, word by word from the cache of ``word_tokens``.
+
+    Every rule but the module numbers stays inside a whitespace-free word, so the text's
+    tokens are its words' tokens; only a module number or ordinal written over two words
+    ("Modul III", "erstes Modul") needs the whole text, and then a word's tokens hold one of
+    ``_REWRITTEN``.
+    """
+    tokens = [token for word in text.split() for token in word_tokens(word)]
+    joined = " ".join(tokens)
+    if any(piece in joined for piece in _REWRITTEN):
+        return normalize(text).split()
+    return tokens
 
 
 @lru_cache(maxsize=65536)  # pure, and the same words recur in every question
 def word_tokens(word: str) -> tuple[str, ...]:
     """The tokens of one whitespace-free word ("Trave-Land" → traveland)."""
     return tuple(normalize(word).split())
-
-
-# Substrings the module-number rules rewrite ("modul", its typos, "erste …", "zweite …").
-_REWRITTEN = ("mod", "mou", "mdo", "erst", "zweit", "dritt")
 
 
 def retokenize(tokens: Sequence[str]) -> list[str]:
