@@ -6,11 +6,15 @@ import os
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher, stemming
+from bot.matching import analyzer as analyzer_module
+from bot.matching.analyzer import Analyzer
+from bot.matching.foreign import ForeignLexicon
 from bot.matching.normalize import normalize, retokenize, tokenize, word_tokens
 from bot.matching.recent import Recent
 
@@ -150,3 +154,24 @@ def test_stem_tries_only_the_endings_a_word_can_have() -> None:
     assert len(words) > 1000
     for word in sorted(words):
         assert stemming.stem(word) == _stem_trying_every_ending(word), word
+
+
+def test_analyzer_keeps_word_terms_as_a_fresh_analyzer_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The analyzer keeps each word's term (or that it is dropped): a question read by a
+    used analyzer gives the terms a fresh one gives, and the memory is bounded."""
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    foreign = ForeignLexicon(kb.foreign.words, kb.foreign.phrases, kb.foreign.heads)
+    used = Analyzer(kb.synonyms, foreign)
+    questions = _blind_questions()
+    for question in questions:
+        used.analyse(question)
+    for question in questions[:300]:
+        fresh = Analyzer(kb.synonyms, foreign)
+        assert used.analyse(question) == fresh.analyse(question), question
+    monkeypatch.setattr(analyzer_module, "_MAX_SINGLE", 50)
+    small = Analyzer(kb.synonyms, foreign)
+    for question in questions[:200]:
+        small.analyse(question)
+    assert len(small._single) == 50

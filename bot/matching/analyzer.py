@@ -16,6 +16,7 @@ from bot.matching.stemming import stem
 from bot.matching.stopwords import STOP_PHRASES, STOP_WORDS, words
 
 _DROP = ""  # phrase target meaning "no topic here"
+_MAX_SINGLE = 65536  # words whose single-word term is kept (see Analyzer._single)
 
 
 def stems_of(text: str) -> tuple[str, ...]:
@@ -122,6 +123,9 @@ class Term:
     foreign: bool = False  # names a topic outside the offer (knowledge/foreign.yaml)
 
 
+_UNSEEN = Term("", False, ())  # not yet in Analyzer._single (None there means "dropped")
+
+
 class Analyzer:
     """Maps text to canonical terms using the global synonym table.
 
@@ -159,6 +163,9 @@ class Analyzer:
         self._phrase_lengths = {
             first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()
         }
+        # Per word that begins no phrase: its term, or None when it is dropped (bounded: the
+        # words users type are not a closed set).
+        self._single: dict[str, Term | None] = {}
 
     def _misspelt_stop_word(self, token: str) -> bool:
         return token not in self._words and is_misspelt_stop_word(token)
@@ -192,8 +199,7 @@ class Analyzer:
         tokens = [t for t in normalised if t not in _PARTICLES]
         tokens = _join_separable(tokens)
         stems = [stem(token) for token in tokens]
-        lexicon = self.foreign
-        is_foreign = lexicon.is_foreign
+        single = self._single
         terms: list[Term] = []
         i = 0
         while i < len(tokens):
@@ -212,14 +218,27 @@ class Analyzer:
                     i += length
                     break
             else:
-                word = self._words.get(stems[i])
-                if word is not None:
-                    terms.append(Term(word, True, (tokens[i],), is_foreign(tokens[i])))
-                # A word naming a foreign topic is never dropped, even where its stem looks
-                # like a stop word's (Meister → meist): it is evidence of another topic.
-                elif tokens[i] in lexicon or not (
-                    is_stop_word(tokens[i], stems[i]) or self._misspelt_stop_word(tokens[i])
-                ):
-                    terms.append(Term(stems[i], False, (tokens[i],), is_foreign(tokens[i])))
+                term = single.get(tokens[i], _UNSEEN)
+                if term is _UNSEEN:
+                    term = self._single_term(tokens[i], stems[i])
+                    if len(single) < _MAX_SINGLE:
+                        single[tokens[i]] = term
+                if term is not None:
+                    terms.append(term)
                 i += 1
         return terms
+
+    def _single_term(self, token: str, stem_: str) -> Term | None:
+        """The term of a word that begins no phrase, or None when it is dropped (it depends
+        on the word alone: ``analyse_tokens`` keeps the answers)."""
+        lexicon = self.foreign
+        word = self._words.get(stem_)
+        if word is not None:
+            return Term(word, True, (token,), lexicon.is_foreign(token))
+        # A word naming a foreign topic is never dropped, even where its stem looks
+        # like a stop word's (Meister → meist): it is evidence of another topic.
+        if token in lexicon or not (
+            is_stop_word(token, stem_) or self._misspelt_stop_word(token)
+        ):
+            return Term(stem_, False, (token,), lexicon.is_foreign(token))
+        return None
