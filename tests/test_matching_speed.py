@@ -13,6 +13,7 @@ from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher, stemming
 from bot.matching import analyzer as analyzer_module
+from bot.matching import matcher as matcher_module
 from bot.matching.analyzer import Analyzer
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.normalize import normalize, retokenize, tokenize, word_tokens
@@ -167,11 +168,32 @@ def test_analyzer_keeps_word_terms_as_a_fresh_analyzer_reads_them(
     questions = _blind_questions()
     for question in questions:
         used.analyse(question)
-    for question in questions[:300]:
-        fresh = Analyzer(kb.synonyms, foreign)
+    monkeypatch.setattr(analyzer_module, "_MAX_SINGLE", 0)
+    fresh = Analyzer(kb.synonyms, foreign)  # keeps nothing: every word is read afresh
+    for question in questions:
         assert used.analyse(question) == fresh.analyse(question), question
+    assert not fresh._single
     monkeypatch.setattr(analyzer_module, "_MAX_SINGLE", 50)
     small = Analyzer(kb.synonyms, foreign)
     for question in questions[:200]:
         small.analyse(question)
     assert len(small._single) == 50
+
+
+def test_place_scan_keeps_known_words_as_a_fresh_matcher_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The matcher keeps which words are its own (the place scan asks): a used matcher finds
+    the places a fresh one finds, and the memory is bounded."""
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    monkeypatch.setattr(matcher_module, "_MAX_KNOWN_WORDS", 20)
+    used = Matcher(kb, MatchingSettings())
+    questions = _blind_questions()
+    for question in questions:
+        used._places.scan(question)
+    assert len(used._known_words) == 20
+    monkeypatch.setattr(matcher_module, "_MAX_KNOWN_WORDS", 0)
+    fresh = Matcher(kb, MatchingSettings())  # keeps nothing: every word is read afresh
+    for question in questions:
+        assert used._places.scan(question) == fresh._places.scan(question), question
+    assert not fresh._known_words

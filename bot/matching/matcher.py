@@ -32,6 +32,8 @@ _IN_REGION = "landesweit"
 _MAX_CONTEXTS = 1024
 # Sentences whose reading is kept: the parts of one message and the message as a whole.
 _RECENT = 64
+# Words whose answer to "is it a word of the bot's own?" is kept (the place scan asks it).
+_MAX_KNOWN_WORDS = 65536
 
 
 _Reading = tuple[str | None, list[ClauseTokens], WordClassGuess, bool, list[Unit]]
@@ -54,6 +56,7 @@ class Matcher:
         self._reader = QuestionReader(analyzer, resolver, self._params)
         self._analyzer = analyzer
         self._resolver = resolver
+        self._known_words: dict[str, bool] = {}
         self._places = PlaceFinder(
             kb.places.schleswig_holstein, kb.places.elsewhere, self._is_known_word
         )
@@ -94,7 +97,16 @@ class Matcher:
         self._dated = frozenset(e.id for e in kb.entries.values() if e.dates)
 
     def _is_known_word(self, token: str) -> bool:
-        """Whether the bot reads ``token`` as a word of its own (so it is no place name)."""
+        """Whether the bot reads ``token`` as a word of its own (so it is no place name); the
+        answers are kept, bounded (they depend on the word and the knowledge base alone)."""
+        known = self._known_words.get(token)
+        if known is None:
+            known = self._reads_as_known(token)
+            if len(self._known_words) < _MAX_KNOWN_WORDS:
+                self._known_words[token] = known
+        return known
+
+    def _reads_as_known(self, token: str) -> bool:
         terms = self._analyzer.analyse(token)
         if not terms:
             return True  # a function word or an everyday word

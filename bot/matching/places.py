@@ -74,10 +74,15 @@ class PlaceFinder:
         self._names.pop("", None)
         # Every beginning of a name, so the lookup stops as soon as no name can follow.
         self._prefixes = {key[:n] for key in self._names for n in range(1, len(key) + 1)}
+        # The words a name can begin with (a name's first word, or "Kieler" of Kiel): any other
+        # word begins none, which one set lookup tells.
+        self._openers = frozenset(self._prefixes | {key + "er" for key in self._names})
         self._is_known = is_known
 
     def _lookup(self, tokens: list[str], start: int) -> tuple[int, bool] | None:
         """(length, inside SH) of the longest gazetteer name starting at ``start``."""
+        if tokens[start] not in self._openers:
+            return None
         found: tuple[int, bool] | None = None
         joined = ""
         for length in range(1, min(_LONGEST, len(tokens) - start) + 1):
@@ -107,9 +112,10 @@ class PlaceFinder:
                 tokens.append(token)
         kept: list[str] = []
         in_state = elsewhere = False
+        openers = self._openers
         i = 0
         while i < len(tokens):
-            hit = self._lookup(tokens, i)
+            hit = self._lookup(tokens, i) if tokens[i] in openers else None
             if hit is not None:
                 length, inside = hit
                 in_state |= inside
