@@ -31,23 +31,13 @@ TG = UserKey("telegram", str(SAME))
 WEB = UserKey("web", str(SAME))  # the same number in the other door: another person
 
 
-class Clock:
-    """Starts at the current moment (never a fixed year); the test moves it."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 async def core(tmp_path: Path) -> AsyncIterator[ConversationCore]:
     settings = Settings.model_validate({"team": {"chat_id": TEAM},
                                         "database": {"path": str(tmp_path / "bot.sqlite")}})
     storage = await Storage.open(settings.database.path)
     try:
-        yield build_conversation(build_services(settings, storage, load_texts(), Clock()))
+        yield build_conversation(build_services(settings, storage, load_texts()))
     finally:
         await storage.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,22 +20,12 @@ ERIKA = UserKey("telegram", "42")
 WEB_NEIGHBOUR = UserKey("web", "42")  # the same number in another door: another person
 
 
-class Clock:
-    """A clock the test moves; it starts at the current moment, never at a fixed year."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 async def core(tmp_path: Path) -> AsyncIterator[ConversationCore]:
     settings = Settings.model_validate({"team": {"chat_id": -100123},
                                         "database": {"path": str(tmp_path / "bot.sqlite")}})
     storage = await Storage.open(settings.database.path)
-    services = build_services(settings, storage, load_texts(), Clock())
+    services = build_services(settings, storage, load_texts())
     try:
         yield build_conversation(services)
     finally:
