@@ -8,7 +8,7 @@ from typing import Any
 from bot import callbacks
 from bot.offline import user
 from tests.e2e_support import buttons
-from tests.test_team_harness import REQUESTER, TEAM, Harness, running_bot
+from tests.test_team_harness import REQUESTER, TEAM, Harness, press_button, running_bot
 
 ERIKA = user(REQUESTER, "Erika")
 
@@ -20,13 +20,8 @@ def last(h: Harness) -> dict[str, Any]:
 
 
 async def press(h: Harness, label: str) -> dict[str, Any]:
-    """Press the newest button with that label; returns the pressed message."""
-    for message in reversed(h.api.sent_to(REQUESTER)):
-        for text, data in buttons(message):
-            if label in text:
-                await h.process(h.factory.callback(ERIKA, message, data))
-                return message
-    raise AssertionError(f"no button {label!r}")
+    """Press the newest button with that label as Erika; returns the pressed message."""
+    return await press_button(h, ERIKA, label)
 
 
 async def consultation_until_summary(h: Harness) -> int:

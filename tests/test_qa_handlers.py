@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.offline import user
 from tests.e2e_support import buttons
-from tests.test_team_harness import REQUESTER, TEAM, Harness, running_bot
+from tests.test_team_harness import REQUESTER, TEAM, Harness, press_button, running_bot
 
 ERIKA = user(REQUESTER, "Erika")
 
@@ -22,12 +22,7 @@ def labels(message: dict) -> list[str]:
 
 
 async def press_label(h: Harness, label: str, chat_id: int = REQUESTER) -> None:
-    for message in reversed(h.api.sent_to(chat_id)):
-        for text, data in buttons(message):
-            if label in text:
-                await h.process(h.factory.callback(ERIKA, message, data))
-                return
-    raise AssertionError(f"no button {label!r}")
+    await press_button(h, ERIKA, label, chat_id)
 
 
 async def test_start_greets_and_shows_menu(tmp_path: Path) -> None:

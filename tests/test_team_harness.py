@@ -180,11 +180,13 @@ async def running_bot(tmp_path: Path, *, settings: Settings | None = None,
         await app.shutdown()
 
 
-async def press_button(h: Harness, sender: Mapping[str, Any], label: str) -> None:
-    """Press the newest button in the requester's chat whose label contains ``label``."""
-    for message in reversed(h.api.sent_to(REQUESTER)):
+async def press_button(h: Harness, sender: Mapping[str, Any], label: str,
+                       chat_id: int = REQUESTER) -> dict[str, Any]:
+    """Press the newest button in the chat (the requester's by default) whose label contains
+    ``label``; returns the pressed message."""
+    for message in reversed(h.api.sent_to(chat_id)):
         for text, data in buttons(message):
             if label in text:
                 await h.process(h.factory.callback(sender, message, data))
-                return
+                return message
     raise AssertionError(f"no button {label!r}")
