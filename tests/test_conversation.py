@@ -16,11 +16,6 @@ from bot.matching.multi import split_questions
 from bot.matching.nearmiss import DetailFinder
 
 
-@pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher(load_knowledge(BUNDLED_KNOWLEDGE), MatchingSettings())
-
-
 def ask(lines: str, *, conversations: bool) -> list[dict]:
     out = io.StringIO()
     run_ask(None, io.StringIO(lines), out, explain=False, conversations=conversations)

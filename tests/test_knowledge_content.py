@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.config import BUNDLED_KNOWLEDGE
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.knowledge.loader import SCHEMA_FILE, json_schema, knowledge_files, parse_file
 from bot.texts import load_texts
@@ -48,11 +48,6 @@ ENTRY_TOPICS: dict[str, list[str]] = {
     "m3_weitere": ["m3_entwicklungswerkstatt", "m3_ueberblick", "anfrage"],
     "anfrage": ["anfrage"],
 }
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(BUNDLED_KNOWLEDGE)
 
 
 def rendered(entry: Entry, today: dt.date) -> str:

@@ -9,20 +9,15 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Answerer
-from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
+from bot.config import MatchingSettings
 from bot.conversation_context import ConversationContext
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
 from bot.matching.ordinals import LAST, list_position
 from bot.texts import load_texts
 from tests.test_conversation import ask
 from tests.test_qa_handlers import last
 from tests.test_team_harness import running_bot
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(BUNDLED_KNOWLEDGE)
 
 
 def answerer(kb: KnowledgeBase) -> Answerer:

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from bot.answering import Answerer
-from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.config import PROJECT_ROOT, MatchingSettings
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.knowledge.models import Entry, ForeignTopics, SmallTalk
 from bot.matching import Matcher, MatchResult
@@ -35,16 +35,6 @@ TODAY = dt.date(2026, 11, 25)
 MONTHS = load_texts().raw("date_months").split()
 # shared/eval/score.py: an answer longer than this (per topic asked) counts as wrong.
 ANSWER_MAX_LEN = 1500
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(BUNDLED_KNOWLEDGE)
-
-
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb, TUNED)
 
 
 def top(result: MatchResult) -> str | None:

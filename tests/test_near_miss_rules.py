@@ -8,24 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Answerer
-from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.config import MatchingSettings
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.models import Entry, ForeignTopics
 from bot.matching import Matcher
 from bot.matching.nearmiss import DetailFinder
 from bot.texts import load_texts
 from tests.test_qa_handlers import last
 from tests.test_team_harness import running_bot
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(BUNDLED_KNOWLEDGE)
-
-
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb, MatchingSettings())
 
 
 @pytest.fixture(scope="module")

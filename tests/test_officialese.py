@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.config import MatchingSettings
+from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
 from bot.matching.analyzer import Analyzer
 from bot.matching.params import ScoringParams
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(BUNDLED_KNOWLEDGE)
-
-
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb, MatchingSettings())
 
 
 def _top(matcher: Matcher, question: str) -> tuple[str, str | None]:

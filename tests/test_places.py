@@ -6,15 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
-from bot.knowledge import load_knowledge
+from bot.config import BUNDLED_KNOWLEDGE
 from bot.matching import Matcher
 from bot.matching.places import PlaceFinder
-
-
-@pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher(load_knowledge(BUNDLED_KNOWLEDGE), MatchingSettings())
 
 
 def test_gazetteer_and_patterns_find_places() -> None:
