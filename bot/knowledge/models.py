@@ -30,6 +30,13 @@ def placeholder_ids(text: str) -> set[str]:
     return ids | {m.group(1) for m in TENSE_PLACEHOLDER.finditer(text)}
 
 
+
+def _no_blank(values: list[str], message: str) -> list[str]:
+    """A list of words where a blank one would match everything: refuse it with ``message``."""
+    if any(not value.strip() for value in values):
+        raise ValueError(message)
+    return values
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -163,10 +170,7 @@ class ForeignTopics(Strict):
                      "detail_asks")
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not value.strip():
-                raise ValueError("empty word")
-        return values
+        return _no_blank(values, "empty word")
 
 
 class Places(Strict):
@@ -182,10 +186,7 @@ class Places(Strict):
     @field_validator("schleswig_holstein", "elsewhere")
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not value.strip():
-                raise ValueError("leerer Ortsname")
-        return values
+        return _no_blank(values, "leerer Ortsname")
 
 
 class KnowledgeFile(Strict):
