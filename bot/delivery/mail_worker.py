@@ -49,9 +49,6 @@ class MailWorker(PassLoop):
         log.warning("reply mail: a mail was still under way at shutdown; it is sent after"
                     " the restart")
 
-    def _pass_failed(self, exc: Exception) -> None:
-        log.error("reply mail pass failed (%s)", type(exc).__name__)
-
     async def _seconds_to_next(self) -> float:
         due = await self.jobs.next_at()
         if due is None:
