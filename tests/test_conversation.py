@@ -83,6 +83,17 @@ def test_separable_verb_is_not_read_as_its_parts(matcher: Matcher) -> None:
     assert "modul" not in [u.term for u in matcher.units("wer nimmt an den Workshops teil")]
 
 
+def test_particles_mit_aus_ab_join_their_verb_only_at_the_clause_end(matcher: Matcher) -> None:
+    """"macht … mit" is taking part (not "wer macht das?" = who runs it), "fällt … aus" and
+    "sagt … ab" are the cancellation; "mit dem Amt", "aus Kiel" stay prepositions."""
+    units = [u.term for u in matcher.units("Wer macht bei den Workshops eigentlich alles mit?")]
+    assert "teilnahm" in units and "anbiet" not in units
+    assert "absag" in [u.term for u in matcher.units("Fällt die Lernwerkstatt im Juni aus?")]
+    assert "absag" in [u.term for u in matcher.units("Sagt ihr die Lernwerkstatt ab?")]
+    assert [u.term for u in matcher.units("Wer macht das mit dem Amt?")] == ["anbiet", "kommun"]
+    assert "absag" not in [u.term for u in matcher.units("Fallen Kosten an, wir sind aus Kiel")]
+
+
 def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher) -> None:
     """"Wie fragen wir die Beratung an?" asks how to request it ("anfragen"), "Wie melde ich
     mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""

@@ -72,43 +72,58 @@ _PARTICLES = words(
 # Separable verbs: the particle at the end of the clause belongs to the verb before it
 # ("findet … statt" = take place, not "statt" = instead; "nimmt … teil" = take part, not
 # "Teil" = a part of the programme; "fragen wir … an" = to request, not the preposition).
-# particle -> (forms of the verb, the whole verb), one pair per verb.
-_SEPARABLE: dict[str, tuple[tuple[frozenset[str], str], ...]] = {
-    "statt": ((frozenset(("findet", "finden", "fand", "fanden", "findest")), "stattfinden"),),
-    "teil": (
-        (frozenset(("nimmt", "nehmen", "nehme", "nahm", "nahmen", "nimmst", "nehmt")),
-         "teilnehmen"),
-    ),
+# particle -> (forms of the verb, the whole verb, whether the verb's own form goes), one
+# triple per verb. The form goes where it alone means something else ("wer macht da mit?" =
+# who takes part, "wer macht das?" = who runs it); elsewhere it stays for the phrases that
+# hold it.
+_SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
+    "statt": ((words("findet finden fand fanden findest"), "stattfinden", False),),
+    "teil": ((words("nimmt nehmen nehme nahm nahmen nimmst nehmt"), "teilnehmen", False),),
     "zusammen": (
-        (frozenset(("haengt", "hangt", "haengen", "hing", "hingen", "haengst")),
-         "zusammenhaengen"),
+        (words("haengt hangt haengen hing hingen haengst"), "zusammenhaengen", False),
     ),
     "an": (
-        (frozenset(("frage", "fragen", "fragt", "fragst", "fragte", "fragten")), "anfragen"),
-        (frozenset(("melde", "melden", "meldet", "meldest", "meldete", "meldeten")), "anmelden"),
+        (words("frage fragen fragt fragst fragte fragten"), "anfragen", False),
+        (words("melde melden meldet meldest meldete meldeten"), "anmelden", False),
+        (words("rufe rufst ruft rufen rief riefen"), "anrufen", False),
+    ),
+    "mit": (
+        (words("mache machst macht machen machte machten"), "mitmachen", True),
+        (words("bringe bringst bringt bringen brachte brachten"), "mitbringen", False),
+        (words("nehme nimmst nimmt nehmen nehmt nahm nahmen"), "mitnehmen", False),
+        (words("schicke schickst schickt schicken schickte schickten"), "mitschicken", False),
+    ),
+    "aus": ((words("faellt fallen falle fiel fielen faellst"), "ausfallen", False),),
+    "ab": (
+        (words("sage sagst sagt sagen sagte sagten"), "absagen", False),
+        (words("laeuft laufen lief liefen"), "ablaufen", False),
     ),
 }
-# "an" is mostly a preposition ("Fragen an das Team"): only as the clause's last word is it
-# the particle of a verb.
-_FINAL_ONLY = frozenset(("an",))
+# These are mostly prepositions ("Fragen an das Team", "mit dem Amt", "aus Kiel", "ab Juni"):
+# only as the clause's last word are they the particle of a verb.
+_FINAL_ONLY = frozenset(("an", "mit", "aus", "ab"))
 
 
 def _join_separable(tokens: list[str]) -> list[str]:
-    """Tokens with a separated verb particle read as the whole verb."""
+    """Tokens with a separated verb particle read as the whole verb (in the particle's place)."""
     for particle, verbs in _SEPARABLE.items():
         if particle not in tokens or (particle in _FINAL_ONLY and tokens[-1] != particle):
             continue
-        for forms, verb in verbs:
+        for forms, verb, replaces_form in verbs:
             if forms.isdisjoint(tokens):
                 continue
             first = min(n for n, t in enumerate(tokens) if t in forms)
             last = len(tokens) - 1
-            tokens = [
-                verb
-                if t == particle and n > first and (particle not in _FINAL_ONLY or n == last)
-                else t
+            joined = [
+                t == particle and n > first and (particle not in _FINAL_ONLY or n == last)
                 for n, t in enumerate(tokens)
             ]
+            if any(joined):
+                tokens = [
+                    verb if join else t
+                    for n, (t, join) in enumerate(zip(tokens, joined, strict=True))
+                    if not (replaces_form and n == first)
+                ]
             break
     return tokens
 
