@@ -12,6 +12,7 @@ from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
 from bot.conversation_context import ConversationContext
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
+from bot.matching.clauses import split_clauses
 from bot.matching.multi import split_questions
 from bot.matching.nearmiss import DetailFinder
 
@@ -342,6 +343,18 @@ def test_a_follow_up_keeps_the_topic_the_question_named(lines: str, expected: st
     assert expected in replies[-1]["text"]
 
 
+def test_a_request_answer_does_not_become_the_conversations_topic() -> None:
+    """Asking how to request the Entwicklungswerkstatt starts no new topic: the next
+    follow-up ("und wie viel Zeit brauchen wir dafür?") still asks about the workshops."""
+    replies = ask(
+        "Was ist die Entwicklungswerkstatt?\nwie fragen wir die an?\n"
+        "und wie viel Zeit müssen wir dafür einplanen?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "action"
+    assert replies[-1]["kind"] == "answer" and "Auftaktworkshop" in replies[-1]["text"]
+
+
 def test_the_named_topic_is_remembered_only_when_one_is_named() -> None:
     """The context keeps the topic a question named when its answer has none; a question
     naming two topics or none keeps the topic from before."""
@@ -580,3 +593,20 @@ def test_a_topic_named_only_in_a_statement_before_the_question_is_its_topic() ->
         reply = ask(f"{message}\n", conversations=True)[0]
         assert reply["kind"] == "answer" and "abgesagt" in reply["text"]
         assert "Stand" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("message", "texts"),
+    [
+        ("wie lange dauert das Komma so ungefähr", ["wie lange dauert das, so ungefähr"]),
+        ("wir sind klein Punkt was kostet das Fragezeichen", ["wir sind klein", "was kostet das"]),
+        # A noun after a determiner, before a number, or in a message with written marks.
+        ("der letzte Punkt ist die Dauer", ["der letzte Punkt ist die Dauer"]),
+        ("zu Punkt 3 wie lange dauert das", ["zu Punkt 3 wie lange dauert das"]),
+        ("Punkt eins: was kostet das?", ["Punkt eins", "was kostet das"]),
+    ],
+)
+def test_dictated_punctuation_words_become_marks(message: str, texts: list[str]) -> None:
+    """A dictated message spells its marks out ("Komma", "Punkt", "Fragezeichen"): they split
+    it like the marks would, unless the word is a noun or the message has written marks."""
+    assert [c.text for c in split_clauses(message)] == texts

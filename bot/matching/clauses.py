@@ -78,8 +78,41 @@ def _run_on(piece: str, end: str) -> list[Clause]:
     return [Clause(piece, end)]
 
 
+# Dictated messages spell their punctuation out ("wie lange dauert das Komma so ungefähr").
+# Only in a message without written punctuation, and not where "Punkt" is a noun after a
+# determiner ("der letzte Punkt") or any of them stands before a number ("Punkt 3").
+_SPOKEN_MARKS = {"komma": ",", "punkt": ".", "fragezeichen": "?", "ausrufezeichen": "!"}
+_SPOKEN = re.compile(
+    r"(?<=\w)\s+(komma|punkt|fragezeichen|ausrufezeichen)\b(?!\s*\d)", re.IGNORECASE
+)
+_WRITTEN_MARK = re.compile(r"[,.;:!?](?=.)", re.DOTALL)
+_NOUN_BEFORE = words(
+    """
+    der den dem des ein einen einem eines jeder jeden jedem kein keinen keinem dieser diesen
+    diesem welcher welchen welchem letzte letzter letzten erste erster ersten naechste
+    naechster naechsten wichtige wichtiger wichtigen andere anderer anderen
+    """
+)
+
+
+def _spoken_punctuation(text: str) -> str:
+    """``text`` with dictated punctuation words written as the marks they stand for."""
+    if _WRITTEN_MARK.search(text.rstrip(" .?!")) or not _SPOKEN.search(text):
+        return text
+
+    def mark(match: re.Match[str]) -> str:
+        before = text[: match.start()].split()[-1].casefold()
+        before = before.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+        if match.group(1).casefold() == "punkt" and before in _NOUN_BEFORE:
+            return match.group(0)
+        return _SPOKEN_MARKS[match.group(1).casefold()]
+
+    return _SPOKEN.sub(mark, text)
+
+
 def split_clauses(text: str) -> list[Clause]:
     """The sentences of ``text`` in order, each with the punctuation that closed it."""
+    text = _spoken_punctuation(text)
     clauses: list[Clause] = []
     start = 0
     for match in _BOUNDARY.finditer(text):

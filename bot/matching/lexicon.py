@@ -151,6 +151,8 @@ _OFFICIALESE = words(
     sofern zeitnah zeitnahe nachfolgend folgende folgenden vorgenannt vorgenannten jeweilig
     jeweiligen kuenftig zukuenftig perspektivisch erwaegen anstreben einholen
     beruecksichtigen einstimmig stellungnahme sachstand kenntnis vorgabe vorgaben orientieren
+    mithin somit demnach folglich insofern ferner zudem ueberdies erwaegt erwaege hinzuweisen
+    recherchieren recherchiere recherchiert
     verfolgen erhalten einhalten gewaehrleisten sicherstellen kurzfristig beschreibung
     """
 )
@@ -189,7 +191,8 @@ ORG_WORDS = words(
     kaemmer kaemmerei kaemmerin amtsleitung amtsleit buergervorsteh buergervorsteherin
     amtsdirektor amtsdirektorin hauptamt ordnungsamt sozialamt jugendamt fachdienst
     fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
-    gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin
+    gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
+    ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS

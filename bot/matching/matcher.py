@@ -62,6 +62,9 @@ class Matcher:
         )
         self._scorer = Scorer(self._index, self._params)
         self._titles = {e.id: e.title for e in kb.entries.values()}
+        # Entries that start something (the request dialogue) are what users do, not a topic
+        # a conversation is about: a follow-up after them still means the topic before.
+        self._actions = frozenset(e.id for e in kb.entries.values() if e.action)
         self._title_terms = {
             e.id: frozenset(analyzer.terms(_title_name(e.title))) for e in kb.entries.values()
         }
@@ -208,6 +211,8 @@ class Matcher:
     def names_a_topic(self, entry_id: str) -> bool:
         """Whether the entry is a topic of its own (a module, the certificate course) rather
         than an aspect of one ("Beratung: Themen", "Was kostet das?"), by its title."""
+        if entry_id in self._actions:
+            return False
         title = self._titles.get(entry_id, "")
         return title.startswith(("Modul", "Überblick")) or not (":" in title or "?" in title)
 
