@@ -110,6 +110,20 @@ def test_the_mayor_is_a_role(matcher: Matcher) -> None:
     assert unit.weight < other.weight / 2
 
 
+def test_a_body_named_by_one_word_is_not_read_as_its_parts(matcher: Matcher) -> None:
+    """"Landtag" is a body, not "Land" + "Tag" (a day of the two-day Lernwerkstatt)."""
+    (unit,) = matcher.units("Landtag")
+    assert unit.parts == () and unit.options == ()
+    assert unit.weight < matcher.units("Rentenberatung")[0].weight / 2
+
+
+def test_a_count_weighs_less_than_a_year(matcher: Matcher) -> None:
+    """"400 Einwohner": a count says little about the topic; "2027" may be what is asked."""
+    count = {u.term: u.weight for u in matcher.units("400")}["400"]
+    year = {u.term: u.weight for u in matcher.units("2027")}["2027"]
+    assert count < year / 2
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [

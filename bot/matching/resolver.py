@@ -24,6 +24,14 @@ NUMBER_WORDS = words(
 )
 
 
+def _incidental_number(term: str) -> bool:
+    """A count ("400 Einwohner", "30 Leute") says little about the topic; a year (2026) may
+    be what the question is about."""
+    if term in NUMBER_WORDS:
+        return True
+    return term.isdigit() and not (len(term) == 4 and term[:2] in ("19", "20"))
+
+
 @dataclass(frozen=True)
 class Unit:
     """One content term of the question and what it matches in the vocabulary.
@@ -208,6 +216,9 @@ class TermResolver:
             # A known compound also matches through its parts (Teilnahme-gebühr → Kosten).
             parts = tuple(dict.fromkeys(index.parts.get(term, ())))
             unit = Unit(term, ((term, 1.0),), parts, self._idf(term), "=")
+        elif term in ORG_WORDS:
+            # A body or role named by one word ("Landtag") is not read as its parts.
+            unit = self._role(term)
         else:
             split = index.splitter.split(term)
             if split and all(p in index.idf for p in split):
@@ -219,7 +230,7 @@ class TermResolver:
                     or self._role(term)
                 )
         if unit is None:
-            share = self._params.unknown_number_weight if term in NUMBER_WORDS else 1.0
+            share = self._params.unknown_number_weight if _incidental_number(term) else 1.0
             unknown = share * self._params.unknown_weight * index.max_idf
             unit = Unit(term, (), (), unknown, "?")
         self._cache[term] = unit
