@@ -165,3 +165,20 @@ def test_aspects_of_a_module_carry_the_modules_name(kb: KnowledgeBase) -> None:
         assert aspects, name
         for entry in aspects:
             assert name in entry.keywords, (entry.id, name)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Was kostet die Beratung? Viele Grüße aus dem Amt Hürup",
+        "Mit freundlichen Grüßen aus dem Amt Hürup. Was kostet die Beratung?",
+    ],
+)
+def test_a_greeting_sentence_adds_nothing_to_the_question(matcher: Matcher, message: str) -> None:
+    """A sentence that greets or signs off ("Viele Grüße aus dem Amt …") says who writes: the
+    question is read as if it stood alone."""
+    alone = matcher.match("Was kostet die Beratung?")
+    greeted = matcher.match(message)
+    assert [(c.entry_id, c.score) for c in greeted.candidates] == [
+        (c.entry_id, c.score) for c in alone.candidates
+    ]

@@ -36,6 +36,12 @@ _RECENT = 64
 _MAX_KNOWN_WORDS = 65536
 
 
+# A sentence that opens with these greets or signs off ("Grüße aus dem Amt Geltinger Bucht"):
+# it says who writes, nothing the question is about.
+# ("Viele Grüße …", "Mit freundlichen Grüßen …": within its first three words).
+_SIGN_OFF = frozenset(("gruesse", "gruessen", "gruss", "gruessle", "lg", "vg", "mfg", "bg"))
+
+
 _Reading = tuple[str | None, list[ClauseTokens], WordClassGuess, bool, list[Unit]]
 
 
@@ -145,7 +151,10 @@ class Matcher:
         named_place = elsewhere = False
         for clause in clauses:
             read, found, outside = self._clause_tokens(clause.text)
-            tokens.append(list(read))
+            greets = (
+                len(clauses) > 1 and clause.end != "?" and not _SIGN_OFF.isdisjoint(read[:3])
+            )
+            tokens.append([] if greets else list(read))
             named_place |= found
             elsewhere |= outside
         if elsewhere:
