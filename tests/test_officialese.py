@@ -182,3 +182,34 @@ def test_a_greeting_sentence_adds_nothing_to_the_question(matcher: Matcher, mess
     assert [(c.entry_id, c.score) for c in greeted.candidates] == [
         (c.entry_id, c.score) for c in alone.candidates
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("der interne Personaleinsatz", "video"),  # "intern" is no misspelt "Internet"
+        ("mein Stellvertreter hat da was gehört", "gehoert"),  # hearsay, not "gehören"
+    ],
+)
+def test_words_that_resemble_a_topic_are_not_read_as_it(
+    matcher: Matcher, text: str, absent: str
+) -> None:
+    """Everyday words near a topic word ("intern" ~ Internet, "gehört" = heard) are not it."""
+    assert absent not in [u.term for u in matcher.units(text)]
+
+
+def test_deputies_and_boards_are_roles(matcher: Matcher) -> None:
+    """"Stellvertreter", "Vorsitzende", "Vorstand" say who asks; they weigh like a role, and
+    "pro" (per) is a function word."""
+    other = matcher.units("Rentenberatung")[0].weight
+    for role in ("Stellvertreter", "Vorsitzende", "Vorstand"):
+        (unit,) = matcher.units(role)
+        assert unit.weight < other / 2, role
+    assert [u.term for u in matcher.units("pro Termin")] == ["termin"]
+
+
+def test_another_way_of_consulting_asks_for_the_formats(matcher: Matcher) -> None:
+    """"… oder geht das auch anders?" about the consultation asks for its formats, not for
+    other workshops."""
+    result = matcher.match("Muss für die Beratung jemand zu uns kommen, oder geht das auch anders?")
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "m2_formate")

@@ -153,6 +153,9 @@ class Analyzer:
     ) -> None:
         self.foreign = foreign or ForeignLexicon()
         self._words: dict[str, str] = {}
+        # Single-word variants as written: an everyday word that only shares its stem with one
+        # ("intern" with "Internet") is not that variant.
+        self._variant_tokens: set[str] = set()
         self._phrases: dict[tuple[str, ...], str] = {}
         for phrase in STOP_PHRASES:
             self._phrases[stems_of(phrase)] = _DROP
@@ -167,6 +170,7 @@ class Analyzer:
                 stems = stems_of(variant)
                 if len(stems) == 1:
                     self._words.setdefault(stems[0], target)
+                    self._variant_tokens.update(tokenize(variant))
                 elif stems:
                     self._phrases.setdefault(stems, target)
         # The lengths of the phrases that begin with each stem, longest first: a word that
@@ -248,7 +252,7 @@ class Analyzer:
         on the word alone: ``analyse_tokens`` keeps the answers)."""
         lexicon = self.foreign
         word = self._words.get(stem_)
-        if word is not None:
+        if word is not None and (token not in _IGNORED or token in self._variant_tokens):
             return Term(word, True, (token,), lexicon.is_foreign(token))
         # A word naming a foreign topic is never dropped, even where its stem looks
         # like a stop word's (Meister → meist): it is evidence of another topic.

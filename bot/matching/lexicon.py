@@ -134,6 +134,7 @@ _ADJECTIVES = words(
     offen offene fest feste festen fachlich fachliche fachlichen passend passende passendes
     eigene eigenen eigener rein kaum ganze ganzen oben unten fertig erledigt erledigen
     foermlich foermliches foermlichen formlich formliches
+    intern interne internen interner internes extern externe externen externer externes
     """
 )
 
@@ -193,6 +194,7 @@ ORG_WORDS = words(
     fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
     gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
     ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
+    stellvertret stellvertreterin vorsitzend vorsitz vorstand
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS

@@ -36,7 +36,7 @@ STOP_WORDS: frozenset[str] = words(
     erklaeren erzaehl erzaehlen brauche brauchen braucht teil anspruch nimmt nehmen wem uebrigens
     irgendwas jemanden komme kommen kommt sache sachen ding dinge zeug
     zusammenhang bezug hinblick meiner meinem meines deiner deinem sowas
-    fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber
+    fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber pro
     """
 )
 
@@ -55,6 +55,10 @@ STOP_PHRASES: tuple[str, ...] = (
     "freundliche grüße", "viele grüße", "beste grüße", "liebe grüße",
     # "together with" names company, not the dialogue the workshops are about.
     "zusammen mit", "gemeinsam mit",
+    # Hearsay: someone heard something ("mein Stellvertreter hat da was gehört"), not who
+    # belongs to the target group ("gehört").
+    "habe gehört", "hab gehört", "haben gehört", "hat gehört", "was gehört", "etwas gehört",
+    "davon gehört", "da was gehört",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
     "etwas anderes", "was anderes", "noch etwas anderes", "eine andere frage", "anderes thema",
     "ein anderes thema", "andere sache",
