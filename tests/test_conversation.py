@@ -449,6 +449,17 @@ def test_a_run_on_question_is_split_only_after_a_statement_and_without_comma() -
     assert [c.end for c in run_on] == [".", "?"]
     assert len(split_clauses("Wir planen ein Fest, könnt ihr helfen?")) == 1
     assert len(split_clauses("Die Kommune kann man beraten")) == 1
+    # A greeting may open the statement; a question going on is no statement.
+    greeted = split_clauses("guten tag hier aus dem dorf wir sind klein können wir das nutzen")
+    assert [c.text for c in greeted] == [
+        "guten tag hier aus dem dorf wir sind klein", "können wir das nutzen"
+    ]
+    assert len(split_clauses("kann ich online mitmachen oder muss ich hinfahren")) == 1
+
+
+def test_a_rough_count_of_people_is_no_topic(matcher: Matcher) -> None:
+    """"ein paar dutzend Leute": the quantity words name no topic."""
+    assert [u.term for u in matcher.units("ein paar dutzend")] == []
 
 
 def test_a_synonym_phrase_with_a_foreign_looking_word_is_not_foreign(matcher: Matcher) -> None:

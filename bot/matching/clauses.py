@@ -58,8 +58,9 @@ def _closes_abbreviation(before: str) -> bool:
 
 # Chat messages often run a statement about the writer into the question without a stop:
 # "ich bin bürgermeister in X kann man sich bei euch beraten lassen". After a first-person
-# statement, a finite verb followed by its subject pronoun opens the question.
-_STATEMENT_START = re.compile(r"^(?:ich|wir)\s", re.IGNORECASE)
+# statement (a greeting may come first), a finite verb followed by its subject pronoun opens
+# the question.
+_FIRST_PERSON = re.compile(r"(?:^|\s)(?:ich|wir)\s", re.IGNORECASE)
 _RUN_ON_QUESTION = re.compile(
     r"(?<!,)\s(?=(?:kann|kannst|koennen|können|koennt|könnt|gibt|gibts|darf|duerfen|dürfen|muss|"
     r"muessen|müssen|bietet|bietest|habt|macht|hilft|helft)\s+(?:man|ich|wir|es|ihr|sie|du)\b)",
@@ -68,13 +69,17 @@ _RUN_ON_QUESTION = re.compile(
 
 
 def _run_on(piece: str, end: str) -> list[Clause]:
-    """``piece`` as one clause, or as a statement and the question run into it."""
-    if _STATEMENT_START.match(piece):
-        found = _RUN_ON_QUESTION.search(piece)
-        if found is not None:
-            # Verb first with its subject: a question, whatever closed the message.
-            question = piece[found.end() :]
-            return [Clause(piece[: found.start()].strip(), "."), Clause(question, "?")]
+    """``piece`` as one clause, or as a statement and the question run into it (the statement
+    may open with a greeting: "guten tag hier ist … wir sind klein können wir …")."""
+    found = _RUN_ON_QUESTION.search(piece)
+    if (
+        found is not None
+        and _FIRST_PERSON.search(piece[: found.start()])
+        and not Clause(piece[: found.start()], "").asks  # a question going on ("kann ich …")
+    ):
+        # Verb first with its subject: a question, whatever closed the message.
+        question = piece[found.end() :]
+        return [Clause(piece[: found.start()].strip(), "."), Clause(question, "?")]
     return [Clause(piece, end)]
 
 

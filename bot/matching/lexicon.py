@@ -130,7 +130,7 @@ _ADJECTIVES = words(
     ueblich uebliche sicher unsicher klar unklar
     laendlich laendlichen laendliche abgelegen laendlicher
     knapp knappe knappen knappem knapper eng
-    viel viele vielen wenig wenige
+    viel viele vielen wenig wenige paar dutzend dutzende hundert hunderte tausend handvoll
     offen offene fest feste festen fachlich fachliche fachlichen passend passende passendes
     eigene eigenen eigener rein kaum ganze ganzen oben unten fertig erledigt erledigen
     foermlich foermliches foermlichen formlich formliches
