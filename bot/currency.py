@@ -12,13 +12,18 @@ import re
 from typing import Literal
 
 from bot.knowledge.meta import CurrencyCues
+from bot.matching.clauses import split_clauses
 from bot.matching.normalize import fold
 
 Currency = Literal["current", "later_date"]
 
-_SENTENCES = re.compile(r"[?!.;:]+(?:\s|$)|\s[–-]\s")
 _WORD = re.compile(r"\w+")
-_YEAR = re.compile(r"\b(20\d\d)\b")
+# Words that open an indirect question in a statement ("Ich möchte derzeit klären, ob …").
+_OPENERS = frozenset(
+    ("ob", "wie", "welche", "welcher", "welches", "welchen", "welchem", "wann", "was", "wo",
+     "wer", "inwieweit", "inwiefern")
+)
+_YEAR = re.compile(r"20\d\d")
 
 
 Phrases = dict[str, tuple[tuple[str, ...], ...]]
@@ -72,10 +77,11 @@ class CurrencyDetector:
         return False
 
     def classify(self, question: str) -> Currency | None:
-        text = fold(question)
-        later_year = any(int(y) > self.programme_year for y in _YEAR.findall(text))
-        sentences = [_WORD.findall(s) for s in _SENTENCES.split(text)]
+        sentences = _asked_words(question)
         words = [w for s in sentences for w in s]
+        later_year = any(
+            _YEAR.fullmatch(w) and int(w) > self.programme_year for w in words
+        )
         later = later_year or _has_phrase(words, self._future)
         if later and _has_phrase(words, self._schedule):
             return "later_date"
@@ -85,3 +91,24 @@ class CurrencyDetector:
             or any(self._still_asked(s) for s in sentences)
         )
         return "current" if current else None
+
+
+def _asked_words(question: str) -> list[list[str]]:
+    """The folded words of each sentence that asks. A statement with an indirect question
+    counts from the word that opens it ("derzeit" in "Der Beirat möchte derzeit klären, welche
+    Themen …" says when the writer asks, not what); a statement beside a question counts not
+    at all ("Wir sind derzeit knapp bei Kasse. Was kostet das?"); a message of statements
+    only ("lernwerkstatt noch aktuell") counts whole."""
+    clauses = split_clauses(question)
+    any_asks = any(c.asks for c in clauses)
+    asked: list[list[str]] = []
+    for clause in clauses:
+        words = _WORD.findall(fold(clause.text))
+        if not clause.asks:
+            opener = next((n for n, w in enumerate(words) if w in _OPENERS), None)
+            if opener is not None:
+                words = words[opener + 1 :]
+            elif any_asks:
+                words = []
+        asked.append(words)
+    return asked

@@ -149,6 +149,27 @@ def test_questions_about_what_is_current(
     assert detector.classify(question) == expected
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # The cue says when the writer asks or plans, not what: no question about the present.
+        ("Der Beirat möchte derzeit klären, welche Themen die Beratung behandelt.", None),
+        ("Wir planen für 2027 den Haushalt. Was kostet die Beratung?", None),
+        ("Wir sind derzeit knapp bei Kasse. Was kostet das?", None),
+        # Within the question, or an indirect question, or a message of statements only.
+        ("Wir sind knapp bei Kasse. Ist die Beratung derzeit noch kostenfrei?", "current"),
+        ("Ich möchte wissen, ob es die Lernwerkstatt derzeit noch gibt.", "current"),
+        ("lernwerkstatt noch aktuell", "current"),
+    ],
+)
+def test_a_cue_counts_only_where_the_message_asks(
+    detector: CurrencyDetector, message: str, expected: str | None
+) -> None:
+    """A currency cue in a statement beside the question, or before the word that opens an
+    indirect question, describes the writer, not the offer."""
+    assert detector.classify(message) == expected
+
+
 def test_cue_words_are_folded_like_user_text(detector: CurrencyDetector) -> None:
     """Cue words match whatever the spelling: umlauts, ae/oe/ue and case."""
     assert detector.classify("Wann ist der NAECHSTE Termin?") == "later_date"
