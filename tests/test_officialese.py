@@ -213,3 +213,13 @@ def test_another_way_of_consulting_asks_for_the_formats(matcher: Matcher) -> Non
     other workshops."""
     result = matcher.match("Muss für die Beratung jemand zu uns kommen, oder geht das auch anders?")
     assert (result.band, result.candidates[0].entry_id) == ("answer", "m2_formate")
+
+
+def test_formal_letter_words_and_in_detail_name_no_topic(matcher: Matcher) -> None:
+    """Letter register ("obliegt es mir zu eruieren", "höflich", "als Mitglied") names no
+    topic, and "im Einzelnen" asks for detail, not for an overview of the offer."""
+    letter = matcher.units("Als Mitglied obliegt es mir zu eruieren. Ich bitte höflich.")
+    assert all(u.weight < 1.1 for u in letter), [(u.term, u.weight) for u in letter]
+    assert "ueberblick" not in [
+        u.term for u in matcher.units("Welche Themen werden im Einzelnen vermittelt?")
+    ]

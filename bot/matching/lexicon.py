@@ -153,7 +153,8 @@ _OFFICIALESE = words(
     jeweiligen kuenftig zukuenftig perspektivisch erwaegen anstreben einholen
     beruecksichtigen einstimmig stellungnahme sachstand kenntnis vorgabe vorgaben orientieren
     mithin somit demnach folglich insofern ferner zudem ueberdies erwaegt erwaege hinzuweisen
-    recherchieren recherchiere recherchiert
+    recherchieren recherchiere recherchiert obliegt obliegen obliegenheit eruieren eruiere
+    verursachen verursacht verursachte hoeflich hoeflichst
     verfolgen erhalten einhalten gewaehrleisten sicherstellen kurzfristig beschreibung
     """
 )
@@ -194,7 +195,7 @@ ORG_WORDS = words(
     fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
     gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
     ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
-    stellvertret stellvertreterin vorsitzend vorsitz vorstand
+    stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS

@@ -59,6 +59,8 @@ STOP_PHRASES: tuple[str, ...] = (
     # belongs to the target group ("gehört").
     "habe gehört", "hab gehört", "haben gehört", "hat gehört", "was gehört", "etwas gehört",
     "davon gehört", "da was gehört",
+    # "in detail": how much the writer wants to know, not an overview of the offer.
+    "im einzelnen", "im detail", "in einzelnen",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
     "etwas anderes", "was anderes", "noch etwas anderes", "eine andere frage", "anderes thema",
     "ein anderes thema", "andere sache",
