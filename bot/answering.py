@@ -300,6 +300,7 @@ class Answerer:
         unknown: list[str] = []
         context = self._topic_text(topic)
         earlier: Entry | None = None  # the entry the part before was answered with
+        all_answered = 0  # parts answered, by whichever entry
         for part in parts:
             result = self._match(part, context)
             # "und wie lange dauert sie?" refers to the part before: to the topic of its
@@ -309,6 +310,7 @@ class Answerer:
                 unknown.append(part)
                 continue
             if result.band == "answer" and result.candidates:
+                all_answered += 1
                 entry = self.kb.entries[result.candidates[0].entry_id]
                 context = self.matcher.topic_of(entry.id) or part
                 earlier = entry
@@ -319,6 +321,11 @@ class Answerer:
             elif result.band != "smalltalk":
                 unknown.append(part)
         if not answered or (len(answered) == 1 and not unknown):
+            # Every part answered by one entry ("Angaben zum Anbieter sowie zu dessen Rahmen"):
+            # that entry answers the message; else the message is read as a whole.
+            if len(answered) == 1 and all_answered == len(parts):
+                entry, result = answered[0]
+                return self.entry_reply(entry), result
             return None
         texts = [self.entry_reply(entry).text for entry, _ in answered]
         texts += [self.texts.render("multi_part_unknown", part=p.strip(" ?")) for p in unknown]

@@ -65,11 +65,27 @@ def test_context_expires_and_is_bounded() -> None:
         ("Ich frage mich, wie Verwaltung und Vereine zusammenarbeiten?", 1),
         # A verb in second place goes on with the question ("… und Vereine gibt es …").
         ("Welche Kommunen und Vereine gibt es im Programm?", 1),
+        # A request for information about two things, each after its own preposition.
+        ("Ich benötige Angaben zum Träger sowie zu den Kosten.", 2),
+        ("Bitte schicken Sie Infos zur Dauer und zu den Formaten.", 2),
+        ("Ich brauche Infos zu Verwaltung und Vereinen.", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
     """A message is split at und/sowie/?/; only when both halves carry a question."""
     assert len(split_questions(message)) == parts
+
+
+def test_two_parts_answered_by_one_entry_get_that_entry() -> None:
+    """A request about two things that one entry answers (who runs the offer and its political
+    frame) gets that entry's answer, not a fallback for the whole message."""
+    (reply,) = ask(
+        "Für die Niederschrift der Sitzung des Ausschusses für Soziales, Jugend und Senioren "
+        "benötige ich Angaben zum Anbieter des Programms sowie zu dessen landespolitischem "
+        "Rahmen.\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer" and "Engagementstrategie" in reply["text"]
 
 
 def test_separable_verb_is_not_read_as_its_parts(matcher: Matcher) -> None:

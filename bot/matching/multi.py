@@ -117,14 +117,34 @@ def comparison_parts(text: str) -> list[str] | None:
     return [f"{first.strip()}?", f"{second.strip()}?"]
 
 
+# "Ich benötige Angaben zum Anbieter sowie zu dessen Rahmen.": a request for information about
+# two things, each after its own preposition, asks about each of them ("Angaben zu
+# Verwaltung und Vereinen" names one thing: the preposition is not repeated).
+_TOPIC_PREPOSITION = r"(?:zu|zum|zur|über|ueber)"
+_REQUEST = re.compile(
+    r"\b(?:angaben|informationen|infos?|auskunft|auskünfte|auskuenfte|details|hinweise|"
+    r"unterlagen|material)\s+" + _TOPIC_PREPOSITION + r"\s+(?P<a>[^?.!;]+?),?\s+"
+    r"(?:und|sowie|als auch)\s+(?:auch\s+)?" + _TOPIC_PREPOSITION + r"\s+(?P<b>[^?.!;]+)",
+    re.IGNORECASE,
+)
+
+
+def request_parts(text: str) -> list[str] | None:
+    """The two things a request for information names, as questions of their own, or None."""
+    found = _REQUEST.search(text)
+    if found is None:
+        return None
+    return [f"{found['a'].strip()}?", f"{found['b'].strip()}?"]
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of ``text`` (one item when it asks one thing).
 
     A statement before a question stays with it ("Wir sind klein. Was kostet das?"), and a
     sentence that does not open a question continues the one before it. A comparison of two
-    things asks about each of them.
+    things, or a request for information about two things, asks about each of them.
     """
-    compared = comparison_parts(text)
+    compared = comparison_parts(text) or request_parts(text)
     if compared is not None:
         return compared
     parts: list[str] = []
