@@ -473,6 +473,19 @@ def test_a_run_on_question_is_split_only_after_a_statement_and_without_comma() -
     assert len(split_clauses("kann ich online mitmachen oder muss ich hinfahren")) == 1
 
 
+def test_a_short_fragment_before_a_dash_names_the_topic(matcher: Matcher) -> None:
+    """"Und bei der Beratung – welche Themen …?": the fragment is what the question is about
+    and counts as if it stood in the question; a statement before a dash ("Schade, dass …")
+    sets the scene and counts less."""
+
+    def scores(text: str) -> list[tuple[str, float]]:
+        return [(c.entry_id, c.score) for c in matcher.match(text).candidates]
+
+    plain = scores("Welche Themen kann man bei der Beratung ansprechen?")
+    assert scores("Und bei der Beratung – welche Themen kann man ansprechen?") == plain
+    assert scores("Schade, dass es die Beratung gibt – welche Themen kann man ansprechen?") != plain
+
+
 def test_a_rough_count_of_people_is_no_topic(matcher: Matcher) -> None:
     """"ein paar dutzend Leute": the quantity words name no topic."""
     assert [u.term for u in matcher.units("ein paar dutzend")] == []

@@ -57,6 +57,26 @@ class ClauseTokens:
     tokens: list[str]
 
 
+# A short fragment before a dash or colon names what the question is about ("Und bei der
+# Beratung – welche Themen …?", "Workshops vor Ort: was ist das?"); a statement about the
+# writer ("Wir sind klein: …", "Schade, dass sie ausfällt – …") sets the scene.
+_FRAGMENT_WORDS = 4
+_WRITER = frozenset(
+    ("ich", "wir", "mein", "meine", "meinem", "meinen", "meiner", "unser", "unsere", "unserem",
+     "unseren", "unserer", "uns", "mir", "mich")
+)
+
+
+def _names_the_topic(clause: Clause) -> bool:
+    words = [w.casefold() for w in clause.text.split()]
+    return (
+        clause.end in ("-", ":")
+        and len(words) <= _FRAGMENT_WORDS
+        and "," not in clause.text
+        and _WRITER.isdisjoint(words)
+    )
+
+
 class QuestionReader:
     def __init__(self, analyzer: Analyzer, resolver: TermResolver, params: ScoringParams) -> None:
         self._analyzer = analyzer
@@ -137,7 +157,10 @@ class QuestionReader:
         )
         last_asking = max((n for n, c in enumerate(clauses) if c.clause.asks), default=-1)
         scene = [
-            self._params.context_weight if asks and not c.clause.asks else 1.0 for c in clauses
+            self._params.context_weight
+            if asks and not c.clause.asks and not _names_the_topic(c.clause)
+            else 1.0
+            for c in clauses
         ]
         # Per unit: its factor, and whether it stands in a statement around the question.
         # A foreign topic set out before the question is what the question is about
