@@ -223,3 +223,17 @@ def test_formal_letter_words_and_in_detail_name_no_topic(matcher: Matcher) -> No
     assert "ueberblick" not in [
         u.term for u in matcher.units("Welche Themen werden im Einzelnen vermittelt?")
     ]
+
+
+def test_a_place_in_a_question_whether_the_offer_is_limited_asks_for_the_region(
+    matcher: Matcher,
+) -> None:
+    """"Nur für große Städte wie Kiel oder auch für uns in <Dorf>?" asks whether the offer
+    reaches the place; a place named beside any other question stays neutral."""
+    result = matcher.match("Ist das nur was für große Städte wie Kiel oder auch für uns in Sülfeld?")
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "zielgruppe")
+    with_place = matcher.match("Was kostet die Beratung für uns in Sülfeld?")
+    without = matcher.match("Was kostet die Beratung für uns?")
+    assert [(c.entry_id, c.score) for c in with_place.candidates] == [
+        (c.entry_id, c.score) for c in without.candidates
+    ]

@@ -28,6 +28,8 @@ from bot.matching.smalltalk import SmallTalkRecognizer, without_words
 # to the region the offer serves.
 _ELSEWHERE = "ausserhalb"
 _IN_REGION = "landesweit"
+# The term of a question whether the offer is limited ("nur für", "beschränkt").
+_SCOPE = "beschraenkt"
 # Context texts read and kept (they are the entries' topics; the bound only guards memory).
 _MAX_CONTEXTS = 1024
 # Sentences whose reading is kept: the parts of one message and the message as a whole.
@@ -341,11 +343,19 @@ class Matcher:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
         if context:
             units = self._with_context(units, context)
-        if named_place and not units:
+        if named_place:
             # Only a place and function words ("Gilt das auch für Pellworm?"): the question is
-            # whether the offer reaches that place.
+            # whether the offer reaches that place. Asked whether the offer is limited ("nur
+            # für große Städte wie Kiel oder auch für uns auf der Hallig?"), the place hints at
+            # that question as weakly as a statement around it would.
             region = Clause(_IN_REGION, "?")
-            units = self._reader.units([ClauseTokens(region, [_IN_REGION])], spelling)
+            reach = self._reader.units([ClauseTokens(region, [_IN_REGION])], spelling)
+            if not units:
+                units = reach
+            elif any(u.term == _SCOPE for u in units) and all(
+                u.term != reach[0].term for u in units
+            ):
+                units = [*units, reach[0].weighed(reach[0].weight * self._params.context_weight)]
         foreign = any(u.foreign for u in units)
         ranked = self._scorer.rank(units, floor)
         if ranked is None:
