@@ -230,7 +230,7 @@ def test_a_place_in_a_question_whether_the_offer_is_limited_asks_for_the_region(
 ) -> None:
     """"Nur für große Städte wie Kiel oder auch für uns in <Dorf>?" asks whether the offer
     reaches the place; a place named beside any other question stays neutral."""
-    result = matcher.match("Ist das nur was für große Städte wie Kiel oder auch für uns in Sülfeld?")
+    result = matcher.match("Ist das nur was für große Städte wie Kiel oder auch für Sülfeld?")
     assert (result.band, result.candidates[0].entry_id) == ("answer", "zielgruppe")
     with_place = matcher.match("Was kostet die Beratung für uns in Sülfeld?")
     without = matcher.match("Was kostet die Beratung für uns?")
