@@ -81,6 +81,12 @@ class Entry(Strict):
         description="Append the note that the answer describes the programme year (see meta.yaml);"
         " dated entries always get it.",
     )
+    says_where: bool = Field(
+        default=False,
+        description="The answer says where it takes place (at the municipality, by phone or"
+        " video): it answers the place_asks of foreign.yaml ('wo findet … statt?'), which are a"
+        " near miss for every other entry.",
+    )
 
     @field_validator("answer")
     @classmethod
@@ -165,12 +171,35 @@ class ForeignTopics(Strict):
         description="Words or word groups asking for a detail of a thing ('wie lange', 'wo', "
         "'online'), read together with named_only.",
     )
+    place_asks: list[str] = Field(
+        default_factory=list,
+        description="Words or word groups asking where it takes place ('wo … statt', 'in "
+        "welcher stadt'): a near miss unless the entry the question matches says_where.",
+    )
 
     @field_validator("words", "phrases", "heads", "details", "date_asks", "named_only",
-                     "detail_asks")
+                     "detail_asks", "place_asks")
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
         return _no_blank(values, "empty word")
+
+    @field_validator("words", "phrases", "heads", "named_only")
+    @classmethod
+    def _no_gap(cls, values: list[str]) -> list[str]:
+        # Only the lists of asked details are read with gaps (bot/matching/nearmiss.py).
+        for value in values:
+            if "…" in value or "..." in value:
+                raise ValueError(f"'{value}': eine Lücke (…) gibt es nur in details und *_asks")
+        return values
+
+    @field_validator("details", "date_asks", "detail_asks", "place_asks")
+    @classmethod
+    def _gap_between_words(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parts = value.replace("...", "…").split("…")
+            if any(not part.strip() for part in parts):
+                raise ValueError(f"'{value}': eine Lücke (…) steht nur zwischen zwei Wörtern")
+        return values
 
 
 class Places(Strict):

@@ -102,10 +102,18 @@ class Matcher:
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
         f = kb.foreign
         self._details = DetailFinder(
-            f.details, max(years, default=9999), f.date_asks, f.named_only, f.detail_asks
+            f.details,
+            max(years, default=9999),
+            f.date_asks,
+            f.named_only,
+            f.detail_asks,
+            f.place_asks,
         )
         # Entries that name dates answer "an welchem Tag …?"; the others do not know the day.
         self._dated = frozenset(e.id for e in kb.entries.values() if e.dates)
+        # Entries that say where (vor Ort, by phone) answer "wo findet … statt?"; the others
+        # do not know the venue.
+        self._placed = frozenset(e.id for e in kb.entries.values() if e.says_where)
 
     def _is_known_word(self, token: str) -> bool:
         """Whether the bot reads ``token`` as a word of its own (so it is no place name); the
@@ -253,14 +261,17 @@ class Matcher:
         )
 
     def unstated_detail(self, text: str, entry_id: str) -> str | None:
-        """The detail ``text`` asks for that ``entry_id`` does not state (a listed detail, or a
-        day, date or start ("wann beginnt …") when the entry names none), or None: "an welchem
-        Datum findet er statt?" about the workshops, which have no dates."""
+        """The detail ``text`` asks for that ``entry_id`` does not state (a listed detail, a
+        day, date or start ("wann beginnt …") when the entry names none, or where when it does
+        not say where), or None: "an welchem Datum findet er statt?" about the workshops, which
+        have no dates."""
         _, clauses, _, _ = self._read(text)
         asking = _asking_tokens(clauses)
         detail = self._details.find(asking)
         if detail is None and entry_id not in self._dated:
             detail = self._details.asks_date(asking) or self._details.asks_when(asking)
+        if detail is None and entry_id not in self._placed:
+            detail = self._details.asks_place(asking)
         return detail
 
     def covers(self, entry_id: str, text: str) -> bool:
@@ -404,6 +415,8 @@ class Matcher:
             detail = self._details.find(asking)
             if detail is None and candidates[0].entry_id not in self._dated:
                 detail = self._details.asks_date(asking)
+            if detail is None and candidates[0].entry_id not in self._placed:
+                detail = self._details.asks_place(asking)
             if detail is not None:
                 reason = f"near miss: asks for '{detail}', which the offer does not state"
                 return MatchResult(

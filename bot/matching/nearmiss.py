@@ -9,7 +9,13 @@ The details the offer never states are data (knowledge/foreign.yaml):
 - ``named_only`` with ``detail_asks``: a thing the offer only names ("Schreibwerkstatt") asked
   for a detail (how long, where, how many): the offer says no more than that it exists;
 - ``date_asks`` ("an welchem Tag"): a day or date, which only an entry with dates can answer
-  (decided by the matcher, which knows the matched entry).
+  (decided by the matcher, which knows the matched entry);
+- ``place_asks`` ("wo … statt", "in welcher Stadt"): where it takes place, which only an entry
+  marked ``says_where`` can answer (the consultation "vor Ort", the workshops in the
+  municipality); the Lernwerkstatt and the certificate course name no venue.
+
+A word group may hold "…" between its words: the words around it stand in that order with at
+most ``MAX_GAP`` words between them ("passen … rein" in "Wie viele passen da maximal rein?").
 """
 
 from __future__ import annotations
@@ -30,23 +36,60 @@ _DATE_WORDS = frozenset(
 _WHEN_WORDS = frozenset(stem(w) for w in words("wann beginn beginnt start startet"))
 
 
+GAP = "…"
+# Words allowed between the parts of a word group with a gap: about one clause.
+MAX_GAP = 6
+
+_Phrase = tuple[tuple[str, ...], ...]  # the stems of each part between gaps
+
+
+def _parts(phrase: str) -> _Phrase:
+    """A word group's parts between its gaps ("..." is the same as "…"), as stems."""
+    parts = tuple(stems_of(part) for part in phrase.replace("...", GAP).split(GAP))
+    return tuple(part for part in parts if part)
+
+
+def _ends_at(stems: tuple[str, ...], start: int, phrase: _Phrase) -> bool:
+    """Whether ``phrase`` stands in ``stems`` from ``start``: its first part there, each later
+    part after at most MAX_GAP other words."""
+    first, *rest = phrase
+    if stems[start : start + len(first)] != first:
+        return False
+    at = start + len(first)
+    for part in rest:
+        found = next(
+            (
+                j
+                for j in range(at, min(at + MAX_GAP, len(stems) - len(part)) + 1)
+                if stems[j : j + len(part)] == part
+            ),
+            None,
+        )
+        if found is None:
+            return False
+        at = found + len(part)
+    return True
+
+
 class PhraseSet:
     """Word groups, found in a question's stems in one pass (looked up by their first word,
     so a question is scanned once, not once per phrase)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for stems in (stems_of(p) for p in phrases):
-            if stems:
-                self._by_first.setdefault(stems[0], []).append(stems)
-        self.words = frozenset(w for group in self._by_first.values() for p in group for w in p)
+        self._by_first: dict[str, list[_Phrase]] = {}
+        for parts in (_parts(p) for p in phrases):
+            if parts:
+                self._by_first.setdefault(parts[0][0], []).append(parts)
+        self.words = frozenset(
+            w for group in self._by_first.values() for p in group for part in p for w in part
+        )
 
     def find(self, stems: tuple[str, ...]) -> str | None:
-        """The first phrase standing in ``stems``, as its stems joined by spaces."""
+        """The first phrase standing in ``stems``, as its stems joined by spaces (and gaps)."""
         for i, first in enumerate(stems):
             for phrase in self._by_first.get(first, ()):
-                if stems[i : i + len(phrase)] == phrase:
-                    return " ".join(phrase)
+                if _ends_at(stems, i, phrase):
+                    return f" {GAP} ".join(" ".join(part) for part in phrase)
         return None
 
 
@@ -60,9 +103,11 @@ class DetailFinder:
         date_asks: Iterable[str] = (),
         named_only: Iterable[str] = (),
         detail_asks: Iterable[str] = (),
+        place_asks: Iterable[str] = (),
     ) -> None:
         self._details = PhraseSet(details)
         self._date_asks = PhraseSet(date_asks)
+        self._place_asks = PhraseSet(place_asks)
         self._named_only = PhraseSet(named_only)
         # A day or date is a detail of a named thing too ("An welchem Tag ist die …?").
         self._detail_asks = PhraseSet([*detail_asks, *date_asks])
@@ -97,3 +142,7 @@ class DetailFinder:
     def asks_date(self, tokens: list[str]) -> str | None:
         """The words asking for a day or date in ``tokens``, if any."""
         return self._date_asks.find(tuple(stem(t) for t in tokens))
+
+    def asks_place(self, tokens: list[str]) -> str | None:
+        """The words asking where it takes place in ``tokens`` ("wo … statt"), if any."""
+        return self._place_asks.find(tuple(stem(t) for t in tokens))
