@@ -197,6 +197,7 @@ class _WordLists:
         self.foreign: dict[str, list[str]] = {
             "words": [], "phrases": [], "heads": [], "details": [], "date_asks": [],
             "named_only": [], "detail_asks": [], "place_asks": [],
+            "elsewhere_asks": [],
         }
         self.places: dict[str, list[str]] = {"schleswig_holstein": [], "elsewhere": []}
         # A word may be a foreign word and a foreign head at once, but no place may be in and

@@ -176,9 +176,15 @@ class ForeignTopics(Strict):
         description="Words or word groups asking where it takes place ('wo … statt', 'in "
         "welcher stadt'): a near miss unless the entry the question matches says_where.",
     )
+    elsewhere_asks: list[str] = Field(
+        default_factory=list,
+        description="Words or word groups asking whether something like the offer exists "
+        "elsewhere ('gibt … sowas'): a near miss when the question names a place outside "
+        "Schleswig-Holstein (whether the offer itself reaches it is the region's answer).",
+    )
 
     @field_validator("words", "phrases", "heads", "details", "date_asks", "named_only",
-                     "detail_asks", "place_asks")
+                     "detail_asks", "place_asks", "elsewhere_asks")
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
         return _no_blank(values, "empty word")
@@ -192,7 +198,7 @@ class ForeignTopics(Strict):
                 raise ValueError(f"'{value}': eine Lücke (…) gibt es nur in details und *_asks")
         return values
 
-    @field_validator("details", "date_asks", "detail_asks", "place_asks")
+    @field_validator("details", "date_asks", "detail_asks", "place_asks", "elsewhere_asks")
     @classmethod
     def _gap_between_words(cls, values: list[str]) -> list[str]:
         for value in values:

@@ -108,6 +108,7 @@ class Matcher:
             f.named_only,
             f.detail_asks,
             f.place_asks,
+            f.elsewhere_asks,
         )
         # Entries that name dates answer "an welchem Tag …?"; the others do not know the day.
         self._dated = frozenset(e.id for e in kb.entries.values() if e.dates)
@@ -266,12 +267,24 @@ class Matcher:
         not say where), or None: "an welchem Datum findet er statt?" about the workshops, which
         have no dates."""
         _, clauses, _, _ = self._read(text)
+        return self._unstated(clauses, entry_id, asks_when=True)
+
+    def _unstated(
+        self, clauses: list[ClauseTokens], entry_id: str, asks_when: bool = False
+    ) -> str | None:
+        """The detail the asking sentences of ``clauses`` ask for that ``entry_id`` does not
+        state; ``asks_when``: a bare "wann" counts as asking for a date."""
         asking = _asking_tokens(clauses)
-        detail = self._details.find(asking)
+        details = self._details
+        detail = details.find(asking)
         if detail is None and entry_id not in self._dated:
-            detail = self._details.asks_date(asking) or self._details.asks_when(asking)
+            detail = details.asks_date(asking) or (
+                details.asks_when(asking) if asks_when else None
+            )
         if detail is None and entry_id not in self._placed:
-            detail = self._details.asks_place(asking)
+            detail = details.asks_place(asking)
+        if detail is None and any(c.tokens == [_ELSEWHERE] for c in clauses):
+            detail = details.asks_elsewhere(asking)
         return detail
 
     def covers(self, entry_id: str, text: str) -> bool:
@@ -411,12 +424,7 @@ class Matcher:
         else:
             band, reason = "fallback", f"score < {s.suggest_threshold}"
         if band != "smalltalk":
-            asking = _asking_tokens(clauses)
-            detail = self._details.find(asking)
-            if detail is None and candidates[0].entry_id not in self._dated:
-                detail = self._details.asks_date(asking)
-            if detail is None and candidates[0].entry_id not in self._placed:
-                detail = self._details.asks_place(asking)
+            detail = self._unstated(clauses, candidates[0].entry_id)
             if detail is not None:
                 reason = f"near miss: asks for '{detail}', which the offer does not state"
                 return MatchResult(

@@ -12,7 +12,10 @@ The details the offer never states are data (knowledge/foreign.yaml):
   (decided by the matcher, which knows the matched entry);
 - ``place_asks`` ("wo … statt", "in welcher Stadt"): where it takes place, which only an entry
   marked ``says_where`` can answer (the consultation "vor Ort", the workshops in the
-  municipality); the Lernwerkstatt and the certificate course name no venue.
+  municipality); the Lernwerkstatt and the certificate course name no venue;
+- ``elsewhere_asks`` ("gibt es sowas auch …"), with a place outside Schleswig-Holstein: an
+  offer like this one elsewhere, of which the offer knows nothing (whether the offer itself
+  reaches the place, "gilt das auch für uns in Hamburg?", is the region's answer).
 
 A word group may hold "…" between its words: the words around it stand in that order with at
 most ``MAX_GAP`` words between them ("passen … rein" in "Wie viele passen da maximal rein?").
@@ -104,10 +107,12 @@ class DetailFinder:
         named_only: Iterable[str] = (),
         detail_asks: Iterable[str] = (),
         place_asks: Iterable[str] = (),
+        elsewhere_asks: Iterable[str] = (),
     ) -> None:
         self._details = PhraseSet(details)
         self._date_asks = PhraseSet(date_asks)
         self._place_asks = PhraseSet(place_asks)
+        self._elsewhere_asks = PhraseSet(elsewhere_asks)
         self._named_only = PhraseSet(named_only)
         # A day or date is a detail of a named thing too ("An welchem Tag ist die …?").
         self._detail_asks = PhraseSet([*detail_asks, *date_asks])
@@ -146,3 +151,8 @@ class DetailFinder:
     def asks_place(self, tokens: list[str]) -> str | None:
         """The words asking where it takes place in ``tokens`` ("wo … statt"), if any."""
         return self._place_asks.find(tuple(stem(t) for t in tokens))
+
+    def asks_elsewhere(self, tokens: list[str]) -> str | None:
+        """The words asking whether something like the offer exists elsewhere ("gibt es
+        sowas auch in Hamburg?"), if any: read only when a place outside SH is named."""
+        return self._elsewhere_asks.find(tuple(stem(t) for t in tokens))

@@ -3,9 +3,10 @@
 Almost every user names their town ("Kommt ihr auch nach Eckernförde?"). An unknown name would
 count as a foreign noun and push the question into the fallback; a name the bot half-knows
 would pull it towards an unrelated entry. Places are therefore taken out of the question
-before it is read: names from the gazetteer (knowledge/places.yaml), and unknown capitalised
-words after "Amt", "Kreis", "Gemeinde", "Stadt", "Insel" or after "in", "nach", "aus", "bei",
-"auf". What remains is whether the message named a place in or outside Schleswig-Holstein.
+before it is read: names from the gazetteer (knowledge/places.yaml), a listed town's part
+("Kiel-Suchsdorf"), and unknown capitalised words after "Amt", "Kreis", "Gemeinde", "Stadt",
+"Insel" or after "in", "nach", "aus", "bei", "auf". What remains is whether the message named
+a place in or outside Schleswig-Holstein.
 """
 
 from __future__ import annotations
@@ -99,6 +100,15 @@ class PlaceFinder:
     def _unknown_name(self, word: str, token: str) -> bool:
         return word[:1].isupper() and token.isalpha() and not self._is_known(token)
 
+    def _district(self, word: str, token: str) -> bool | None:
+        """Inside SH or not, when ``word`` names a part of a listed town ("Kiel-Suchsdorf",
+        "hamburg-bergedorf", in any case): the town before the hyphen says where it lies."""
+        head = word.split("-", 1)[0] if "-" in word else ""
+        town = _key(head) if head else ""
+        if town not in self._names or len(word_tokens(word)) != 1 or self._is_known(token):
+            return None
+        return self._names[town]
+
     def scan(self, text: str) -> PlaceScan:
         words: list[str] = []
         tokens: list[str] = []
@@ -116,6 +126,9 @@ class PlaceFinder:
         i = 0
         while i < len(tokens):
             hit = self._lookup(tokens, i) if tokens[i] in openers else None
+            if hit is None and "-" in words[i]:
+                district = self._district(words[i], tokens[i])
+                hit = None if district is None else (1, district)
             if hit is not None:
                 length, inside = hit
                 in_state |= inside
