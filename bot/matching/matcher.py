@@ -274,7 +274,9 @@ class Matcher:
     ) -> str | None:
         """The detail the asking sentences of ``clauses`` ask for that ``entry_id`` does not
         state; ``asks_when``: a bare "wann" counts as asking for a date."""
-        asking = _asking_tokens(clauses)
+        # The clause added for a place elsewhere asks, but not what the user wrote: without it,
+        # a message without "?" ("… sowas auch in Hamburg gibt") is read as a whole.
+        asking = _asking_tokens([c for c in clauses if c.tokens != [_ELSEWHERE]])
         details = self._details
         detail = details.find(asking)
         if detail is None and entry_id not in self._dated:
