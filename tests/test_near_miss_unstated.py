@@ -278,3 +278,16 @@ async def test_the_venue_of_the_lernwerkstatt_in_telegram(tmp_path: Path) -> Non
         await h.user_says("/start")
         await h.user_says("gilt das auch für unsere gemeinde im kreis ludwigslust-parchim?")
         assert "ganz Schleswig-Holstein" in last(h)["text"]
+
+
+def test_staff_of_the_municipality_and_budgeting_are_no_near_misses(answerer: Answerer) -> None:
+    """"Personal" in a statement is the municipality's own staff, and "ob wir dafür
+    Haushaltsmittel bereitstellen müssen" asks about the costs; whether the team hires staff
+    ("Sucht ihr gerade Personal?") is a detail the offer does not state."""
+    reply, _ = answerer.answer(
+        "Hauptamtliches Personal haben wir dafür nicht. Für wen ist das Angebot gedacht?"
+    )
+    assert (reply.kind, reply.entry_id) == ("answer", "zielgruppe")
+    reply, _ = answerer.answer("Müssen für die Beratung Haushaltsmittel bereitgestellt werden?")
+    assert (reply.kind, reply.entry_id) == ("answer", "kosten")
+    _near_miss(answerer, "Sucht ihr beim Kompetenzzentrum gerade Personal?")
