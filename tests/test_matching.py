@@ -434,21 +434,27 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Round three (rejection: near-miss details and foreign words as data) raised the
         # rejection floors of h, i and j to just below 95 %, 92 % and 90 %.
         (DATA_DIR / "blind_h.yaml", 0.91, 0.96),
-        (DATA_DIR / "blind_i.yaml", 0.86, 0.95),
+        # Stop 9 (letter register, hearsay, staff as no foreign topic): 90.8 % / 100 %.
+        (DATA_DIR / "blind_i.yaml", 0.89, 0.97),
         # Written blind for round two's result: first contact 85.7 % / 70.0 %.
         (DATA_DIR / "blind_j.yaml", 0.94, 0.94),
         # Fourth author: first contact 81.4 % / 80 %; 90.0 % / 95 % after answer quality round 2.
-        (DATA_DIR / "blind_k.yaml", 0.89, 0.94),
+        (DATA_DIR / "blind_k.yaml", 0.95, 0.94),  # 97.1 % / 95 % at stop 9
         # Fifth author: first contact 81.4 % / 65.0 % (score.py); 97.1 % / 90 % here after
         # answer quality round 3 (synonym families, near-miss details, own phrasings).
         (DATA_DIR / "blind_l.yaml", 0.96, 0.88),
         # Sixth author, never tuned on: first contact 90.0 % / 90 % (score.py, a971ba1), 94.3 % /
         # 90 % after rounds 2 and 3 (written for neither); 92.9 % / 90 % here.
-        (DATA_DIR / "blind_m.yaml", 0.92, 0.88),
+        # Stop 9 (venue and capacity near misses, scope questions with a place): 97.1 % / 100 %.
+        (DATA_DIR / "blind_m.yaml", 0.95, 0.97),
+        # Seventh author: first contact 82.9 % / 90.0 % (score.py, 89952c1); 95.7 % / 100 %
+        # after stop 9's general fixes (dictation, separable verbs, roles, near misses);
+        # 92.9 % here.
+        (DATA_DIR / "blind_n.yaml", 0.92, 0.97),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
-        "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m",
+        "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -499,19 +505,21 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # questions that stood in the new sets were rephrased); raised after round two, and
         # after round four (b and d at 100 %).
         (DATA_DIR / "blind_multi_b.yaml", 0.95),
-        (DATA_DIR / "blind_multi_c.yaml", 0.93),
+        (DATA_DIR / "blind_multi_c.yaml", 0.95),  # 100 % at stop 9
         # Written blind for round two's result: first contact 93.3 %.
         (DATA_DIR / "blind_multi_d.yaml", 0.95),
         # Fourth author: first contact 80 %; 93.3 % after answer quality round 2.
-        (DATA_DIR / "blind_multi_e.yaml", 0.93),
+        (DATA_DIR / "blind_multi_e.yaml", 0.95),  # 100 % at stop 9
         # Fifth author: first contact 86.7 %, unchanged by the data of answer quality round 3.
         (DATA_DIR / "blind_multi_f.yaml", 0.95),  # 100 % after splitting at ", und" (q4)
         # Sixth author, never tuned on: first contact 80 %; 86.7 % after rounds 2 and 3.
-        (DATA_DIR / "blind_multi_g.yaml", 0.93),  # 93.3 % after the same
+        (DATA_DIR / "blind_multi_g.yaml", 0.95),  # 93.3 % after the same, 100 % at stop 9
+        # Seventh author: first contact 93.3 %; 100 % at stop 9.
+        (DATA_DIR / "blind_multi_h.yaml", 0.95),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
-        "blind_multi_f", "blind_multi_g",
+        "blind_multi_f", "blind_multi_g", "blind_multi_h",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -549,11 +557,14 @@ def test_multi_question_accuracy_does_not_regress(
         # a statement before the question).
         (DATA_DIR / "blind_conv_f.yaml", 0.99, 0.96),
         # Sixth author, never tuned on: first contact 86.8 % / 100 %, the same after rounds 2-3.
-        (DATA_DIR / "blind_conv_g.yaml", 0.86, 1.0),
+        # Stop 9: 100 % / 100 %.
+        (DATA_DIR / "blind_conv_g.yaml", 0.97, 1.0),
+        # Seventh author: first contact 85.4 % / 72.7 %; 93.8 % / 100 % at stop 9.
+        (DATA_DIR / "blind_conv_h.yaml", 0.92, 0.97),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
-        "blind_conv_f", "blind_conv_g",
+        "blind_conv_f", "blind_conv_g", "blind_conv_h",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
