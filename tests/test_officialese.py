@@ -237,3 +237,17 @@ def test_a_place_in_a_question_whether_the_offer_is_limited_asks_for_the_region(
     assert [(c.entry_id, c.score) for c in with_place.candidates] == [
         (c.entry_id, c.score) for c in without.candidates
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Brauchen wir für die Workshops einen eigenen Haushaltstitel?", "kosten"),
+        ("Kann ein Bezirk aus Hamburg das Angebot auch nutzen?", "zielgruppe"),
+    ],
+)
+def test_budget_lines_reasons_and_districts(matcher: Matcher, question: str, entry: str) -> None:
+    """A budget line of one's own asks about the costs, and a "Bezirk" is a municipality (so a
+    Hamburg district asks whether the offer reaches it); "Anlass" asks for the reason."""
+    assert _top(matcher, question) == ("answer", entry)
+    assert [u.term for u in matcher.units("Anlass")] == ["grund"]
