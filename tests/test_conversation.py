@@ -645,9 +645,14 @@ def test_a_topic_named_only_in_a_statement_before_the_question_is_its_topic() ->
         ("der letzte Punkt ist die Dauer", ["der letzte Punkt ist die Dauer"]),
         ("zu Punkt 3 wie lange dauert das", ["zu Punkt 3 wie lange dauert das"]),
         ("Punkt eins: was kostet das?", ["Punkt eins", "was kostet das"]),
+        # A list's numbering is no content; "1. Modul" is the first module.
+        ("1. Was kostet das? 2. Wie lange dauert es?", ["Was kostet das", "Wie lange dauert es"]),
+        ("a) Wer macht das? b) Für wen?", ["Wer macht das", "Für wen"]),
+        ("1. Modul: was ist das?", ["1. Modul", "was ist das"]),
     ],
 )
 def test_dictated_punctuation_words_become_marks(message: str, texts: list[str]) -> None:
     """A dictated message spells its marks out ("Komma", "Punkt", "Fragezeichen"): they split
-    it like the marks would, unless the word is a noun or the message has written marks."""
+    it like the marks would, unless the word is a noun or the message has written marks; a
+    list's numbering ("1.", "a)") is dropped."""
     assert [c.text for c in split_clauses(message)] == texts

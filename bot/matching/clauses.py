@@ -138,4 +138,14 @@ def split_clauses(text: str) -> list[Clause]:
             clauses[n : n + 2] = [
                 Clause(clauses[n].text, clauses[n + 1].end), Clause(clauses[n + 1].text, ".")
             ]
-    return clauses
+    return [_without_list_marker(c) for c in clauses]
+
+
+# A list's numbering ("1. Entstehen Kosten? 2. Muss …", "a) …") is no content; "1. Modul" is
+# the first module.
+_LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[a-hA-H]\))\s+(?!modul|teil)", re.IGNORECASE)
+
+
+def _without_list_marker(clause: Clause) -> Clause:
+    text = _LIST_MARKER.sub("", clause.text, count=1)
+    return clause if text == clause.text else Clause(text, clause.end)
