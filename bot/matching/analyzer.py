@@ -9,6 +9,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.matching.dialect import high_german
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.lexicon import FRAME_NOUNS, GENERAL_WORDS
 from bot.matching.normalize import tokenize
@@ -215,7 +216,7 @@ class Analyzer:
 
     def analyse_tokens(self, normalised: list[str]) -> list[Term]:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
-        tokens = [t for t in normalised if t not in _PARTICLES]
+        tokens = [t for t in high_german(normalised) if t not in _PARTICLES]
         tokens = _join_separable(tokens)
         stems = [stem(token) for token in tokens]
         single = self._single
