@@ -649,10 +649,14 @@ def test_a_topic_named_only_in_a_statement_before_the_question_is_its_topic() ->
         ("1. Was kostet das? 2. Wie lange dauert es?", ["Was kostet das", "Wie lange dauert es"]),
         ("a) Wer macht das? b) Für wen?", ["Wer macht das", "Für wen"]),
         ("1. Modul: was ist das?", ["1. Modul", "was ist das"]),
+        # The frame of an indirect question says who asks; after "überlegen" it goes on.
+        ("Ich soll herausfinden, was das kostet.", ["Ich soll herausfinden", "was das kostet"]),
+        ("Wir überlegen, wie wir das machen.", ["Wir überlegen, wie wir das machen"]),
     ],
 )
-def test_dictated_punctuation_words_become_marks(message: str, texts: list[str]) -> None:
+def test_sentences_are_cut_where_speech_and_lists_cut_them(message: str, texts: list[str]) -> None:
     """A dictated message spells its marks out ("Komma", "Punkt", "Fragezeichen"): they split
     it like the marks would, unless the word is a noun or the message has written marks; a
-    list's numbering ("1.", "a)") is dropped."""
+    list's numbering ("1.", "a)") is dropped; the frame of an indirect question after a verb
+    of wanting to know ("Ich soll herausfinden, was …") is a sentence of its own."""
     assert [c.text for c in split_clauses(message)] == texts

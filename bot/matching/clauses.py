@@ -16,8 +16,22 @@ from bot.matching.stopwords import words
 # or a spaced dash, unless the dot closes a number ("15.6."), a single
 # letter ("z.B.") or a common abbreviation.
 # A purpose clause (", damit ich den Raum buchen kann") says why someone asks, like a
-# statement of its own.
-_BOUNDARY = re.compile(r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s))")
+# statement of its own; the main clause before an indirect question ("Ich soll als Azubi
+# herausfinden, was …") says who asks and why, the indirect question what.
+_BOUNDARY = re.compile(
+    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)"
+    r"|,(?=\s+(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)\s))",
+    re.IGNORECASE,
+)
+_PURPOSE = re.compile(r"\s+damit\s", re.IGNORECASE)
+# Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
+# herausfinden, was …"), not after "wir überlegen, wie …".
+_ASKING_FRAME = re.compile(
+    r"\b(?:wissen|wüsste|wuesste|erfahren|herausfinden|herauszufinden|fragen|fragt|frage|"
+    r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
+    r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen)\b",
+    re.IGNORECASE,
+)
 _ABBREVIATIONS = words(
     """
     bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs
@@ -125,6 +139,9 @@ def split_clauses(text: str) -> list[Clause]:
         if mark.startswith(".") and mark == "." and _closes_abbreviation(text[: match.start()]):
             continue
         piece = text[start : match.start()].strip()
+        after = text[match.end() :]
+        if mark == "," and not _ASKING_FRAME.search(piece) and not _PURPOSE.match(after):
+            continue  # "wir überlegen, wie …": a statement about the writer goes on
         if piece:
             end = "?" if "?" in mark else ("-" if mark in "–—-" else mark[:1])
             clauses.extend(_run_on(piece, end))
