@@ -251,3 +251,22 @@ def test_budget_lines_reasons_and_districts(matcher: Matcher, question: str, ent
     Hamburg district asks whether the offer reaches it); "Anlass" asks for the reason."""
     assert _top(matcher, question) == ("answer", entry)
     assert [u.term for u in matcher.units("Anlass")] == ["grund"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Was kostet die Beratung? Stadt Tornesch, Fachbereich Bürgerdienste",
+        "Was kostet die Beratung? Gemeinde Sülfeld",
+    ],
+)
+def test_a_signature_under_the_question_adds_nothing(matcher: Matcher, message: str) -> None:
+    """A short last line under the question that asks nothing is a signature: the question
+    is read as if it stood alone; a last line opening with "und" still asks ("Und die Dauer.")."""
+    alone = matcher.match("Was kostet die Beratung?")
+    signed = matcher.match(message)
+    assert [(c.entry_id, c.score) for c in signed.candidates] == [
+        (c.entry_id, c.score) for c in alone.candidates
+    ]
+    goes_on = matcher.match("Was kostet die Beratung? Und die Dauer.")
+    assert [c.entry_id for c in goes_on.candidates] != [c.entry_id for c in alone.candidates]

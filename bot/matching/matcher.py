@@ -160,12 +160,12 @@ class Matcher:
         clauses = split_clauses(question)
         tokens: list[list[str]] = []
         named_place = elsewhere = False
-        for clause in clauses:
+        for n, clause in enumerate(clauses):
             read, found, outside = self._clause_tokens(clause.text)
             greets = (
                 len(clauses) > 1 and clause.end != "?" and not _SIGN_OFF.isdisjoint(read[:3])
             )
-            tokens.append([] if greets else list(read))
+            tokens.append([] if greets or _signs(clauses, n) else list(read))
             named_place |= found
             elsewhere |= outside
         if elsewhere:
@@ -436,6 +436,25 @@ class Matcher:
             # Unsure, and a topic outside the offer is named: say so rather than "Meinten Sie".
             band, reason = "fallback", "not a clear winner, and a foreign topic is named"
         return MatchResult(band, candidates, reason=reason, foreign=foreign)
+
+
+# A short last line after the question that asks nothing is a signature ("Stadt Reinfeld,
+# Fachdienst Soziales"); one that opens with a conjunction goes on asking ("Und die Kosten.").
+_SIGNATURE_WORDS = 5
+_GOES_ON = frozenset(("und", "oder", "auch", "sowie", "aber", "bzw"))
+
+
+def _signs(clauses: list[Clause], n: int) -> bool:
+    """Whether clause ``n`` is a signature under the message's question."""
+    if n == 0 or n != len(clauses) - 1 or clauses[n - 1].end != "?":
+        return False
+    clause = clauses[n]
+    words = clause.text.split()
+    return (
+        not clause.asks
+        and len(words) <= _SIGNATURE_WORDS
+        and words[0].casefold() not in _GOES_ON
+    )
 
 
 def _title_name(title: str) -> str:
