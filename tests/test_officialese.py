@@ -244,11 +244,13 @@ def test_a_place_in_a_question_whether_the_offer_is_limited_asks_for_the_region(
     [
         ("Brauchen wir für die Workshops einen eigenen Haushaltstitel?", "kosten"),
         ("Kann ein Bezirk aus Hamburg das Angebot auch nutzen?", "zielgruppe"),
+        ("Beratung auch per Tel. möglich?", "m2_formate"),
     ],
 )
 def test_budget_lines_reasons_and_districts(matcher: Matcher, question: str, entry: str) -> None:
     """A budget line of one's own asks about the costs, and a "Bezirk" is a municipality (so a
-    Hamburg district asks whether the offer reaches it); "Anlass" asks for the reason."""
+    Hamburg district asks whether the offer reaches it); "Anlass" asks for the reason, "Tel."
+    is the telephone."""
     assert _top(matcher, question) == ("answer", entry)
     assert [u.term for u in matcher.units("Anlass")] == ["grund"]
 
