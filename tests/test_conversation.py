@@ -69,10 +69,13 @@ def test_context_expires_and_is_bounded() -> None:
         ("Ich benötige Angaben zum Träger sowie zu den Kosten.", 2),
         ("Bitte schicken Sie Infos zur Dauer und zu den Formaten.", 2),
         ("Ich brauche Infos zu Verwaltung und Vereinen.", 1),
+        # A comparison with "vs." asks its aspect of both things.
+        ("Kosten Lernwerkstatt vs. Zertifikatskurs?", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
-    """A message is split at und/sowie/?/; only when both halves carry a question."""
+    """A message is split at und/sowie/?/; only when both halves carry a question (and a
+    comparison or a request about two things asks about each)."""
     assert len(split_questions(message)) == parts
 
 
@@ -660,3 +663,10 @@ def test_sentences_are_cut_where_speech_and_lists_cut_them(message: str, texts: 
     list's numbering ("1.", "a)") is dropped; the frame of an indirect question after a verb
     of wanting to know ("Ich soll herausfinden, was …") is a sentence of its own."""
     assert [c.text for c in split_clauses(message)] == texts
+
+
+def test_a_versus_comparison_asks_its_aspect_of_both() -> None:
+    """"Dauer Beratung vs. Workshop?" asks how long each takes: both answers in one reply."""
+    (reply,) = ask("Dauer Beratung vs. Workshops vor Ort?\n", conversations=False)
+    assert reply["kind"] == "answer"
+    assert "3 Stunden" in reply["text"] and "Auftaktworkshop" in reply["text"]

@@ -34,7 +34,7 @@ _ASKING_FRAME = re.compile(
 )
 _ABBREVIATIONS = words(
     """
-    bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs
+    bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs vs
     """
 )
 _QUESTION_WORDS = words(

@@ -108,8 +108,22 @@ _COMPARISON = re.compile(
 )
 
 
+# "Zeitumfang Beratung vs. Workshop vor Ort?": the aspect before the first thing is asked of
+# both.
+_VERSUS = re.compile(
+    r"^(?P<left>[^?.!;]+?)\s+(?:vs\.?|versus|im vergleich zu|im vergleich zum|im vergleich zur)"
+    r"\s+(?P<right>[^?!;]+?)[?.!]*$",
+    re.IGNORECASE,
+)
+
+
 def comparison_parts(text: str) -> list[str] | None:
     """The two things a comparison asks about, as questions of their own, or None."""
+    versus = _VERSUS.match(text.strip())
+    if versus is not None:
+        left, right = versus["left"].strip(), versus["right"].strip()
+        aspect = left.rsplit(None, 1)[0] if len(left.split()) > 1 else ""
+        return [f"{left}?", f"{aspect} {right}?".strip()]
     found = _COMPARISON.search(text)
     if found is None:
         return None
