@@ -14,7 +14,12 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.matching.clauses import split_clauses
-from bot.matching.multi import asks_yes_no_about_it, is_elliptic, split_questions
+from bot.matching.multi import (
+    asks_yes_no_about_it,
+    is_elliptic,
+    question_sentence,
+    split_questions,
+)
 from bot.matching.ordinals import (
     MAX_QUESTION_TOKENS,
     MAX_TOKENS,
@@ -425,11 +430,14 @@ class Answerer:
             text, self._topic_text(topic), topic
         )
 
+        # The sentence that asks, without thanks before it or an afterthought after it
+        # ("Danke. Und findet die überhaupt statt? Ich meine, etwas anderes gelesen zu haben.").
+        core = question_sentence(question)
         about_it = (
             currency is None
-            and not result.candidates
-            and asks_yes_no_about_it(question)
-            and not self.matcher.units(question)  # no word of its own, known or not
+            and (not result.candidates or result.band == "fallback")
+            and asks_yes_no_about_it(core)
+            and not self.matcher.units(core)  # no word of its own, known or not
         )
         still_on = currency == "current" and (
             not result.candidates or (topic is not None and self._still_on(asked, topic))

@@ -610,6 +610,18 @@ def test_the_named_topic_outlasts_an_answer_from_outside_it(lines: str, expected
     assert replies[1]["kind"] == "answer" and expected in replies[1]["text"]
 
 
+def test_thanks_and_an_afterthought_around_a_yes_no_follow_up_keep_the_topic() -> None:
+    """Thanks before and an afterthought after a yes/no follow-up of only a pronoun and a
+    verb ("Danke. Und findet die denn statt? Eine Kollegin sagte etwas anderes.") do not
+    hide it."""
+    replies = ask(
+        "Was ist die Lernwerkstatt?\nDanke. Und findet die denn statt? Eine Kollegin sagte "
+        "etwas anderes.\n",
+        conversations=True,
+    )
+    assert replies[-1]["kind"] == "answer" and "abgesagt" in replies[-1]["text"]
+
+
 def test_a_yes_no_follow_up_of_only_a_pronoun_and_a_verb_keeps_the_topic() -> None:
     """"Findet sie eigentlich statt?" (a verb first, a pronoun, particles, no word of its
     own) asks about the conversation's topic as a whole: after the Lernwerkstatt it is

@@ -183,6 +183,16 @@ def split_questions(text: str) -> list[str]:
     return asking[:MAX_PARTS] if len(asking) > 1 else [text]
 
 
+def question_sentence(text: str) -> str:
+    """The one sentence of ``text`` that ends with "?" when the others ask nothing (thanks,
+    an afterthought), else ``text``."""
+    clauses = split_clauses(text)
+    asking = [c for c in clauses if c.end == "?"]
+    if len(asking) == 1 and all(c is asking[0] or not c.asks for c in clauses):
+        return f"{asking[0].text}?"
+    return text
+
+
 # Words that refer back to the conversation's topic ("Findet die denn überhaupt statt?").
 _BACK_REFERENCES = words("die der das er sie es dies diese dieser dieses den dem")
 _MAX_YES_NO_WORDS = 7
