@@ -272,3 +272,20 @@ def test_a_signature_under_the_question_adds_nothing(matcher: Matcher, message: 
     ]
     goes_on = matcher.match("Was kostet die Beratung? Und die Dauer.")
     assert [c.entry_id for c in goes_on.candidates] != [c.entry_id for c in alone.candidates]
+
+
+def test_kinds_of_things_are_the_things(matcher: Matcher) -> None:
+    """"Bei welchen Arten von Fragen …" asks "bei welchen Fragen …": "Arten von" frames."""
+    kinds = [u.term for u in matcher.units("Bei welchen Arten von Fragen unterstützt ihr?")]
+    assert kinds == [u.term for u in matcher.units("Bei welchen Fragen unterstützt ihr?")]
+
+
+def test_an_indirect_question_without_a_mark_still_asks(matcher: Matcher) -> None:
+    """"Ich wüsste gern, ob … – das würde dem Ausschuss die Zustimmung erleichtern.": the
+    "ob" sentence asks, so the statement after the dash only sets the scene and its
+    "Zustimmung" is no detail the question asks for."""
+    result = matcher.match(
+        "Ich wüsste gern, ob das Programm zu einer Strategie des Landes gehört – das würde "
+        "unserem Ausschuss die Zustimmung erleichtern."
+    )
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "traeger")

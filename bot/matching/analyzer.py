@@ -105,6 +105,27 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
 _FINAL_ONLY = frozenset(("an", "mit", "aus", "ab"))
 
 
+# "Arten von", "eine Art von": "bei welchen Arten von Fragen" asks "bei welchen Fragen".
+_KIND = frozenset(("art", "arten", "sorte", "sorten"))
+
+
+def _without_kind_of(tokens: list[str]) -> list[str]:
+    """``tokens`` without "Art(en) von" in front of what it names."""
+    if "von" not in tokens or _KIND.isdisjoint(tokens):
+        return tokens
+    kept: list[str] = []
+    skip = False
+    for n, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        if token in _KIND and n + 1 < len(tokens) and tokens[n + 1] == "von":
+            skip = True
+            continue
+        kept.append(token)
+    return kept
+
+
 def _join_separable(tokens: list[str]) -> list[str]:
     """Tokens with a separated verb particle read as the whole verb (in the particle's place)."""
     for particle, verbs in _SEPARABLE.items():
@@ -217,7 +238,7 @@ class Analyzer:
     def analyse_tokens(self, normalised: list[str]) -> list[Term]:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
         tokens = [t for t in high_german(normalised) if t not in _PARTICLES]
-        tokens = _join_separable(tokens)
+        tokens = _join_separable(_without_kind_of(tokens))
         stems = [stem(token) for token in tokens]
         single = self._single
         terms: list[Term] = []

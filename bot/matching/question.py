@@ -152,7 +152,7 @@ class QuestionReader:
         """
         per_clause = [self._clause_units(c.tokens, spelling) for c in clauses]
         asks = any(
-            c.clause.end == "?" and any(u.known for u in units)
+            (c.clause.end == "?" or c.clause.asks) and any(u.known for u in units)
             for c, units in zip(clauses, per_clause, strict=True)
         )
         last_asking = max((n for n, c in enumerate(clauses) if c.clause.asks), default=-1)
