@@ -454,10 +454,15 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # after stop 9's general fixes (dictation, separable verbs, roles, near misses);
         # 92.9 % here.
         (DATA_DIR / "blind_n.yaml", 0.92, 0.97),
+        # Eighth author: first contact 84.3 % / 100 % (score.py, 06340ca); 97.1 % / 100 % after
+        # stop 9's later fixes (Plattdeutsch, list numbering, signatures, indirect questions);
+        # 94.3 % here.
+        (DATA_DIR / "blind_o.yaml", 0.94, 0.97),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
         "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
+        "blind_o",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -519,10 +524,12 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_g.yaml", 0.95),  # 93.3 % after the same, 100 % at stop 9
         # Seventh author: first contact 93.3 %; 100 % at stop 9.
         (DATA_DIR / "blind_multi_h.yaml", 0.95),
+        # Eighth author: first contact 80 %; 100 % after stop 9's later fixes.
+        (DATA_DIR / "blind_multi_i.yaml", 0.95),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
-        "blind_multi_f", "blind_multi_g", "blind_multi_h",
+        "blind_multi_f", "blind_multi_g", "blind_multi_h", "blind_multi_i",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -564,10 +571,12 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_g.yaml", 0.97, 1.0),
         # Seventh author: first contact 85.4 % / 72.7 %; 93.8 % / 100 % at stop 9.
         (DATA_DIR / "blind_conv_h.yaml", 0.92, 0.97),
+        # Eighth author: first contact 91.1 % / 87.5 %; 100 % / 100 % after stop 9's later fixes.
+        (DATA_DIR / "blind_conv_i.yaml", 0.97, 0.97),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
-        "blind_conv_f", "blind_conv_g", "blind_conv_h",
+        "blind_conv_f", "blind_conv_g", "blind_conv_h", "blind_conv_i",
     ],
 )
 def test_conversation_accuracy_does_not_regress(

@@ -291,3 +291,8 @@ def test_staff_of_the_municipality_and_budgeting_are_no_near_misses(answerer: An
     reply, _ = answerer.answer("Müssen für die Beratung Haushaltsmittel bereitgestellt werden?")
     assert (reply.kind, reply.entry_id) == ("answer", "kosten")
     _near_miss(answerer, "Sucht ihr beim Kompetenzzentrum gerade Personal?")
+
+
+def test_the_name_of_whoever_leads_is_not_stated(answerer: Answerer) -> None:
+    """Who leads the team or a course by name is not in the offer: a near miss."""
+    _near_miss(answerer, "Wie heißt denn eigentlich die Leitung beim Kompetenzzentrum?")
