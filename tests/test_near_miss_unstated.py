@@ -296,3 +296,17 @@ def test_staff_of_the_municipality_and_budgeting_are_no_near_misses(answerer: An
 def test_the_name_of_whoever_leads_is_not_stated(answerer: Answerer) -> None:
     """Who leads the team or a course by name is not in the offer: a near miss."""
     _near_miss(answerer, "Wie heißt denn eigentlich die Leitung beim Kompetenzzentrum?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie lang ist denn jedes Modul vom Zertifikatskurs?",
+        "In welcher Stadt sitzt ihr eigentlich?",
+    ],
+)
+def test_the_length_of_each_module_and_the_teams_seat_are_not_stated(
+    answerer: Answerer, question: str
+) -> None:
+    """How long each of the course's modules is, and where the team sits, are near misses."""
+    _near_miss(answerer, question)
