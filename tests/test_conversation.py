@@ -12,7 +12,7 @@ from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
 from bot.conversation_context import ConversationContext
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
-from bot.matching.clauses import split_clauses
+from bot.matching.clauses import Clause, split_clauses
 from bot.matching.multi import split_questions
 from bot.matching.nearmiss import DetailFinder
 
@@ -71,6 +71,9 @@ def test_context_expires_and_is_bounded() -> None:
         ("Ich brauche Infos zu Verwaltung und Vereinen.", 1),
         # A comparison with "vs." asks its aspect of both things.
         ("Kosten Lernwerkstatt vs. Zertifikatskurs?", 2),
+        # A question word after a preposition, and a statement with a tag, ask too.
+        ("Bis wann kann man sich melden – und das ist gratis, oder?", 2),
+        ("Das ist doch kostenlos, oder?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -463,8 +466,6 @@ def test_officialese_and_chat_forms_are_read_as_meant(
 def test_a_run_on_question_is_split_only_after_a_statement_and_without_comma() -> None:
     """"ich bin … kann man …" is a statement and a question; with a comma, or without a
     statement about the writer first, the sentence stays one."""
-    from bot.matching.clauses import split_clauses
-
     run_on = split_clauses("ich leite das bürgerbüro in heide gibt es bei euch eine beratung")
     assert [c.end for c in run_on] == [".", "?"]
     assert len(split_clauses("Wir planen ein Fest, könnt ihr helfen?")) == 1
@@ -682,3 +683,13 @@ def test_a_versus_comparison_asks_its_aspect_of_both() -> None:
     (reply,) = ask("Dauer Beratung vs. Workshops vor Ort?\n", conversations=False)
     assert reply["kind"] == "answer"
     assert "3 Stunden" in reply["text"] and "Auftaktworkshop" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [("Zu welchen Themen berät das Team", True), ("Bis wann geht das", True),
+     ("Zu Hause ist es schön", False), ("Bei uns ist es klein", False)],
+)
+def test_a_question_word_after_a_preposition_opens_a_question(text: str, asks: bool) -> None:
+    """"Zu welchen …", "Bis wann …" open a question as "Welche …", "Wann …" do."""
+    assert Clause(text, "").asks is asks

@@ -48,6 +48,11 @@ _QUESTION_WORDS = words(
 )
 
 
+_PREPOSITIONS = words(
+    "zu zum zur bei beim in im an am auf aus mit fuer von vom seit bis ab ueber um unter nach"
+)
+
+
 @dataclass(frozen=True)
 class Clause:
     """One sentence of a message and how it ended ("?", ".", "!", "-" for a dash, "" at the end)."""
@@ -60,9 +65,16 @@ class Clause:
         """Ends with a question mark or opens like a question (wh-word or verb first)."""
         if self.end == "?":
             return True
-        first = self.text.split()[0].casefold() if self.text.split() else ""
-        first = first.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-        return first in _QUESTION_WORDS
+        opening = [
+            w.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+            for w in self.text.split()[:2]
+        ]
+        if not opening:
+            return False
+        # "Zu welchen Fragen …", "Bis wann …": a preposition before the question word.
+        return opening[0] in _QUESTION_WORDS or (
+            opening[0] in _PREPOSITIONS and opening[1:2] != [] and opening[1] in _QUESTION_WORDS
+        )
 
 
 def _closes_abbreviation(before: str) -> bool:

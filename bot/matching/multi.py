@@ -36,10 +36,16 @@ _QUESTION_WORDS = words(
 )
 
 
+# A statement closed by a tag ("… das kostet doch nix, oder?") asks yes or no.
+_TAG = re.compile(r"(?:,\s*|\s)(?:oder|nicht wahr|gell|ne|nich)\W*$", re.IGNORECASE)
+
+
 def _opens_question(text: str) -> bool:
     first = [fold(w).strip(",.:!?") for w in text.split()[:_OPENING_WORDS]]
     return bool(first) and (
-        first[0] in _OPENERS or any(w in _QUESTION_WORDS for w in first[1:])
+        first[0] in _OPENERS
+        or any(w in _QUESTION_WORDS for w in first[1:])
+        or _TAG.search(text) is not None
     )
 
 
