@@ -13,8 +13,10 @@ from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher, stemming
 from bot.matching import analyzer as analyzer_module
+from bot.matching import clauses as clauses_module
 from bot.matching import matcher as matcher_module
 from bot.matching.analyzer import Analyzer
+from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.normalize import normalize, retokenize, tokenize, word_tokens
 from bot.matching.recent import Recent
@@ -78,6 +80,19 @@ def test_tokenize_word_by_word_reads_as_the_whole_text() -> None:
     assert len(cases) > 1000
     for text in cases:
         assert tokenize(text) == normalize(text).split(), text
+
+
+def test_split_clauses_hands_out_the_same_clauses_each_time() -> None:
+    """A message split again (its last splits are kept) gives the clauses a fresh split gives,
+    and a caller that changes its list (the reading appends a clause) changes no later split."""
+    fresh_split = clauses_module._split.__wrapped__
+    texts = _blind_questions()
+    assert len(texts) > 1000
+    for text in texts:
+        first = split_clauses(text)
+        assert first == list(fresh_split(text)), text
+        first.append(Clause("ausserhalb", "?"))
+        assert split_clauses(text) == list(fresh_split(text)), text
 
 
 def test_recent_keeps_only_the_last_readings() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.matching.stopwords import words
 
@@ -143,6 +144,13 @@ def _spoken_punctuation(text: str) -> str:
 
 def split_clauses(text: str) -> list[Clause]:
     """The sentences of ``text`` in order, each with the punctuation that closed it."""
+    # A message is split several times (into its questions, for its reading, for a statement
+    # before its question): the last few splits are kept, a new list is handed out each time.
+    return list(_split(text))
+
+
+@lru_cache(maxsize=64)
+def _split(text: str) -> tuple[Clause, ...]:
     text = _spoken_punctuation(text)
     clauses: list[Clause] = []
     start = 0
@@ -167,7 +175,7 @@ def split_clauses(text: str) -> list[Clause]:
             clauses[n : n + 2] = [
                 Clause(clauses[n].text, clauses[n + 1].end), Clause(clauses[n + 1].text, ".")
             ]
-    return [_without_list_marker(c) for c in clauses]
+    return tuple(_without_list_marker(c) for c in clauses)
 
 
 # A list's numbering ("1. Entstehen Kosten? 2. Muss …", "a) …") is no content; "1. Modul" is
