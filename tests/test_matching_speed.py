@@ -15,6 +15,7 @@ from bot.matching import Matcher, stemming
 from bot.matching import analyzer as analyzer_module
 from bot.matching import clauses as clauses_module
 from bot.matching import matcher as matcher_module
+from bot.matching import normalize as normalize_module
 from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
@@ -75,11 +76,27 @@ def test_tokenize_word_by_word_reads_as_the_whole_text() -> None:
         "Zweit\u00a0Modul", "Modul-2 und modul 3", "was kostet modul drei", "moudl ii",
         "Kolleg*innen und Bürger:innen", "a\u00a8b", "x -y", "Straße ÄÖÜ", "naïve café",
         "e\u0301 test", "\u0308a", "Trave-Land", "Haaaallo!!", "", "  ", "dritter Teil",
+        "Konzept erstellen", "Moderation III", "vorerst zwei Module", "mod 3", "Modul-III",
+        "erst Modul", "ersteres Angebot", "Modulll 2", "mmmodul iii", "Erste-Hilfe-Teil 2",
+        "zweitens Bausteine", "Modul IIII", "dritte  Teile", "Modulen 3", "Kommode 2",
     ]
     cases = tricky + _blind_questions()
     assert len(cases) > 1000
     for text in cases:
         assert tokenize(text) == normalize(text).split(), text
+
+
+def test_tokenize_reads_the_whole_text_again_only_for_a_module_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Words that merely hold a module rule's letters ("erstellen", "Moderation") are read word
+    by word; only a module number or ordinal over two words reads the whole text again."""
+    whole: list[str] = []
+    monkeypatch.setattr(normalize_module, "normalize", lambda text: whole.append(text) or text)
+    tokenize("Wir möchten mit Moderation ein Konzept erstellen")
+    assert whole == []
+    tokenize("Was bietet Modul III?")
+    assert whole == ["Was bietet Modul III?"]
 
 
 def test_split_clauses_hands_out_the_same_clauses_each_time() -> None:

@@ -70,9 +70,19 @@ def tokenize(text: str) -> list[str]:
     """
     tokens = [token for word in text.split() for token in word_tokens(word)]
     joined = " ".join(tokens)
-    if any(piece in joined for piece in _REWRITTEN):
+    if any(piece in joined for piece in _REWRITTEN) and _names_a_module(joined):
         return normalize(text).split()
     return tokens
+
+
+def _names_a_module(joined: str) -> bool:
+    """Whether the module-number rules match the words' tokens (``joined``).
+
+    Where they match the whole text, they match its words' tokens too: a match spans whole
+    words, and the words' own rules keep it one (a collapsed "iii" is still "i"). So tokens
+    they do not match ("erstellen", "Moderation") need no second reading of the whole text.
+    """
+    return bool(_MODULE_NUMBER.search(joined) or _ORDINAL_MODULE.search(joined))
 
 
 @lru_cache(maxsize=65536)  # pure, and the same words recur in every question
