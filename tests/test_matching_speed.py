@@ -16,11 +16,14 @@ from bot.matching import analyzer as analyzer_module
 from bot.matching import clauses as clauses_module
 from bot.matching import matcher as matcher_module
 from bot.matching import normalize as normalize_module
+from bot.matching import scorer as scorer_module
 from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.normalize import normalize, retokenize, tokenize, word_tokens
+from bot.matching.params import ScoringParams
 from bot.matching.recent import Recent
+from bot.matching.resolver import Unit
 
 _SEEDS = ("0", "1", "2", "3", "4", "5")
 
@@ -229,3 +232,68 @@ def test_place_scan_keeps_known_words_as_a_fresh_matcher_reads_them(
     for question in questions:
         assert used._places.scan(question) == fresh._places.scan(question), question
     assert not fresh._known_words
+
+
+def _plain_credit(
+    unit: Unit, terms: frozenset[str], whole: frozenset[str], keys: frozenset[str],
+    idf: dict[str, float], params: ScoringParams,
+) -> float:
+    """A unit's credit against a set of terms as the scorer first computed it (the oracle)."""
+    non_key, part_quality = params.non_key_factor, params.part_quality
+    best = 0.0
+    if unit.parts:
+        got = 0.0
+        for t in unit.parts:
+            if t in terms:
+                got += idf[t] * (1.0 if t in keys else non_key) * (
+                    1.0 if t in whole else part_quality
+                )
+        if got:
+            best = part_quality * got / sum(idf[t] for t in unit.parts)
+    for term, quality in unit.options:
+        if term in terms:
+            credit = quality * (1.0 if term in keys else non_key) * (
+                1.0 if term in whole else part_quality
+            )
+            best = max(best, credit)
+    return best
+
+
+def test_recall_and_precision_are_the_plain_sums_to_the_last_bit(matcher: Matcher) -> None:
+    """The scorer's recall (one-term units read by a set lookup, compounds' summed rarity
+    kept) and precision (no generator per compound) give exactly the plain pass over the
+    units and terms, for every example against the bundled questions."""
+    scorer, index = matcher._scorer, matcher._index
+    params, idf = scorer._params, index.idf
+    compared = 0
+    for question in _blind_questions()[::6]:
+        units = matcher.units(question)
+        total = sum(u.weight for u in units)
+        if total <= 0:
+            continue
+        hit: dict[str, float] = {}
+        for unit in units:
+            for term, q in (*unit.options, *((p, params.part_quality) for p in unit.parts)):
+                hit[term] = max(hit.get(term, 0.0), q)
+        matchable = scorer_module._matchable(units)
+        for entry_id, examples in index.examples.items():
+            keys = index.key_terms[entry_id]
+            for example in examples:
+                expanded, whole = example.expanded, example.terms
+                got = 0.0
+                for unit in units:
+                    if not frozenset((*unit.terms(), *unit.parts)).isdisjoint(expanded):
+                        got += unit.weight * _plain_credit(
+                            unit, expanded, whole, keys, idf, params
+                        )
+                assert scorer._recall(matchable, total, example, keys) == got / total
+                matched = 0.0
+                for term, rarity, parts in example.rarities:
+                    if term in hit:
+                        matched += rarity * hit[term]
+                    elif parts:
+                        share = sum(hit.get(p, 0.0) for p in parts) / len(parts)
+                        matched += rarity * share * params.part_quality
+                assert scorer._precision(example, hit) == matched / example.weight
+                compared += 1
+    assert compared > 50_000

@@ -12,23 +12,43 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from bot.matching.index import Example, SearchIndex
 from bot.matching.params import ScoringParams
 from bot.matching.resolver import Unit
 
+_MAX_COMPOUNDS = 65536  # compounds whose parts' summed rarity is kept
 # Relative slack on an upper bound, far above the rounding error of a few float sums.
 _SLACK = 1.0 + 1e-9
+
+
+# A question unit as the recall reads it: (its term, its quality) when it is one term of one
+# quality, else (None, 0.0); the unit; the terms that can match it.
+_Matchable = tuple[str | None, float, Unit, frozenset[str]]
+
+
+def _matchable(units: list[Unit]) -> list[_Matchable]:
+    """The units that can match any term (an unknown word cannot), in order, for _recall."""
+    found: list[_Matchable] = []
+    for unit in units:
+        if not unit.parts and len(unit.options) == 1:
+            ((term, quality),) = unit.options
+            found.append((term, quality, unit, frozenset((term,))))
+        elif terms := frozenset((*unit.terms(), *unit.parts)):
+            found.append((None, 0.0, unit, terms))
+    return found
 
 
 def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
+    """An entry's score (a tuple: five are made for every question, and a frozen dataclass
+    costs five times as much to build)."""
+
     entry_id: str
     score: float
     describe: Callable[[], str]  # matched terms and weights, for --explain (built on demand)
@@ -41,6 +61,7 @@ class Scorer:
         self._order = {e: n for n, e in enumerate(index.entry_ids)}
         p = params
         self._least = min(p.non_key_factor, p.part_quality, 1.0)  # the smallest credit factor
+        self._part_rarities: dict[tuple[str, ...], float] = {}
         # Per term: (entry, credit factor) for key/non-key and whole-word/compound-part.
         self._weighted_postings: dict[str, tuple[tuple[str, float], ...]] = {
             term: tuple(
@@ -56,6 +77,17 @@ class Scorer:
 
     def _idf(self, term: str) -> float:
         return self._index.idf[term]
+
+    def _parts_rarity(self, parts: tuple[str, ...]) -> float:
+        """The summed rarity of a compound's parts (kept: every example of the shortlist
+        asks it again; bounded, as compounds typed by users are not a closed set)."""
+        rarity = self._part_rarities.get(parts)
+        if rarity is None:
+            idf = self._index.idf
+            rarity = sum(idf[t] for t in parts)
+            if len(self._part_rarities) < _MAX_COMPOUNDS:
+                self._part_rarities[parts] = rarity
+        return rarity
 
     def credit(
         self, unit: Unit, terms: frozenset[str], whole: frozenset[str], keys: frozenset[str]
@@ -79,7 +111,7 @@ class Scorer:
                         * (1.0 if t in whole else part_quality)
                     )
             if got:
-                best = part_quality * got / sum(idf[t] for t in unit.parts)
+                best = part_quality * got / self._parts_rarity(unit.parts)
         for term, quality in unit.options:
             if term in terms:
                 credit = (
@@ -107,7 +139,7 @@ class Scorer:
                 rarity = self._idf(part)
                 for entry_id, factor in postings[part]:
                     got[entry_id] = got.get(entry_id, 0.0) + rarity * factor
-            scale = self._params.part_quality / sum(self._idf(t) for t in unit.parts)
+            scale = self._params.part_quality / self._parts_rarity(unit.parts)
             best = {e: g * scale for e, g in got.items()}
         for term, quality in unit.options:
             for entry_id, factor in postings[term]:
@@ -120,41 +152,39 @@ class Scorer:
         """The weighted share of the example's terms the question matches (0..1)."""
         matched = 0.0
         for term, rarity, parts in example.rarities:
-            if term in hit:
-                matched += rarity * hit[term]
+            credit = hit.get(term)
+            if credit is not None:
+                matched += rarity * credit
             elif parts:
-                share = sum(hit.get(p, 0.0) for p in parts) / len(parts)
-                matched += rarity * share * self._params.part_quality
+                share = 0.0  # sum() of the parts' credits, as a loop (no generator per term)
+                for part in parts:
+                    share += hit.get(part, 0.0)
+                matched += rarity * (share / len(parts)) * self._params.part_quality
         return matched / example.weight
 
     def _recall(
-        self,
-        units: list[tuple[Unit, frozenset[str]]],
-        total: float,
-        example: Example,
-        keys: frozenset[str],
+        self, units: list[_Matchable], total: float, example: Example, keys: frozenset[str]
     ) -> float:
         """The weighted share of the question the example matches (0..1).
 
-        ``units`` come with the set of terms each can match, so units the example cannot
-        match are skipped without scoring them.
+        ``units`` are the question's units that can match anything (``_matchable``), in
+        order: a one-term unit is scored here by a set lookup and a product, the others by
+        ``credit``.
         """
         expanded, whole = example.expanded, example.terms
         non_key, part_quality = self._params.non_key_factor, self._params.part_quality
         got = 0.0
-        for unit, terms in units:
-            if terms.isdisjoint(expanded):
-                continue
-            if not unit.parts and len(unit.options) == 1:
-                # credit() for the common one-term unit, written out: its term is matched.
-                ((term, quality),) = unit.options
-                credit = (
-                    quality
-                    * (1.0 if term in keys else non_key)
-                    * (1.0 if term in whole else part_quality)
-                )
-                got += unit.weight * (credit if credit > 0.0 else 0.0)
-            else:
+        for term, quality, unit, terms in units:
+            if term is not None:
+                if term in expanded:
+                    # credit() for the common one-term unit, written out.
+                    credit = (
+                        quality
+                        * (1.0 if term in keys else non_key)
+                        * (1.0 if term in whole else part_quality)
+                    )
+                    got += unit.weight * (credit if credit > 0.0 else 0.0)
+            elif not terms.isdisjoint(expanded):
                 got += unit.weight * self.credit(unit, expanded, whole, keys)
         return got / total
 
@@ -163,7 +193,7 @@ class Scorer:
         examples: list[Example],
         hit: dict[str, float],
         asked: frozenset[str],
-        units: list[tuple[Unit, frozenset[str]]],
+        units: list[_Matchable],
         total: float,
         keys: frozenset[str],
         coverage: float,
@@ -231,14 +261,14 @@ class Scorer:
         if floor > 0 and coverage and self._most_score(coverage, hit) < floor:
             return None
         shortlist = self._shortlist(coverage)
-        with_terms = [(u, frozenset((*u.terms(), *u.parts))) for u in units]
+        matchable = _matchable(units)
         # A set, not the dict: a frozenset compares with a set by walking the smaller one.
         asked = frozenset(hit)
         scored: list[tuple[float, str, float, str]] = []
         for entry_id in shortlist:
             keys = index.key_terms[entry_id]
             best_f1, best_text = self._best_example(
-                index.examples[entry_id], hit, asked, with_terms, total, keys, coverage[entry_id]
+                index.examples[entry_id], hit, asked, matchable, total, keys, coverage[entry_id]
             )
             score = coverage[entry_id] * (base + (1 - base) * best_f1)
             scored.append((score, entry_id, best_f1, best_text))
