@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 import yaml
@@ -20,7 +21,7 @@ from bot.matching import scorer as scorer_module
 from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
-from bot.matching.normalize import normalize, retokenize, tokenize, word_tokens
+from bot.matching.normalize import fold, normalize, retokenize, tokenize, word_tokens
 from bot.matching.params import ScoringParams
 from bot.matching.recent import Recent
 from bot.matching.resolver import Unit
@@ -100,6 +101,27 @@ def test_tokenize_reads_the_whole_text_again_only_for_a_module_number(
     assert whole == []
     tokenize("Was bietet Modul III?")
     assert whole == ["Was bietet Modul III?"]
+
+
+def test_fold_drops_the_marks_a_full_pass_over_the_text_drops() -> None:
+    """fold filters combining marks only in the text's non-ASCII runs: it gives exactly what a
+    pass over every character gives (accents, dashes, quotes, emoji, marks without a base)."""
+
+    def plain_fold(text: str) -> str:
+        text = unicodedata.normalize("NFC", text).casefold().translate(normalize_module._UMLAUTS)
+        if text.isascii():
+            return text
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    tricky = [
+        "naïve café – „Zitat“", "e\u0301\u0302x", "\u0308", "Ångström ﬁ ½", "👍🏻 ok…",
+        "Straße ÆØ œ", "Ḱ\u0323 ǅ", "Łódź", "Ελληνικά", "", "plain ascii",
+    ]
+    texts = tricky + _blind_questions()
+    assert len(texts) > 1000
+    for text in texts:
+        assert fold(text) == plain_fold(text), text
 
 
 def test_split_clauses_hands_out_the_same_clauses_each_time() -> None:
@@ -297,3 +319,4 @@ def test_recall_and_precision_are_the_plain_sums_to_the_last_bit(matcher: Matche
                 assert scorer._precision(example, hit) == matched / example.weight
                 compared += 1
     assert compared > 50_000
+

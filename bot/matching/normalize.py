@@ -17,6 +17,7 @@ _GENDER_MARK = re.compile(r"(?<=[a-z])[*:_/](?=in(?:nen)?\b)")
 _JOINERS = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 _NUMBERS = {
     "i": "1", "1": "1", "eins": "1",
@@ -38,8 +39,13 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
     if text.isascii():  # most text after the umlauts: nothing left to decompose
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Only a character outside ASCII can be a combining mark: the text is copied as it stands
+    # but for its non-ASCII runs (a dash or quote mark in a long message), which are filtered.
+    return _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFKD", text))
+
+
+def _without_marks(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
 
 
 def normalize(text: str) -> str:
