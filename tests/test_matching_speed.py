@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 import yaml
 
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
-from bot.knowledge import load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, stemming
 from bot.matching import analyzer as analyzer_module
 from bot.matching import clauses as clauses_module
@@ -21,6 +22,7 @@ from bot.matching import scorer as scorer_module
 from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
+from bot.matching.index import FUGEN
 from bot.matching.normalize import fold, normalize, retokenize, tokenize, word_tokens
 from bot.matching.params import ScoringParams
 from bot.matching.recent import Recent
@@ -320,3 +322,73 @@ def test_recall_and_precision_are_the_plain_sums_to_the_last_bit(matcher: Matche
                 compared += 1
     assert compared > 50_000
 
+
+def _question_words() -> list[str]:
+    """Every whitespace-free word of the blind questions, in order, without repeats."""
+    return list(dict.fromkeys(w for q in _blind_questions() for w in q.split()))
+
+
+def test_word_tokens_of_plain_words_are_the_normalised_words() -> None:
+    """A word of plain letters and digits skips the normalising rules but the collapse of
+    repeated letters, and gets exactly the tokens the rules give (umlauts, module numbers,
+    ordinals, joiners, gender marks and runs of letters take the rules)."""
+    tricky = [
+        "Haaaallo", "Modul3", "moduliii", "Modul-III", "ersten", "Zweit", "x", "2022", "ÄÖÜ",
+        "abc_def", "Kolleg*innen", "Trave-Land", "e\u0301", "²", "ǅ", "mmmodul", "Zzzz", "aaa1",
+    ]
+    words = tricky + _question_words()
+    assert len(words) > 2000
+    for word in words:
+        word_tokens.cache_clear()
+        assert word_tokens(word) == tuple(normalize(word).split()), word
+
+
+def test_stems_are_beginnings_at_most_max_cut_letters_shorter() -> None:
+    """The joining of two words into a known compound skips a stem whose word's beginning opens
+    no known term; that holds because every stem is its token's beginning, at most MAX_CUT
+    letters shorter (feminine endings, suffixes and their replacements alike)."""
+    tokens = {t for w in _question_words() for t in word_tokens(w)}
+    tokens |= {base + ending for base in ("koordinator", "kolleg", "berat", "einheit")
+               for ending in ("innen", "inneren", "ungen", "heiten", "keiten", "erin", "ern",
+                              "ers", "em", "en", "er", "es", "et", "e", "s", "")}
+    for token in tokens:
+        stemmed = stemming.stem(token)
+        assert token.startswith(stemmed) and len(token) - len(stemmed) <= stemming.MAX_CUT
+
+
+def test_cold_readings_of_new_words_match_the_plain_ones(kb: KnowledgeBase) -> None:
+    """A new word is read as before the cold path was made cheaper: neighbouring words join
+    into the same compounds (stems skipped only where no known term can begin), compounds split
+    into the same parts (pieces kept), and typos find the same targets (only words of a near
+    length searched)."""
+    fresh = Matcher(kb, MatchingSettings())
+    resolver, splitter = fresh._resolver, fresh._index.splitter
+    plain = Matcher(kb, MatchingSettings())
+    plain_resolver, plain_splitter = plain._resolver, plain._index.splitter
+    plain_splitter._part = plain_splitter._read_part  # type: ignore[method-assign]
+    plain_resolver._of_length = (  # type: ignore[method-assign]
+        lambda length, edits: plain_resolver._alpha_vocab
+    )
+    index = plain._index
+
+    def plain_joined(head: str, tail: str) -> str | None:
+        if not (head.isalpha() and tail.isalpha()) or min(len(head), len(tail)) < 4:
+            return None
+        base = stemming.stem(head)
+        for fuge in FUGEN:
+            candidate = stemming.stem(base + fuge + tail)
+            if candidate in index.idf:
+                return candidate
+        return None
+
+    tokens = list(dict.fromkeys(t for w in _question_words() for t in word_tokens(w)))
+    assert len(tokens) > 1500
+    joined = 0
+    for first, second in itertools.pairwise(tokens):
+        expected = plain_joined(first, second)
+        assert resolver.joined(first, second) == expected, (first, second)
+        joined += expected is not None
+    assert joined > 0
+    for token in tokens:
+        assert splitter.split(token) == plain_splitter.split(token), token
+        assert resolver._fuzzy(token) == plain_resolver._fuzzy(token), token

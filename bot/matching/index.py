@@ -15,6 +15,8 @@ FUGEN = ("", "s", "n", "en", "es", "e")
 _MIN_PART = 4
 _MIN_SHORT_PART = 3
 _MIN_COMPOUND = 7
+_MAX_PIECES = 65536  # pieces of words whose reading as a part is kept
+_UNSEEN = "\0"  # not yet in CompoundSplitter._parts (None there means "no known term")
 _MONTHS = ("januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september",
            "oktober", "november", "dezember")
 
@@ -40,12 +42,23 @@ class CompoundSplitter:
     def __init__(self, known: frozenset[str], analyzer: Analyzer) -> None:
         self._known = known
         self._analyzer = analyzer
+        # piece -> its known term or None: splitting a new word asks for each of its endings
+        # once per cut of the word (bounded: the words users type are not a closed set).
+        self._parts: dict[str, str | None] = {}
 
     def part(self, piece: str) -> str | None:
         """The known term ``piece`` stands for, or None."""
         return self._part(piece)
 
     def _part(self, piece: str) -> str | None:
+        found = self._parts.get(piece, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._read_part(piece)
+            if len(self._parts) < _MAX_PIECES:
+                self._parts[piece] = found
+        return found
+
+    def _read_part(self, piece: str) -> str | None:
         # Short pieces only when the synonym table names them (Amt-s-verwaltung), or random
         # letters would split unknown words into false parts.
         if len(piece) < _MIN_PART and not (len(piece) >= 3 and self._analyzer.is_variant(piece)):

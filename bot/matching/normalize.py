@@ -94,6 +94,11 @@ def _names_a_module(joined: str) -> bool:
 @lru_cache(maxsize=65536)  # pure, and the same words recur in every question
 def word_tokens(word: str) -> tuple[str, ...]:
     """The tokens of one whitespace-free word ("Trave-Land" → traveland)."""
+    folded = fold(word)
+    if folded.isascii() and folded.isalnum() and not any(p in folded for p in _REWRITTEN):
+        # Plain letters and digits (most new words of a question): of all the rules only the
+        # collapse of repeated letters can change them.
+        return (_REPEATS.sub(r"\1", folded),)
     return tuple(normalize(word).split())
 
 

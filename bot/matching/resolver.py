@@ -14,7 +14,7 @@ from bot.matching.analyzer import is_frame_noun
 from bot.matching.index import FUGEN, SearchIndex
 from bot.matching.lexicon import ORG_HEADS, ORG_WORDS
 from bot.matching.params import ScoringParams
-from bot.matching.stemming import stem
+from bot.matching.stemming import MAX_CUT, stem
 from bot.matching.stopwords import words
 
 _MAX_CACHED = 65536  # answers kept per cache: the words users type are not a closed set
@@ -91,12 +91,30 @@ class TermResolver:
             if variant.isalpha() and canonical in index.idf:
                 self._targets.setdefault(variant, canonical)
         self._alpha_vocab = list(self._targets)
+        self._by_length: dict[tuple[int, int], list[str]] = {}
+        self._longest = max(map(len, self._alpha_vocab), default=0)
         self._sorted_vocab = sorted(self._targets)
         self._cache: dict[str, Unit] = {}
         self._joined: dict[tuple[str, str], str | None] = {}
+        # Every beginning of a known term (the empty one too), for ``joined``.
+        self._beginnings = frozenset(t[:n] for t in index.idf for n in range(len(t) + 1))
 
     def _idf(self, term: str) -> float:
         return self._index.idf[term]
+
+    def _of_length(self, length: int, edits: int) -> list[str]:
+        """The typo targets whose length is within ``edits`` of ``length``, in vocabulary order.
+
+        A longer or shorter word is more than ``edits`` edits away, so the search of a new word
+        need not score it; the order is kept, so ties fall as in the whole vocabulary.
+        """
+        if length > self._longest + edits:
+            return []  # (so only the vocabulary's few dozen lengths are kept)
+        found = self._by_length.get((length, edits))
+        if found is None:
+            found = [t for t in self._alpha_vocab if abs(len(t) - length) <= edits]
+            self._by_length[(length, edits)] = found
+        return found
 
     def _fuzzy(self, term: str) -> Unit | None:
         if len(term) < 5 or not term.isalpha():
@@ -104,7 +122,7 @@ class TermResolver:
         max_edits = 1 if len(term) < 8 else 2
         hits = process.extract(
             term,
-            self._alpha_vocab,
+            self._of_length(len(term), max_edits),
             scorer=OSA.distance,  # a swapped pair of letters is one typo
             processor=None,
             score_cutoff=max_edits,
@@ -194,7 +212,12 @@ class TermResolver:
         found = None
         base = stem(head)
         for fuge in FUGEN:
-            candidate = stem(base + fuge + tail)
+            word = base + fuge + tail
+            # A word's stem begins with all but its last MAX_CUT letters: when no known term
+            # begins so, its stem is none, and the stem of a new word need not be made.
+            if word[: max(len(word) - MAX_CUT, 0)] not in self._beginnings:
+                continue
+            candidate = stem(word)
             if candidate in self._index.idf:
                 found = candidate
                 break

@@ -24,6 +24,9 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("e", "", 3),
     ("s", "", 4),
 )
+# A stem is the token's beginning, at most this many letters shorter (a feminine ending, then
+# a suffix: "innen" and "ern"); a replacement only keeps the suffix's own first letters.
+MAX_CUT = 8
 # Feminine forms (Koordinatorin, Kolleginnen) reduce to the base noun first.
 _FEMININE: tuple[tuple[str, int], ...] = (("innen", 4), ("erin", 5), ("orin", 5), ("egin", 4))
 # The endings by their last letter, in the order above: a word is only tried against the
