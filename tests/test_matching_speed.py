@@ -19,6 +19,7 @@ from bot.matching import clauses as clauses_module
 from bot.matching import matcher as matcher_module
 from bot.matching import normalize as normalize_module
 from bot.matching import scorer as scorer_module
+from bot.matching import smalltalk as smalltalk_module
 from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
@@ -392,3 +393,50 @@ def test_cold_readings_of_new_words_match_the_plain_ones(kb: KnowledgeBase) -> N
     for token in tokens:
         assert splitter.split(token) == plain_splitter.split(token), token
         assert resolver._fuzzy(token) == plain_resolver._fuzzy(token), token
+
+
+def test_kept_and_shortened_readings_equal_the_plain_ones(kb: KnowledgeBase) -> None:
+    """Whether a clause asks (kept per clause), small talk at a message's ends (a pattern's
+    first or last token looked at first), a unit's terms (no generator for one term) and a
+    message read again right after its match (the last reading kept) are what the plain
+    computations give, on the bundled questions."""
+    matcher = Matcher(kb, MatchingSettings())
+    talk = matcher._smalltalk
+
+    def plain_match_at(tokens: list[str], start: int) -> tuple[int, str, int] | None:
+        for pattern, talk_id, priority in talk._by_first.get(tokens[start][:1], ()):
+            end = start + len(pattern)
+            if end <= len(tokens) and all(
+                smalltalk_module._same(t, p)
+                for t, p in zip(tokens[start:end], pattern, strict=True)
+            ):
+                return end, talk_id, priority
+        return None
+
+    def plain_match_ending_at(tokens: list[str], end: int) -> tuple[int, str, int] | None:
+        for pattern, talk_id, priority in talk._by_last.get(tokens[end - 1][:1], ()):
+            start = end - len(pattern)
+            if start >= 0 and all(
+                smalltalk_module._same(t, p)
+                for t, p in zip(tokens[start:end], pattern, strict=True)
+            ):
+                return start, talk_id, priority
+        return None
+
+    plain_asks = Clause.asks.func  # type: ignore[attr-defined]
+    questions = [*_blind_questions(), "Hallo!", "Vielen Dank, tschüss", "Moin, was kostet das?"]
+    for question in questions:
+        for clause in split_clauses(question):
+            assert clause.asks == plain_asks(Clause(clause.text, clause.end)), clause
+        tokens = tokenize(question)
+        if tokens:
+            assert talk._match_at(tokens, 0) == plain_match_at(tokens, 0), question
+            assert talk._match_ending_at(tokens, len(tokens)) == plain_match_ending_at(
+                tokens, len(tokens)
+            ), question
+        for unit in matcher.units(question):
+            assert unit.terms() == (tuple(t for t, _ in unit.options) or unit.parts)
+    fresh = Matcher(kb, MatchingSettings())
+    for question in questions[::7]:
+        matcher.match(question)
+        assert matcher.unstated_detail(question, "m1") == fresh.unstated_detail(question, "m1")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from bot.matching.stopwords import words
 
@@ -61,7 +61,7 @@ class Clause:
     text: str
     end: str
 
-    @property
+    @cached_property  # asked of every clause by each step that reads the message
     def asks(self) -> bool:
         """Ends with a question mark or opens like a question (wh-word or verb first)."""
         if self.end == "?":

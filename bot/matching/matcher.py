@@ -44,6 +44,8 @@ _MAX_KNOWN_WORDS = 65536
 _SIGN_OFF = frozenset(("gruesse", "gruessen", "gruss", "gruessle", "lg", "vg", "mfg", "bg"))
 
 
+# A message as read: small-talk id, clauses, spelling, whether it named a place (and its units).
+_Raw = tuple[str | None, list[ClauseTokens], WordClassGuess, bool]
 _Reading = tuple[str | None, list[ClauseTokens], WordClassGuess, bool, list[Unit]]
 
 
@@ -97,6 +99,7 @@ class Matcher:
             if family is not None:
                 self._families[e.id] = family
         self._memo: tuple[str, _Reading] | None = None
+        self._last_read: tuple[str, _Raw] | None = None
         self._contexts: dict[str, list[Unit]] = {}
         self._sentences: Recent[str, tuple[tuple[str, ...], bool, bool]] = Recent(_RECENT)
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
@@ -152,11 +155,18 @@ class Matcher:
         related = self._index.related
         return runner_up in related.get(top, ()) and top in related.get(runner_up, ())
 
-    def _read(
-        self, question: str
-    ) -> tuple[str | None, list[ClauseTokens], WordClassGuess, bool]:
+    def _read(self, question: str) -> _Raw:
         """Small-talk id when the message is only small talk, else its clauses without it
-        and their place names, and whether it named a place."""
+        and their place names, and whether it named a place (the last reading is kept: a
+        part of a message is read again right after its match, for a detail it asks; the
+        reading is shared, so no caller changes it)."""
+        if self._last_read is not None and self._last_read[0] == question:
+            return self._last_read[1]
+        raw = self._read_fresh(question)
+        self._last_read = (question, raw)
+        return raw
+
+    def _read_fresh(self, question: str) -> _Raw:
         clauses = split_clauses(question)
         tokens: list[list[str]] = []
         named_place = elsewhere = False

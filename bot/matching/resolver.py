@@ -65,7 +65,10 @@ class Unit:
         return f"{self.term}{self.how}{'|'.join(t for t, _ in self.options)}"
 
     def terms(self) -> tuple[str, ...]:
-        return tuple(t for t, _ in self.options) or self.parts
+        options = self.options
+        if len(options) == 1:  # most units: no generator for a tuple of one
+            return (options[0][0],)
+        return tuple(t for t, _ in options) or self.parts
 
     def weighed(self, weight: float) -> Unit:
         """The same unit with another weight (``dataclasses.replace`` costs ten times more,

@@ -75,18 +75,21 @@ class SmallTalkRecognizer:
             self._by_last.setdefault(item[0][-1][:1], []).append(item)
 
     def _match_at(self, tokens: list[str], start: int) -> tuple[int, str, int] | None:
-        for pattern, talk_id, priority in self._by_first.get(tokens[start][:1], ()):
+        first = tokens[start]
+        for pattern, talk_id, priority in self._by_first.get(first[:1], ()):
             end = start + len(pattern)
-            if end <= len(tokens) and all(
+            # The first token alone rules out most patterns (a cheap look before the rest).
+            if end <= len(tokens) and _same(first, pattern[0]) and all(
                 _same(t, p) for t, p in zip(tokens[start:end], pattern, strict=True)
             ):
                 return end, talk_id, priority
         return None
 
     def _match_ending_at(self, tokens: list[str], end: int) -> tuple[int, str, int] | None:
-        for pattern, talk_id, priority in self._by_last.get(tokens[end - 1][:1], ()):
+        last = tokens[end - 1]
+        for pattern, talk_id, priority in self._by_last.get(last[:1], ()):
             start = end - len(pattern)
-            if start >= 0 and all(
+            if start >= 0 and _same(last, pattern[-1]) and all(
                 _same(t, p) for t, p in zip(tokens[start:end], pattern, strict=True)
             ):
                 return start, talk_id, priority
