@@ -17,6 +17,7 @@ from bot.matching import Matcher, stemming
 from bot.matching import analyzer as analyzer_module
 from bot.matching import clauses as clauses_module
 from bot.matching import matcher as matcher_module
+from bot.matching import nearmiss as nearmiss_module
 from bot.matching import normalize as normalize_module
 from bot.matching import scorer as scorer_module
 from bot.matching import smalltalk as smalltalk_module
@@ -26,6 +27,7 @@ from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import FUGEN
 from bot.matching.normalize import fold, normalize, retokenize, tokenize, word_tokens
 from bot.matching.params import ScoringParams
+from bot.matching.question import WordClassGuess
 from bot.matching.recent import Recent
 from bot.matching.resolver import Unit
 
@@ -440,3 +442,45 @@ def test_kept_and_shortened_readings_equal_the_plain_ones(kb: KnowledgeBase) -> 
     for question in questions[::7]:
         matcher.match(question)
         assert matcher.unstated_detail(question, "m1") == fresh.unstated_detail(question, "m1")
+
+
+def test_word_classes_and_later_years_read_as_the_plain_pass(kb: KnowledgeBase) -> None:
+    """The spelling guess made in one pass over the words (one word looked up without a
+    generator) and the year check made only on tokens opening with "20" give what the plain
+    passes give, on the bundled questions."""
+    matcher = Matcher(kb, MatchingSettings())
+    details = matcher._details
+
+    def plain_find(tokens: list[str]) -> str | None:
+        stems = tuple(stemming.stem(t) for t in tokens)
+        detail = details._details.find(stems)
+        if detail is not None:
+            return detail
+        later = [
+            t for t in tokens if nearmiss_module._YEAR.match(t) and int(t) > details._last_year
+        ]
+        if later and any(s in nearmiss_module._DATE_WORDS for s in stems):
+            return later[0]
+        thing = details._named_only.find(stems)
+        aspect = details._detail_asks.find(stems) if thing is not None else None
+        return f"{aspect}: {thing}" if aspect is not None else None
+
+    questions = [*_blind_questions(), "Gibt es Termine 2027?", "Kurs 2019 oder 2099", "alles klein"]
+    for question in questions:
+        clauses = split_clauses(question)
+        guess = WordClassGuess(clauses)
+        inner = [w for c in clauses for w in c.text.split()[1:]]
+        cased = any(w[:1].isupper() for w in inner)
+        capitalised = {
+            t for c in clauses for w in c.text.split() if w[:1].isupper() for t in word_tokens(w)
+        }
+        tokens = tokenize(question)
+        for source in [(t,) for t in tokens] + list(itertools.pairwise(tokens)):
+            plain = (
+                WordClassGuess.UNKNOWN if not cased
+                else WordClassGuess.NOUN
+                if any(t in capitalised or not t.isalpha() for t in source)
+                else WordClassGuess.OTHER
+            )
+            assert guess.word_class(source) == plain, (question, source)
+        assert details.find(tokens) == plain_find(tokens), question

@@ -129,7 +129,11 @@ class DetailFinder:
         detail = self._details.find(stems)
         if detail is not None:
             return detail
-        later = [t for t in tokens if _YEAR.match(t) and int(t) > self._last_year]
+        # (A year opens with "20": the pattern is matched only where it can.)
+        later = [
+            t for t in tokens
+            if t[:2] == "20" and _YEAR.match(t) and int(t) > self._last_year
+        ]
         if later and any(s in _DATE_WORDS for s in stems):
             return later[0]
         thing = self._named_only.find(stems)

@@ -31,22 +31,24 @@ class WordClassGuess:
     NOUN, OTHER, UNKNOWN = "noun", "other", "unknown"
 
     def __init__(self, clauses: list[Clause]) -> None:
-        inner = [w for c in clauses for w in c.text.split()[1:]]
-        self._cased = any(w[:1].isupper() for w in inner)
-        self._capitalised = {
-            token
-            for c in clauses
-            for w in c.text.split()
-            if w[:1].isupper()
-            for token in word_tokens(w)
-        }
+        # One pass over the words (every reading of a message makes one of these).
+        self._cased = False  # a capitalised word that does not open its clause
+        self._capitalised: set[str] = set()
+        for clause in clauses:
+            for n, word in enumerate(clause.text.split()):
+                if word[:1].isupper():
+                    self._capitalised.update(word_tokens(word))
+                    self._cased = self._cased or n > 0
 
     def word_class(self, tokens: tuple[str, ...]) -> str:
         if not self._cased:
             return self.UNKNOWN
-        if any(t in self._capitalised or not t.isalpha() for t in tokens):
-            return self.NOUN
-        return self.OTHER
+        if len(tokens) == 1:  # most terms: one word, without a generator
+            token = tokens[0]
+            noun = token in self._capitalised or not token.isalpha()
+        else:
+            noun = any(t in self._capitalised or not t.isalpha() for t in tokens)
+        return self.NOUN if noun else self.OTHER
 
 
 @dataclass(frozen=True)
