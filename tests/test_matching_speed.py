@@ -484,3 +484,22 @@ def test_word_classes_and_later_years_read_as_the_plain_pass(kb: KnowledgeBase) 
             )
             assert guess.word_class(source) == plain, (question, source)
         assert details.find(tokens) == plain_find(tokens), question
+
+
+def test_examples_that_repeat_an_earlier_reading_change_no_ranking(kb: KnowledgeBase) -> None:
+    """The scorer leaves out an example whose terms (in order) and weight repeat an earlier
+    one's: it scores exactly the same, and the earlier wins a tie. Every ranking of the bundled
+    questions, scores and best examples included, is the one made with all examples."""
+    matcher = Matcher(kb, MatchingSettings())
+    scorer = matcher._scorer
+    kept = sum(map(len, scorer._examples.values()))
+    assert kept < sum(map(len, matcher._index.examples.values()))  # some do repeat
+    plain = Matcher(kb, MatchingSettings())._scorer
+    plain._examples = dict(matcher._index.examples)
+    for question in _blind_questions()[::2]:
+        units = matcher.units(question)
+        got, expected = scorer.rank(units), plain.rank(units)
+        assert got is not None and expected is not None
+        assert [(s.entry_id, s.score, s.describe()) for s in got] == [
+            (s.entry_id, s.score, s.describe()) for s in expected
+        ], question

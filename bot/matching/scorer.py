@@ -41,6 +41,14 @@ def _matchable(units: list[Unit]) -> list[_Matchable]:
     return found
 
 
+def _first_of_each(examples: list[Example]) -> list[Example]:
+    """The examples in order, each reading (terms in order, weight) only at its first."""
+    first: dict[tuple[tuple[tuple[str, float, tuple[str, ...]], ...], float], Example] = {}
+    for example in examples:
+        first.setdefault((example.rarities, example.weight), example)
+    return list(first.values())
+
+
 def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall)
 
@@ -62,6 +70,11 @@ class Scorer:
         p = params
         self._least = min(p.non_key_factor, p.part_quality, 1.0)  # the smallest credit factor
         self._part_rarities: dict[tuple[str, ...], float] = {}
+        # Per entry, its examples without those that read as an earlier one: the same terms
+        # in the same order give the same precision and recall to the last bit, and on a tie
+        # the first example wins, so a repeat can never be the best (a third of the examples
+        # repeat another's terms: phrasings that differ only in function words or synonyms).
+        self._examples = {e: _first_of_each(examples) for e, examples in index.examples.items()}
         # Per term: (entry, credit factor) for key/non-key and whole-word/compound-part.
         self._weighted_postings: dict[str, tuple[tuple[str, float], ...]] = {
             term: tuple(
@@ -268,7 +281,7 @@ class Scorer:
         for entry_id in shortlist:
             keys = index.key_terms[entry_id]
             best_f1, best_text = self._best_example(
-                index.examples[entry_id], hit, asked, matchable, total, keys, coverage[entry_id]
+                self._examples[entry_id], hit, asked, matchable, total, keys, coverage[entry_id]
             )
             score = coverage[entry_id] * (base + (1 - base) * best_f1)
             scored.append((score, entry_id, best_f1, best_text))
