@@ -332,12 +332,15 @@ def _question_words() -> list[str]:
 
 
 def test_word_tokens_of_plain_words_are_the_normalised_words() -> None:
-    """A word of plain letters and digits skips the normalising rules but the collapse of
-    repeated letters, and gets exactly the tokens the rules give (umlauts, module numbers,
-    ordinals, joiners, gender marks and runs of letters take the rules)."""
+    """A word of plain letters and digits (maybe closed by a comma or stop) skips the
+    normalising rules but the collapse of repeated letters, and gets exactly the tokens the
+    rules give (umlauts, module numbers, ordinals, joiners, gender marks and runs of letters
+    take the rules)."""
     tricky = [
         "Haaaallo", "Modul3", "moduliii", "Modul-III", "ersten", "Zweit", "x", "2022", "ÄÖÜ",
         "abc_def", "Kolleg*innen", "Trave-Land", "e\u0301", "²", "ǅ", "mmmodul", "Zzzz", "aaa1",
+        "Hallooo!!!", "modul3,", "Modul:", "x:", ",", "a.b.", "15.6.", "Kolleg:innen", "erst.",
+        "Zweite,", "Ämter;", "geht's?", "(Kiel)", "Tel.:", "Haus…", "dritt?!",
     ]
     words = tricky + _question_words()
     assert len(words) > 2000

@@ -18,6 +18,7 @@ _JOINERS = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_CLOSING = ",.;:!?"  # marks after a word that the rules only turn into a space
 
 _NUMBERS = {
     "i": "1", "1": "1", "eins": "1",
@@ -94,10 +95,10 @@ def _names_a_module(joined: str) -> bool:
 @lru_cache(maxsize=65536)  # pure, and the same words recur in every question
 def word_tokens(word: str) -> tuple[str, ...]:
     """The tokens of one whitespace-free word ("Trave-Land" → traveland)."""
-    folded = fold(word)
+    # Plain letters and digits (most new words of a question), maybe closed by a comma or a
+    # stop: of all the rules only the collapse of repeated letters can change them.
+    folded = fold(word).rstrip(_CLOSING)
     if folded.isascii() and folded.isalnum() and not any(p in folded for p in _REWRITTEN):
-        # Plain letters and digits (most new words of a question): of all the rules only the
-        # collapse of repeated letters can change them.
         return (_REPEATS.sub(r"\1", folded),)
     return tuple(normalize(word).split())
 

@@ -212,21 +212,28 @@ class TermResolver:
         key = (head, tail)
         if key in self._joined:
             return self._joined[key]
-        found = None
-        base = stem(head)
+        found = self._compound(stem(head), tail)
+        if len(self._joined) < _MAX_CACHED:
+            self._joined[key] = found
+        return found
+
+    def _compound(self, base: str, tail: str) -> str | None:
+        """The known term that ``base``, a linking letter and ``tail`` stem to, or None.
+
+        A word's stem begins with all but its last MAX_CUT letters: where no known term begins
+        so, the word's stem is none, and the stem of a new word need not be made. The word
+        without a linking letter needs the shortest such beginning, so it rules out all six.
+        """
+        if base[: max(len(base) + len(tail) - MAX_CUT, 0)] not in self._beginnings:
+            return None
         for fuge in FUGEN:
             word = base + fuge + tail
-            # A word's stem begins with all but its last MAX_CUT letters: when no known term
-            # begins so, its stem is none, and the stem of a new word need not be made.
             if word[: max(len(word) - MAX_CUT, 0)] not in self._beginnings:
                 continue
             candidate = stem(word)
             if candidate in self._index.idf:
-                found = candidate
-                break
-        if len(self._joined) < _MAX_CACHED:
-            self._joined[key] = found
-        return found
+                return candidate
+        return None
 
     def foreign(self, term: str) -> Unit:
         """An unknown noun of full weight: the word names a topic outside the offer."""
