@@ -25,6 +25,7 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import FUGEN
+from bot.matching.multi import split_questions
 from bot.matching.normalize import fold, normalize, retokenize, tokenize, word_tokens
 from bot.matching.params import ScoringParams
 from bot.matching.question import WordClassGuess
@@ -506,3 +507,24 @@ def test_examples_that_repeat_an_earlier_reading_change_no_ranking(kb: Knowledge
         assert [(s.entry_id, s.score, s.describe()) for s in got] == [
             (s.entry_id, s.score, s.describe()) for s in expected
         ], question
+
+
+def test_named_topics_read_without_weights_as_with_them(kb: KnowledgeBase) -> None:
+    """What a text names is read from its units before the weighing when no two stand for the
+    same terms: the topics are those of the weighed units, on every bundled question and part
+    of one (texts whose units share terms take the weighed reading)."""
+    matcher = Matcher(kb, MatchingSettings())
+    reader, heads = matcher._reader, matcher._topic_heads
+    texts = [p for q in _blind_questions() for p in {q, *split_questions(q)}]
+    shortcut = 0
+    for text in texts:
+        plain = frozenset(
+            heads[t]
+            for u in reader.units_of_text(text)
+            if u.known
+            for t in (*u.terms(), *u.parts)
+            if t in heads
+        )
+        assert matcher.named_topics(text) == plain, text
+        shortcut += reader.unweighed_units_of_text(text) is not None
+    assert shortcut > len(texts) // 2

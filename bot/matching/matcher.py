@@ -262,10 +262,13 @@ class Matcher:
         return next(iter(named)) if len(named) == 1 else None
 
     def named_topics(self, text: str) -> frozenset[str]:
-        """The topic entries whose names ``text`` names."""
+        """The topic entries whose names ``text`` names (the units' weights play no part)."""
+        units = self._reader.unweighed_units_of_text(text)
+        if units is None:
+            units = self._reader.units_of_text(text)
         return frozenset(
             self._topic_heads[t]
-            for u in self._reader.units_of_text(text)
+            for u in units
             if u.known
             for t in (*u.terms(), *u.parts)
             if t in self._topic_heads
