@@ -528,3 +528,19 @@ def test_named_topics_read_without_weights_as_with_them(kb: KnowledgeBase) -> No
         assert matcher.named_topics(text) == plain, text
         shortcut += reader.unweighed_units_of_text(text) is not None
     assert shortcut > len(texts) // 2
+
+
+def test_near_miss_questions_of_the_same_words_stem_them_once(kb: KnowledgeBase) -> None:
+    """The detail finder keeps the stems of the last asking words (a match asks up to four
+    questions of them): every answer is the one made from freshly stemmed words, whichever
+    words came before."""
+    matcher = Matcher(kb, MatchingSettings())
+    details = matcher._details
+    asks = (details.find, details.asks_date, details.asks_place, details.asks_elsewhere)
+    fresh = Matcher(kb, MatchingSettings())._details
+    fresh_asks = (fresh.find, fresh.asks_date, fresh.asks_place, fresh.asks_elsewhere)
+    for question in _blind_questions():
+        tokens = tokenize(question)
+        for kept, plain in zip(asks, fresh_asks, strict=True):
+            fresh._last_stems = ((), ())  # always stem afresh
+            assert kept(tokens) == plain(tokens), question

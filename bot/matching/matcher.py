@@ -382,18 +382,17 @@ class Matcher:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
         if context:
             units = self._with_context(units, context)
-        if named_place:
+        if named_place and (not units or any(u.term == _SCOPE for u in units)):
             # Only a place and function words ("Gilt das auch für Pellworm?"): the question is
             # whether the offer reaches that place. Asked whether the offer is limited ("nur
             # für große Städte wie Kiel oder auch für uns auf der Hallig?"), the place hints at
-            # that question as weakly as a statement around it would.
+            # that question as weakly as a statement around it would. (Read only then: most
+            # messages that name a place ask something else.)
             region = Clause(_IN_REGION, "?")
             reach = self._reader.units([ClauseTokens(region, [_IN_REGION])], spelling)
             if not units:
                 units = reach
-            elif any(u.term == _SCOPE for u in units) and all(
-                u.term != reach[0].term for u in units
-            ):
+            elif all(u.term != reach[0].term for u in units):
                 units = [*units, reach[0].weighed(reach[0].weight * self._params.context_weight)]
         foreign = any(u.foreign for u in units)
         ranked = self._scorer.rank(units, floor)

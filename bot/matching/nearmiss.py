@@ -117,7 +117,16 @@ class DetailFinder:
         # A day or date is a detail of a named thing too ("An welchem Tag ist die …?").
         self._detail_asks = PhraseSet([*detail_asks, *date_asks])
         self._last_year = last_year
+        self._last_stems: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._words = self._details.words
+
+    def _stems(self, tokens: list[str]) -> tuple[str, ...]:
+        """The stems of ``tokens``; the last are kept, as a match asks up to four questions
+        of the same asking words."""
+        key = tuple(tokens)
+        if self._last_stems[0] != key:
+            self._last_stems = (key, tuple(stem(t) for t in key))
+        return self._last_stems[1]
 
     def names(self, token: str) -> bool:
         """Whether ``token`` is a word of a listed detail (so it is no place name either)."""
@@ -125,7 +134,7 @@ class DetailFinder:
 
     def find(self, tokens: list[str]) -> str | None:
         """The detail asked for in ``tokens`` (normalised words of the asking sentences)."""
-        stems = tuple(stem(t) for t in tokens)
+        stems = self._stems(tokens)
         detail = self._details.find(stems)
         if detail is not None:
             return detail
@@ -150,13 +159,13 @@ class DetailFinder:
 
     def asks_date(self, tokens: list[str]) -> str | None:
         """The words asking for a day or date in ``tokens``, if any."""
-        return self._date_asks.find(tuple(stem(t) for t in tokens))
+        return self._date_asks.find(self._stems(tokens))
 
     def asks_place(self, tokens: list[str]) -> str | None:
         """The words asking where it takes place in ``tokens`` ("wo … statt"), if any."""
-        return self._place_asks.find(tuple(stem(t) for t in tokens))
+        return self._place_asks.find(self._stems(tokens))
 
     def asks_elsewhere(self, tokens: list[str]) -> str | None:
         """The words asking whether something like the offer exists elsewhere ("gibt es
         sowas auch in Hamburg?"), if any: read only when a place outside SH is named."""
-        return self._elsewhere_asks.find(tuple(stem(t) for t in tokens))
+        return self._elsewhere_asks.find(self._stems(tokens))
