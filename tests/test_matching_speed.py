@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -544,3 +545,25 @@ def test_near_miss_questions_of_the_same_words_stem_them_once(kb: KnowledgeBase)
         for kept, plain in zip(asks, fresh_asks, strict=True):
             fresh._last_stems = ((), ())  # always stem afresh
             assert kept(tokens) == plain(tokens), question
+
+
+def test_a_dot_closes_an_abbreviation_as_the_split_text_tells() -> None:
+    """Whether a dot closes a number, a letter or an abbreviation is read backwards from the
+    dot, exactly as splitting the whole text before it tells (spaces of every kind, "(",
+    several dots), on every dot of the bundled questions."""
+
+    def plain(before: str) -> bool:
+        word = re.split(r"[\s(]", before.rstrip("."))[-1].casefold().replace(".", "")
+        return len(word) <= 1 or word.isdigit() or word in clauses_module._ABBREVIATIONS
+
+    tricky = [
+        "z.B. so", "am 15.6. um", "(ca. 3)", "Nr.\u00a05", "usw... und", "Tel.:", ".", "a\x1cb.",
+        "Ende.", "x (evtl.) y", "…bzw. z", "2022. Dann",
+    ]
+    dots = 0
+    for text in tricky + _blind_questions():
+        for end, char in enumerate(text):
+            if char == ".":
+                assert clauses_module._closes_abbreviation(text, end) == plain(text[:end]), text
+                dots += 1
+    assert dots > 300

@@ -78,8 +78,16 @@ class Clause:
         )
 
 
-def _closes_abbreviation(before: str) -> bool:
-    word = re.split(r"[\s(]", before.rstrip("."))[-1].casefold().replace(".", "")
+def _closes_abbreviation(text: str, end: int) -> bool:
+    """Whether the dot at ``end`` closes a number, a letter or an abbreviation: the word
+    before it (after the last space or parenthesis, dots before it left out) is one."""
+    # Found from the dot backwards: the text before it is not split (a message has many).
+    while end > 0 and text[end - 1] == ".":
+        end -= 1
+    start = end
+    while start > 0 and not (text[start - 1].isspace() or text[start - 1] == "("):
+        start -= 1
+    word = text[start:end].casefold().replace(".", "")
     return len(word) <= 1 or word.isdigit() or word in _ABBREVIATIONS
 
 
@@ -156,7 +164,7 @@ def _split(text: str) -> tuple[Clause, ...]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         mark = match.group(0).strip()
-        if mark.startswith(".") and mark == "." and _closes_abbreviation(text[: match.start()]):
+        if mark.startswith(".") and mark == "." and _closes_abbreviation(text, match.start()):
             continue
         piece = text[start : match.start()].strip()
         after = text[match.end() :]
