@@ -62,6 +62,7 @@ class Answerer:
         self.today = today
         self.stand = Stand(kb.meta, texts)
         self.context = context or ConversationContext(minutes=30)
+        self._buttons: dict[tuple[str, str | None], tuple[tuple[Button, ...], ...]] = {}
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -72,9 +73,18 @@ class Answerer:
         self, entry: Entry, question: str = ""
     ) -> tuple[tuple[Button, ...], ...]:
         """The entry's buttons; "Anfrage starten" carries the kind ``question`` names."""
+        kind = kind_named_in(question) if entry.action == "request" and question else None
+        # Kept per entry and kind (a handful): every answer shows them, and they never change
+        # for a knowledge base (a reload builds a new answerer).
+        rows = self._buttons.get((entry.id, kind))
+        if rows is None:
+            rows = self._buttons[(entry.id, kind)] = self._new_buttons(entry, kind)
+        return rows
+
+    def _new_buttons(self, entry: Entry, kind: str | None) -> tuple[tuple[Button, ...], ...]:
         rows: list[tuple[Button, ...]] = []
         if entry.action == "request":
-            start = callbacks.request(kind_named_in(question) if question else None)
+            start = callbacks.request(kind)
             rows.append((Button(self.texts.plain("btn_start_request"), start),))
         for rel in entry.related:
             related = self.kb.entries[rel]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -12,7 +13,9 @@ import unicodedata
 import pytest
 import yaml
 
+from bot.answering import Answerer
 from bot.config import BUNDLED_KNOWLEDGE, PROJECT_ROOT, MatchingSettings
+from bot.dialogue.kind_hint import kind_named_in
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, stemming
 from bot.matching import analyzer as analyzer_module
@@ -32,6 +35,7 @@ from bot.matching.params import ScoringParams
 from bot.matching.question import WordClassGuess
 from bot.matching.recent import Recent
 from bot.matching.resolver import Unit
+from bot.texts import load_texts
 
 _SEEDS = ("0", "1", "2", "3", "4", "5")
 
@@ -567,3 +571,20 @@ def test_a_dot_closes_an_abbreviation_as_the_split_text_tells() -> None:
                 assert clauses_module._closes_abbreviation(text, end) == plain(text[:end]), text
                 dots += 1
     assert dots > 300
+
+
+def test_kept_entry_buttons_are_the_ones_a_new_answerer_builds(
+    kb: KnowledgeBase, matcher: Matcher
+) -> None:
+    """The answerer keeps each entry's buttons per request kind the question names: for every
+    entry and bundled question they equal the buttons a new answerer builds (the kind of
+    "Anfrage starten" included), whatever was asked before."""
+    texts = load_texts()
+    warm = Answerer(kb, matcher, texts, today=lambda: dt.date(2030, 1, 1))
+    kinds = set()
+    for question in [*_blind_questions()[::4], "Ich möchte einen Workshop anfragen"]:
+        fresh = Answerer(kb, matcher, texts, today=lambda: dt.date(2030, 1, 1))
+        for entry in kb.entries.values():
+            assert warm._entry_buttons(entry, question) == fresh._entry_buttons(entry, question)
+        kinds.add(kind_named_in(question))
+    assert len(kinds) > 2  # questions naming different kinds (and none) were asked
