@@ -289,3 +289,8 @@ def test_an_indirect_question_without_a_mark_still_asks(matcher: Matcher) -> Non
         "unserem Ausschuss die Zustimmung erleichtern."
     )
     assert (result.band, result.candidates[0].entry_id) == ("answer", "traeger")
+
+
+def test_chat_abbreviations_name_no_topic(matcher: Matcher) -> None:
+    """"u.", "bzgl.", "ggf.", "vllt", "iwie" are function words written short."""
+    assert [u.term for u in matcher.units("u. bzgl. ggf. vllt iwie würd")] == []
