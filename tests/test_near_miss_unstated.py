@@ -310,3 +310,22 @@ def test_the_length_of_each_module_and_the_teams_seat_are_not_stated(
 ) -> None:
     """How long each of the course's modules is, and where the team sits, are near misses."""
     _near_miss(answerer, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Werden beim Zertifikatskurs die Reisekosten erstattet?",
+        "Ist der Zertifikatskurs von der IHK anerkannt?",
+        "Kann man die Beratung aus einem Förderprogramm des Bundes bezahlen?",
+        "Wer gehört denn zum Team des Kompetenzzentrums?",
+        "Wie lange geht beim Zertifikatskurs ein Modul?",
+        "Und wie ist das in Niedersachsen geregelt?",
+    ],
+)
+def test_refunds_recognition_funding_sources_and_names_are_not_stated(
+    answerer: Answerer, question: str
+) -> None:
+    """Refunds, a recognition by a chamber, other funding programmes, who is on the team, the
+    length of one course module and how another Land does it are near misses."""
+    _near_miss(answerer, question)
