@@ -122,6 +122,8 @@ def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher)
     mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""
     assert matcher.match("Wie fragen wir die Beratung an?").candidates[0].entry_id == "anfrage"
     assert matcher.match("und wie melden wir uns da an?").candidates[0].entry_id == "anfrage"
+    # The colloquial short form ("wie frag ich die an?") as well.
+    assert matcher.match("und wie frag ich das an?").candidates[0].entry_id == "anfrage"
     assert "anfrag" not in [u.term for u in matcher.units("Fragen an das Team im Rathaus")]
 
 

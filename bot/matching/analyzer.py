@@ -84,7 +84,7 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
         (words("haengt hangt haengen hing hingen haengst"), "zusammenhaengen", False),
     ),
     "an": (
-        (words("frage fragen fragt fragst fragte fragten"), "anfragen", False),
+        (words("frag frage fragen fragt fragst fragte fragten"), "anfragen", False),
         (words("melde melden meldet meldest meldete meldeten"), "anmelden", False),
         (words("rufe rufst ruft rufen rief riefen"), "anrufen", False),
     ),
