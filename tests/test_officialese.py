@@ -294,3 +294,15 @@ def test_an_indirect_question_without_a_mark_still_asks(matcher: Matcher) -> Non
 def test_chat_abbreviations_name_no_topic(matcher: Matcher) -> None:
     """"u.", "bzgl.", "ggf.", "vllt", "iwie" are function words written short."""
     assert [u.term for u in matcher.units("u. bzgl. ggf. vllt iwie würd")] == []
+
+
+def test_a_concept_of_the_synonym_table_is_not_read_as_its_parts(matcher: Matcher) -> None:
+    """The Land's "Engagementstrategie" (a canonical word of the synonym table) is one concept,
+    not "Engagement" + "Strategie"; an ordinary compound ("Teilnahmegebühr") keeps its parts,
+    so the strategy question goes to the entry that names the strategy."""
+    (strategy,) = matcher.units("Engagementstrategie")
+    assert strategy.parts == ()
+    (fee,) = matcher.units("Teilnahmegebühr")
+    assert fee.parts
+    result = matcher.match("In welche Landesstrategie ist die Engagementförderung eingebettet?")
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "traeger")

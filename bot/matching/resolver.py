@@ -93,6 +93,7 @@ class TermResolver:
         for variant, canonical in (variants or {}).items():
             if variant.isalpha() and canonical in index.idf:
                 self._targets.setdefault(variant, canonical)
+        self._concepts = frozenset((variants or {}).values())
         self._alpha_vocab = list(self._targets)
         self._by_length: dict[tuple[int, int], list[str]] = {}
         self._longest = max(map(len, self._alpha_vocab), default=0)
@@ -246,8 +247,12 @@ class TermResolver:
         unit: Unit | None
         index = self._index
         if term in index.idf:
-            # A known compound also matches through its parts (Teilnahme-gebühr → Kosten).
-            parts = tuple(dict.fromkeys(index.parts.get(term, ())))
+            # A known compound also matches through its parts (Teilnahme-gebühr → Kosten),
+            # unless the synonym table names it as a concept of its own: the Land's
+            # "Engagementstrategie" is no strategy of engagement in general.
+            parts = (
+                () if term in self._concepts else tuple(dict.fromkeys(index.parts.get(term, ())))
+            )
             unit = Unit(term, ((term, 1.0),), parts, self._idf(term), "=")
         elif term in ORG_WORDS:
             # A body or role named by one word ("Landtag") is not read as its parts.
