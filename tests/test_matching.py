@@ -461,11 +461,14 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Ninth author, scored after all of stop 9's matcher work: first contact 94.3 % / 95 %
         # (score.py, f99b391); 100 % rejection after two near-miss details.
         (DATA_DIR / "blind_p.yaml", 0.94, 0.97),
+        # Tenth author, scored after the ninth's fixes: first contact 90.0 % / 90 % (score.py,
+        # ebe1c55); 91.4 % / 100 % after near-miss details and concepts read whole; 90 % here.
+        (DATA_DIR / "blind_q.yaml", 0.89, 0.97),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
         "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
-        "blind_o", "blind_p",
+        "blind_o", "blind_p", "blind_q",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -531,11 +534,13 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_i.yaml", 0.95),
         # Ninth author: first contact 93.3 %; 100 % after a tag question splits.
         (DATA_DIR / "blind_multi_j.yaml", 0.95),
+        # Tenth author: first contact 86.7 %; 93.3 % after "frag … an".
+        (DATA_DIR / "blind_multi_k.yaml", 0.93),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
         "blind_multi_f", "blind_multi_g", "blind_multi_h", "blind_multi_i",
-        "blind_multi_j",
+        "blind_multi_j", "blind_multi_k",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -582,11 +587,13 @@ def test_multi_question_accuracy_does_not_regress(
         # Ninth author: first contact 100 % / 50 %; 75 % rejection after two near-miss details
         # (the other two ask what is current, which the issue answers with the Stand).
         (DATA_DIR / "blind_conv_j.yaml", 0.97, 0.74),
+        # Tenth author: first contact 93.6 % / 61.5 %; 93.6 % / 92.3 % after near-miss details.
+        (DATA_DIR / "blind_conv_k.yaml", 0.93, 0.92),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
         "blind_conv_f", "blind_conv_g", "blind_conv_h", "blind_conv_i",
-        "blind_conv_j",
+        "blind_conv_j", "blind_conv_k",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
