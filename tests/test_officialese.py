@@ -306,3 +306,11 @@ def test_a_concept_of_the_synonym_table_is_not_read_as_its_parts(matcher: Matche
     assert fee.parts
     result = matcher.match("In welche Landesstrategie ist die Engagementförderung eingebettet?")
     assert (result.band, result.candidates[0].entry_id) == ("answer", "traeger")
+
+
+def test_mail_subject_lines_and_question_numbers_name_no_topic(matcher: Matcher) -> None:
+    """"Betreff: Rückfrage 3 – …" frames the question: the subject words and the number of the
+    writer's question are no topic (no Modul III), and "Personengruppen" asks who it is for."""
+    assert [u.term for u in matcher.units("Betreff: Rückfrage 3")] == []
+    assert [u.term for u in matcher.units("Frage 2")] == []
+    assert [u.term for u in matcher.units("Personengruppen")] == ["zielgrupp"]

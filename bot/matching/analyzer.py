@@ -126,6 +126,20 @@ def _without_kind_of(tokens: list[str]) -> list[str]:
     return kept
 
 
+# Nouns that number the writer's questions ("Rückfrage 3", "Frage 2", "Punkt 4"): the number
+# after them is no module.
+_NUMBERED = frozenset(("frage", "fragen", "rueckfrage", "nachfrage", "punkt", "nachtrag"))
+
+
+def _without_numbering(tokens: list[str]) -> list[str]:
+    """``tokens`` without the number that follows a noun numbering the writer's questions."""
+    if _NUMBERED.isdisjoint(tokens):
+        return tokens
+    return [
+        t for n, t in enumerate(tokens) if not (n and t.isdigit() and tokens[n - 1] in _NUMBERED)
+    ]
+
+
 def _join_separable(tokens: list[str]) -> list[str]:
     """Tokens with a separated verb particle read as the whole verb (in the particle's place)."""
     for particle, verbs in _SEPARABLE.items():
@@ -238,7 +252,7 @@ class Analyzer:
     def analyse_tokens(self, normalised: list[str]) -> list[Term]:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
         tokens = [t for t in high_german(normalised) if t not in _PARTICLES]
-        tokens = _join_separable(_without_kind_of(tokens))
+        tokens = _join_separable(_without_numbering(_without_kind_of(tokens)))
         stems = [stem(token) for token in tokens]
         single = self._single
         terms: list[Term] = []

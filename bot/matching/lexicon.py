@@ -143,7 +143,8 @@ _ADJECTIVES = words(
 # nothing about the topic; unknown, they would count as evidence of another one.
 _OFFICIALESE = words(
     """
-    seitens betreffend betreffs diesbezueglich entsprechend entsprechende entsprechenden
+    seitens betreff betreffend betreffs diesbezueglich entsprechend entsprechende entsprechenden
+    rueckfrage nachfrage
     entsprechender beabsichtigen beabsichtige beabsichtigt beabsichtigten darstellung
     erstellung
     bezeichnung mitteilen mitteilt mitzuteilen angeben anzugeben benennen korrekt korrekte
