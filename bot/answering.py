@@ -317,7 +317,9 @@ class Answerer:
         earlier: Entry | None = None  # the entry the part before was answered with
         all_answered = 0  # parts answered, by whichever entry
         for part in parts:
-            result = self._match(part, context)
+            # A later part that names no topic stays in the earlier part's topic ("Was sind die
+            # Inhalte von Modul I und wer ist als Teilnehmende vorgesehen?").
+            result = self._match(part, context, earlier.id if earlier else None)
             # "und wie lange dauert sie?" refers to the part before: to the topic of its
             # answer, or to its words when it had none.
             context = part

@@ -695,3 +695,14 @@ def test_a_versus_comparison_asks_its_aspect_of_both() -> None:
 def test_a_question_word_after_a_preposition_opens_a_question(text: str, asks: bool) -> None:
     """"Zu welchen …", "Bis wann …" open a question as "Welche …", "Wann …" do."""
     assert Clause(text, "").asks is asks
+
+
+def test_a_later_part_naming_no_topic_stays_in_the_earlier_parts_topic() -> None:
+    """"Was lernt man in Modul I und wer ist als Teilnehmende gedacht?": the second part asks
+    who takes part in Modul I (its professionals), not in the workshops, though alone it
+    reads as the workshops' participants."""
+    (reply,) = ask(
+        "Was lernt man in Modul I und wer ist als Teilnehmende gedacht?\n", conversations=False
+    )
+    assert reply["kind"] == "answer"
+    assert "Fachleute" in reply["text"] and "Workshop" not in reply["text"]
