@@ -314,3 +314,11 @@ def test_mail_subject_lines_and_question_numbers_name_no_topic(matcher: Matcher)
     assert [u.term for u in matcher.units("Betreff: Rückfrage 3")] == []
     assert [u.term for u in matcher.units("Frage 2")] == []
     assert [u.term for u in matcher.units("Personengruppen")] == ["zielgrupp"]
+
+
+def test_a_formal_request_in_the_third_person_frames_the_question(matcher: Matcher) -> None:
+    """"Die Unterzeichnende bittet um Auskunft …": the signer is a role (weighs little) and the
+    request frames the question."""
+    (signer,) = matcher.units("Unterzeichnende")
+    assert signer.weight < matcher.units("Rentenberatung")[0].weight / 2
+    assert [u.term for u in matcher.units("bittet um Mitteilung")] == []

@@ -196,7 +196,8 @@ ORG_WORDS = words(
     fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
     gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
     ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
-    stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied
+    stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied unterzeichnend
+    unterzeichn unterzeichnerin
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS

@@ -56,6 +56,9 @@ STOP_PHRASES: tuple[str, ...] = (
     "freundliche grüße", "viele grüße", "beste grüße", "liebe grüße",
     # "together with" names company, not the dialogue the workshops are about.
     "zusammen mit", "gemeinsam mit",
+    # Requests in the third person of a formal letter ("Der Unterzeichnende bittet um Auskunft").
+    "bittet um auskunft", "bitte um auskunft", "bitten um auskunft", "bittet um mitteilung",
+    "bitte um mitteilung", "bitten um mitteilung", "bittet er", "bittet sie",
     # Hearsay: someone heard something ("mein Stellvertreter hat da was gehört"), not who
     # belongs to the target group ("gehört").
     "habe gehört", "hab gehört", "haben gehört", "hat gehört", "was gehört", "etwas gehört",
