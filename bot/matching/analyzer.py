@@ -95,6 +95,8 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
         (words("schicke schickst schickt schicken schickte schickten"), "mitschicken", False),
     ),
     "aus": ((words("faellt fallen falle fiel fielen faellst"), "ausfallen", False),),
+    "ran": ((words("komm komme kommst kommt kommen kam kamen"), "rankommen", False),),
+    "heran": ((words("komm komme kommst kommt kommen kam kamen"), "herankommen", False),),
     "ab": (
         (words("sage sagst sagt sagen sagte sagten"), "absagen", False),
         (words("laeuft laufen lief liefen"), "ablaufen", False),
@@ -102,7 +104,7 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
 }
 # These are mostly prepositions ("Fragen an das Team", "mit dem Amt", "aus Kiel", "ab Juni"):
 # only as the clause's last word are they the particle of a verb.
-_FINAL_ONLY = frozenset(("an", "mit", "aus", "ab"))
+_FINAL_ONLY = frozenset(("an", "mit", "aus", "ab", "ran", "heran"))
 
 
 # "Arten von", "eine Art von": "bei welchen Arten von Fragen" asks "bei welchen Fragen".

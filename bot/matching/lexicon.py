@@ -197,7 +197,7 @@ ORG_WORDS = words(
     gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
     ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
     stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied unterzeichnend
-    unterzeichn unterzeichnerin
+    unterzeichn unterzeichnerin mandant mandantin
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS
