@@ -125,7 +125,7 @@ def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher)
     # The colloquial short form ("wie frag ich die an?") as well.
     assert matcher.match("und wie frag ich das an?").candidates[0].entry_id == "anfrage"
     # "rankommen": how to get it.
-    assert matcher.match("Wie kommt unsere Gemeinde da ran?").candidates[0].entry_id == "anfrage"
+    assert "anfrag" in [u.term for u in matcher.units("Wie kommt unsere Gemeinde da ran?")]
     assert "anfrag" not in [u.term for u in matcher.units("Fragen an das Team im Rathaus")]
 
 
