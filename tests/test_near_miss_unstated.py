@@ -329,3 +329,11 @@ def test_refunds_recognition_funding_sources_and_names_are_not_stated(
     """Refunds, a recognition by a chamber, other funding programmes, who is on the team, the
     length of one course module and how another Land does it are near misses."""
     _near_miss(answerer, question)
+
+
+def test_the_length_of_one_follow_up_workshop_is_not_stated(answerer: Answerer) -> None:
+    """The offer names one day for the kick-off and one or two follow-up workshops, but not how
+    long a follow-up lasts: asking that is a near miss, asking the workshops' time is not."""
+    _near_miss(answerer, "Und wie lange geht dann so ein Folgeworkshop?")
+    reply, _ = answerer.answer("Wie viel Zeit brauchen die Workshops vor Ort?")
+    assert (reply.kind, reply.entry_id) == ("answer", "m3_dauer")
