@@ -464,11 +464,14 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # Tenth author, scored after the ninth's fixes: first contact 90.0 % / 90 % (score.py,
         # ebe1c55); 91.4 % / 100 % after near-miss details and concepts read whole; 90 % here.
         (DATA_DIR / "blind_q.yaml", 0.89, 0.97),
+        # Eleventh author: first contact 92.9 % / 95 % (score.py, 97a9913); 94.3 % / 100 %
+        # after the formal third person and a follow-up workshop's length; 92.9 % here.
+        (DATA_DIR / "blind_r.yaml", 0.92, 0.97),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
         "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
-        "blind_o", "blind_p", "blind_q",
+        "blind_o", "blind_p", "blind_q", "blind_r",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -536,11 +539,13 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_j.yaml", 0.95),
         # Tenth author: first contact 86.7 %; 93.3 % after "frag … an".
         (DATA_DIR / "blind_multi_k.yaml", 0.93),
+        # Eleventh author: first contact 80 %; 93.3 % after a later part keeps the earlier topic.
+        (DATA_DIR / "blind_multi_l.yaml", 0.93),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
         "blind_multi_f", "blind_multi_g", "blind_multi_h", "blind_multi_i",
-        "blind_multi_j", "blind_multi_k",
+        "blind_multi_j", "blind_multi_k", "blind_multi_l",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -589,11 +594,13 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_j.yaml", 0.97, 0.74),
         # Tenth author: first contact 93.6 % / 61.5 %; 93.6 % / 92.3 % after near-miss details.
         (DATA_DIR / "blind_conv_k.yaml", 0.93, 0.92),
+        # Eleventh author: first contact 83.0 % / 76.9 %; 87.2 % / 84.6 % at the end of stop 9.
+        (DATA_DIR / "blind_conv_l.yaml", 0.87, 0.84),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
         "blind_conv_f", "blind_conv_g", "blind_conv_h", "blind_conv_i",
-        "blind_conv_j", "blind_conv_k",
+        "blind_conv_j", "blind_conv_k", "blind_conv_l",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
