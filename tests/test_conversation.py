@@ -74,6 +74,9 @@ def test_context_expires_and_is_bounded() -> None:
         # A question word after a preposition, and a statement with a tag, ask too.
         ("Bis wann kann man sich melden – und das ist gratis, oder?", 2),
         ("Das ist doch kostenlos, oder?", 1),
+        # The other wo- question words open a question too.
+        ("Was kostet die Beratung und worüber spricht man da?", 2),
+        ("Wie lange dauert das und worauf sollten wir achten?", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

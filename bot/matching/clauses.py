@@ -41,7 +41,9 @@ _ABBREVIATIONS = words(
 _QUESTION_WORDS = words(
     """
     was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei wieviel wieviele ob gibt gibts kann koennen koennt
+    welchen welchem wozu wofuer womit worum wobei
+    worueber worauf woran worin wovon woraus wodurch wieviel wieviele ob gibt gibts kann
+    koennen koennt
     kannst darf
     duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht kommt
     koennte koennten wuerde wuerden waere waeren sollte sollten duerfte muesste gilt gelten

@@ -18,7 +18,8 @@ _JOINERS = re.compile(r",?\s+(?:und|sowie|oder auch)\s+", re.IGNORECASE)
 _OPENERS = words(
     """
     was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei wieviel wieviele gibt gibts kann koennen
+    welchen welchem wozu wofuer womit worum wobei
+    worueber worauf woran worin wovon woraus wodurch wieviel wieviele gibt gibts kann koennen
     darf duerfen muss
     muessen ist sind hat haben wird werden findet geht gilt bietet kostet dauert braucht
     ob faellt fallen ginge gaebe waere waeren koennte koennten soll sollen sollte kommt kommen
@@ -31,7 +32,8 @@ _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a p
 _QUESTION_WORDS = words(
     """
     was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei ob wieviel wieviele
+    welchen welchem wozu wofuer womit worum wobei
+    worueber worauf woran worin wovon woraus wodurch ob wieviel wieviele
     """
 )
 
