@@ -31,7 +31,8 @@ class ForeignLexicon:
         self.heads = tuple(h for h in (normalize(h) for h in heads) if h)
         # Inflected forms of the longer words count too (Versicherungen, Gründungen).
         self._stems = frozenset(stem(w) for w in self.words if len(w) >= 6)
-        self._long = [w for w in self.words if len(w) >= _TYPO_MIN]
+        # Sorted: the best of equally close words is the first, whatever the hash seed.
+        self._long = sorted(w for w in self.words if len(w) >= _TYPO_MIN)
         self._cache: dict[str, bool] = {}
 
     def _typo_of_foreign(self, token: str) -> bool:

@@ -162,13 +162,16 @@ class SearchIndex:
 
     def _example(self, entry_id: str, text: str, terms: list[str]) -> Example:
         unique = frozenset(terms)
-        compounds = {t: self.parts[t] for t in unique if t in self.parts}
+        # Sums run in a fixed order: a set's order changes with the hash seed, and so would
+        # the last bit of a score, and with it a tie between two entries.
+        ordered = sorted(unique)
+        compounds = {t: self.parts[t] for t in ordered if t in self.parts}
         return Example(
             entry_id=entry_id,
             text=text,
             terms=unique,
             parts=compounds,
             expanded=unique.union(*compounds.values()),
-            weight=sum(self.idf[t] for t in unique),
-            rarities=tuple((t, self.idf[t], compounds.get(t, ())) for t in unique),
+            weight=sum(self.idf[t] for t in ordered),
+            rarities=tuple((t, self.idf[t], compounds.get(t, ())) for t in ordered),
         )
