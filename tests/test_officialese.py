@@ -322,3 +322,12 @@ def test_a_formal_request_in_the_third_person_frames_the_question(matcher: Match
     (signer,) = matcher.units("Unterzeichnende")
     assert signer.weight < matcher.units("Rentenberatung")[0].weight / 2
     assert [u.term for u in matcher.units("bittet um Mitteilung")] == []
+
+
+def test_who_the_writer_is_is_no_foreign_topic(matcher: Matcher) -> None:
+    """"Ich leite eine Kita." says who asks: the question after it is answered. A statement of
+    intent with a foreign topic ("Wir wollen ein Dorffest organisieren.") stays its topic."""
+    who = matcher.match("Ich arbeite in einer Kita. Ist das Angebot auch für uns?")
+    assert who.band == "answer"
+    intent = matcher.match("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?")
+    assert intent.band == "fallback"

@@ -79,6 +79,27 @@ def _names_the_topic(clause: Clause) -> bool:
     )
 
 
+# "Ich leite eine Kita", "Wir sind die Feuerwehr": the writer says who they are; with a verb of
+# intent ("Wir wollen ein Dorffest organisieren") the statement says what they are after.
+_IDENTITY = frozenset(
+    ("bin", "sind", "leite", "leiten", "arbeite", "arbeiten", "koordiniere", "koordinieren",
+     "vertrete", "vertreten", "engagiere", "betreue", "betreuen")
+)
+_INTENT = frozenset(
+    ("will", "wollen", "moechte", "moechten", "möchte", "möchten", "planen", "plane", "suchen",
+     "suche", "brauchen", "brauche", "organisieren", "gruenden", "gründen", "vorhaben")
+)
+
+
+def _says_who_writes(clause: Clause) -> bool:
+    words = [w.casefold().strip(",.;:!?") for w in clause.text.split()]
+    return (
+        bool({"ich", "wir"} & set(words[:3]))
+        and not _IDENTITY.isdisjoint(words[:4])
+        and _INTENT.isdisjoint(words)
+    )
+
+
 class QuestionReader:
     def __init__(self, analyzer: Analyzer, resolver: TermResolver, params: ScoringParams) -> None:
         self._analyzer = analyzer
@@ -169,8 +190,11 @@ class QuestionReader:
         # ("Wir wollen ein Dorffest organisieren. Wer kann uns dabei beraten?"): full weight,
         # within the scene's share but never below ``scene_foreign_floor``. A statement after
         # the question says who asks ("… Ich arbeite im Bürgerbüro.").
+        # A statement of who the writer is ("Ich leite eine Kita.") says who asks, wherever
+        # it stands.
         weighed = [
-            [(u, 1.0, scene[n] != 1.0) if u.foreign and n < last_asking
+            [(u, 1.0, scene[n] != 1.0)
+             if u.foreign and n < last_asking and not _says_who_writes(clauses[n].clause)
              else (u, scene[n], scene[n] != 1.0)
              for u in units]
             for n, units in enumerate(per_clause)
