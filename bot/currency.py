@@ -12,17 +12,12 @@ import re
 from typing import Literal
 
 from bot.knowledge.meta import CurrencyCues
-from bot.matching.clauses import split_clauses
+from bot.matching.clauses import QUESTION_WORDS, split_clauses
 from bot.matching.normalize import fold
 
 Currency = Literal["current", "later_date"]
 
 _WORD = re.compile(r"\w+")
-# Words that open an indirect question in a statement ("Ich möchte derzeit klären, ob …").
-_OPENERS = frozenset(
-    ("ob", "wie", "welche", "welcher", "welches", "welchen", "welchem", "wann", "was", "wo",
-     "wer", "inwieweit", "inwiefern")
-)
 _YEAR = re.compile(r"20\d\d")
 
 
@@ -105,7 +100,8 @@ def _asked_words(question: str) -> list[list[str]]:
     for clause in clauses:
         words = _WORD.findall(fold(clause.text))
         if not clause.asks:
-            opener = next((n for n, w in enumerate(words) if w in _OPENERS), None)
+            # The word opening its indirect question ("Ich möchte derzeit klären, ob …").
+            opener = next((n for n, w in enumerate(words) if w in QUESTION_WORDS), None)
             if opener is not None:
                 words = words[opener + 1 :]
             elif any_asks:

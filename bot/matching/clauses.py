@@ -38,15 +38,20 @@ _ABBREVIATIONS = words(
     bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs vs
     """
 )
-_QUESTION_WORDS = words(
+# The words that open a question of their own or an indirect one (folded: ä → ae).
+QUESTION_WORDS = words(
     """
     was wie wer wen wem wessen wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei
-    worueber worauf woran worin wovon woraus wodurch wieviel wieviele ob gibt gibts kann
-    koennen koennt
-    kannst darf
-    duerfen muss muessen ist sind seid hat habt haben wird werden findet geht bietet macht kommt
-    koennte koennten wuerde wuerden waere waeren sollte sollten duerfte muesste gilt gelten
+    welchen welchem wozu wofuer womit worum wobei worueber worauf woran worin wovon woraus
+    wodurch wieviel wieviele ob inwieweit inwiefern
+    """
+)
+# A sentence that opens with one of these asks: a question word, or a verb before its subject.
+_OPENS_ASKING = QUESTION_WORDS | words(
+    """
+    gibt gibts kann koennen koennt kannst darf duerfen muss muessen ist sind seid hat habt haben
+    wird werden findet geht bietet macht kommt koennte koennten wuerde wuerden waere waeren
+    sollte sollten duerfte muesste gilt gelten
     """
 )
 
@@ -75,8 +80,8 @@ class Clause:
         if not opening:
             return False
         # "Zu welchen Fragen …", "Bis wann …": a preposition before the question word.
-        return opening[0] in _QUESTION_WORDS or (
-            opening[0] in _PREPOSITIONS and opening[1:2] != [] and opening[1] in _QUESTION_WORDS
+        return opening[0] in _OPENS_ASKING or (
+            opening[0] in _PREPOSITIONS and opening[1:2] != [] and opening[1] in QUESTION_WORDS
         )
 
 

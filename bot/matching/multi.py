@@ -9,33 +9,20 @@ from __future__ import annotations
 
 import re
 
-from bot.matching.clauses import split_clauses
+from bot.matching.clauses import QUESTION_WORDS, split_clauses
 from bot.matching.normalize import fold
 from bot.matching.stopwords import words
 
 MAX_PARTS = 3
 _JOINERS = re.compile(r",?\s+(?:und|sowie|oder auch)\s+", re.IGNORECASE)
-_OPENERS = words(
+_OPENERS = QUESTION_WORDS | words(
     """
-    was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei
-    worueber worauf woran worin wovon woraus wodurch wieviel wieviele gibt gibts kann koennen
-    darf duerfen muss
-    muessen ist sind hat haben wird werden findet geht gilt bietet kostet dauert braucht
-    ob faellt fallen ginge gaebe waere waeren koennte koennten soll sollen sollte kommt kommen
-    laeuft brauchen bekommen
+    gibt gibts kann koennen darf duerfen muss muessen ist sind hat haben wird werden findet geht
+    gilt bietet kostet dauert braucht faellt fallen ginge gaebe waere waeren koennte koennten
+    soll sollen sollte kommt kommen laeuft brauchen bekommen
     """
 )
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
-# Only these may stand after the first word: "Beraterinnen und Berater gibt es …" goes on with
-# a verb in second place, which continues the question, not opens a new one.
-_QUESTION_WORDS = words(
-    """
-    was wie wer wen wem wann wo wohin woher warum wieso weshalb welche welcher welches
-    welchen welchem wozu wofuer womit worum wobei
-    worueber worauf woran worin wovon woraus wodurch ob wieviel wieviele
-    """
-)
 
 
 # A statement closed by a tag ("… das kostet doch nix, oder?") asks yes or no.
@@ -43,10 +30,12 @@ _TAG = re.compile(r"(?:,\s*|\s)(?:oder|nicht wahr|gell|ne|nich)\W*$", re.IGNOREC
 
 
 def _opens_question(text: str) -> bool:
+    # Only question words may stand after the first word: "Beraterinnen und Berater gibt es …"
+    # goes on with a verb in second place, which continues the question, not opens a new one.
     first = [fold(w).strip(",.:!?") for w in text.split()[:_OPENING_WORDS]]
     return bool(first) and (
         first[0] in _OPENERS
-        or any(w in _QUESTION_WORDS for w in first[1:])
+        or any(w in QUESTION_WORDS for w in first[1:])
         or _TAG.search(text) is not None
     )
 
@@ -216,7 +205,7 @@ def asks_yes_no_about_it(text: str) -> bool:
         folded = folded[1:]
     if not folded or len(folded) > _MAX_YES_NO_WORDS:
         return False
-    if any(w in _QUESTION_WORDS for w in folded):
+    if any(w in QUESTION_WORDS for w in folded):
         return False
     verb = folded[0] in _OPENERS or _verb_first(folded[0])
     return verb and any(w in _BACK_REFERENCES for w in folded[1:3])
