@@ -19,9 +19,12 @@ from bot.matching.stopwords import words
 # A purpose clause (", damit ich den Raum buchen kann") says why someone asks, like a
 # statement of its own; the main clause before an indirect question ("Ich soll als Azubi
 # herausfinden, was …") says who asks and why, the indirect question what.
+# The words that open an indirect question, as written (a regular expression's alternatives).
+INDIRECT_OPENER = (
+    r"(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)"
+)
 _BOUNDARY = re.compile(
-    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)"
-    r"|,(?=\s+(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)\s))",
+    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + INDIRECT_OPENER + r"\s))",
     re.IGNORECASE,
 )
 _PURPOSE = re.compile(r"\s+damit\s", re.IGNORECASE)

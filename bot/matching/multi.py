@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.matching.clauses import QUESTION_WORDS, split_clauses
+from bot.matching.clauses import INDIRECT_OPENER, QUESTION_WORDS, split_clauses
 from bot.matching.normalize import fold
 from bot.matching.stopwords import words
 
@@ -45,7 +45,7 @@ def _opens_question(text: str) -> bool:
 # The question word may follow a preposition: "…, in welchen Formaten die Beratung läuft".
 _INDIRECT = re.compile(
     r",\s*(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
-    r"wegen)\s+)?(?:ob|wie|was|wer|wann|wo|warum|wieso|weshalb|welche[rsnm]?)\s",
+    r"wegen)\s+)?" + INDIRECT_OPENER + r"\s",
     re.IGNORECASE,
 )
 
