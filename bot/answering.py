@@ -400,6 +400,13 @@ class Answerer:
         # with the Lernwerkstatt's participants again.
         return result if self.matcher.covers(result.candidates[0].entry_id, question) else None
 
+    def _asks_about_it(self, question: str) -> bool:
+        """Whether the sentence that asks (without thanks before it or an afterthought after
+        it: "Danke. Und findet die statt? Ich habe anderes gelesen.") is a yes/no question of
+        only a pronoun and a verb, with no word of its own, known or not."""
+        core = question_sentence(question)
+        return asks_yes_no_about_it(core) and not self.matcher.units(core)
+
     def _still_on(self, question: str, topic: str) -> bool:
         """"Kann ich mich da noch anmelden?" about a topic with dates (the Lernwerkstatt): the
         question says nothing but "still" and taking part, so it asks whether the topic is
@@ -442,14 +449,10 @@ class Answerer:
             text, self._topic_text(topic), topic
         )
 
-        # The sentence that asks, without thanks before it or an afterthought after it
-        # ("Danke. Und findet die überhaupt statt? Ich meine, etwas anderes gelesen zu haben.").
-        core = question_sentence(question)
         about_it = (
             currency is None
             and (not result.candidates or result.band == "fallback")
-            and asks_yes_no_about_it(core)
-            and not self.matcher.units(core)  # no word of its own, known or not
+            and self._asks_about_it(question)
         )
         still_on = currency == "current" and (
             not result.candidates or (topic is not None and self._still_on(asked, topic))
