@@ -48,6 +48,30 @@ def test_a_place_alone_gets_the_region_answer(matcher: Matcher, question: str) -
     assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Gilt euer Angebot auch bei uns auf Fehmarn?",
+        "Wir sind nur eine Handvoll Leute auf der Hallig. Gilt das Angebot auch bei uns draußen?",
+        "Könnte das auch unser Partnerbezirk in Hamburg nutzen?",
+    ],
+)
+def test_whether_the_offer_is_valid_at_a_place_gets_the_region_answer(
+    matcher: Matcher, question: str
+) -> None:
+    """"Gilt euer Angebot auch bei uns …?" with a place asks whether the offer reaches it: the
+    offer's own name and "bei uns" are no other topic (no "vor Ort" answer), the scene before
+    does not change it, and a district ("Partnerbezirk") says who asks, no foreign topic."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_validity_with_a_topic_keeps_the_topic(matcher: Matcher) -> None:
+    """A verb of validity with a topic of its own asks about that topic, place or not."""
+    result = matcher.match("Gilt die Beratung für Kommunen auch bei uns auf Föhr per Video?")
+    assert result.candidates[0].entry_id != "zielgruppe"
+
+
 def test_a_town_name_does_not_push_a_question_into_the_fallback(matcher: Matcher) -> None:
     """The town's name next to a real question neither blocks nor changes the answer."""
     plain = matcher.match("Was kostet die Beratung?")

@@ -26,7 +26,7 @@ _PARTICLES = words(
     aktuell derzeit momentan zurzeit gerade grad inzwischen mittlerweile neulich kuerzlich
     damals dann nun jetzt gleich sofort demnaechst hier dort da drueben dahin dorthin hierher
     sommer winter herbst fruehjahr fruehling
-    hin her raus rein rueber runter hoch herum rum drum dran drauf drin drueber
+    hin her raus rein rueber runter hoch herum rum drum dran drauf drin drueber draussen drinnen
     ja nein doch mal eben halt wohl sicher sicherlich natuerlich klar quasi sozusagen
     einfach bloss lediglich sogar selbst selber extra speziell besonders vor allem
     ziemlich total echt voll ganz sehr recht relativ eigentlich uebrigens ueberhaupt
@@ -185,7 +185,7 @@ ORG_HEADS = words(
     ausschuss ausschuess beirat beiraet beauftragt beauftragter leitung leit leiterin abteilung
     vertretung vorlag verwaltung referat konferenz vorsteh vorsteherin direktor
     direktorin amt aemt management koordination koordinator koordinatorin agentur
-    fraktion gremium gremi kommission sitzungsvorlag kanzlei
+    fraktion gremium gremi kommission sitzungsvorlag kanzlei bezirk
     """
 )
 # Officials and offices named by one word (stemmed).
@@ -197,7 +197,7 @@ ORG_WORDS = words(
     gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
     ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
     stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied unterzeichnend
-    unterzeichn unterzeichnerin mandant mandantin
+    unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk
     """
 )
 FRAME_NOUNS = _FRAME_NOUNS

@@ -30,6 +30,11 @@ _ELSEWHERE = "ausserhalb"
 _IN_REGION = "landesweit"
 # The term of a question whether the offer is limited ("nur für", "beschränkt").
 _SCOPE = "beschraenkt"
+# "Gilt euer Angebot auch bei uns auf Hallig Gröde?": a verb of validity with a named place
+# asks whether the offer reaches that place; the offer itself ("euer Angebot", "das für
+# Gemeinden") and "bei uns" name no other topic then.
+_VALIDITY = frozenset(("gilt", "gelten", "gelte", "galt", "gueltig"))
+_THE_OFFER_HERE = frozenset(("angebot", "vorort", "kommun", "engagementfoerderung"))
 # Context texts read and kept (they are the entries' topics; the bound only guards memory).
 _MAX_CONTEXTS = 1024
 # Sentences whose reading is kept: the parts of one message and the message as a whole.
@@ -201,6 +206,21 @@ class Matcher:
             return False
         full = self._params.unknown_weight * self._index.max_idf
         return any(u.how == "?" and u.weight >= full * 0.99 for u in units)
+
+    def _asks_validity_here(self, clauses: list[ClauseTokens], spelling: WordClassGuess) -> bool:
+        """Whether the sentence that asks asks with a verb of validity ("gilt") and names
+        nothing but the offer itself, "bei uns" and who asks: with a named place, the question
+        is then whether the offer reaches that place (what the sentences before it set out,
+        "wir sind nur eine Handvoll Leute", does not change that)."""
+        asking = [c for c in clauses if c.clause.asks]
+        if not asking or _VALIDITY.isdisjoint(t for c in asking for t in c.tokens):
+            return False
+        full = self._params.unknown_weight * self._index.max_idf
+        return all(
+            (u.known and _THE_OFFER_HERE.issuperset(u.terms()))
+            or (u.how == "?" and u.weight < full * 0.99)
+            for u in self._reader.units(asking, spelling)
+        )
 
     def _clause_tokens(self, text: str) -> tuple[tuple[str, ...], bool, bool]:
         """A sentence's tokens without its place names, whether it named a place, and whether
@@ -382,6 +402,8 @@ class Matcher:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
         if context:
             units = self._with_context(units, context)
+        if named_place and self._asks_validity_here(clauses, spelling):
+            units = []
         if named_place and (not units or any(u.term == _SCOPE for u in units)):
             # Only a place and function words ("Gilt das auch für Pellworm?"): the question is
             # whether the offer reaches that place. Asked whether the offer is limited ("nur

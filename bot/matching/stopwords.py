@@ -37,7 +37,7 @@ STOP_WORDS: frozenset[str] = words(
     irgendwas jemanden komme kommen kommt sache sachen ding dinge zeug
     zusammenhang bezug hinblick meiner meinem meines deiner deinem sowas
     fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber pro
-    u bzgl bzgln ggf evtl vllt vlt iwie wuerd haett ua uvm
+    u bzgl bzgln ggf evtl vllt vlt iwie wuerd haett ua uvm ums durchs uebers
     """
 )
 
