@@ -132,6 +132,20 @@ def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher)
     assert "anfrag" not in [u.term for u in matcher.units("Fragen an das Team im Rathaus")]
 
 
+def test_carrying_out_is_read_as_its_whole_verb(matcher: Matcher) -> None:
+    """"Wer setzt das um?" and "Welche Organisation führt das Programm durch?" ask who runs the
+    offer ("umsetzen", "durchführen" next to their question word), not "fährt" (a typo's
+    reading of "führt") nor the practice of engagement; "um 10 Uhr" and "durch das Land" stay
+    prepositions."""
+    assert matcher.match("wer setzt das um?").candidates[0].entry_id == "traeger"
+    asked = "Welche Organisation führt dieses Fortbildungsprogramm für Kommunen durch?"
+    assert matcher.match(asked).candidates[0].entry_id == "traeger"
+    units = [u.term for u in matcher.units("Wer führt das durch?")]
+    assert units == ["anbiet"]
+    assert "umsetz" not in [u.term for u in matcher.units("Setzt ihr um 10 Uhr den Termin?")]
+    assert "anbiet" not in [u.term for u in matcher.units("Wie setzen wir das um?")]
+
+
 @pytest.mark.parametrize("noise", ["3", "2027", "hm", "asdf", "?"])
 def test_numbers_and_one_word_noise_are_not_answered(matcher: Matcher, noise: str) -> None:
     """Single numbers and one-word noise never get a confident answer."""

@@ -75,8 +75,9 @@ _PARTICLES = words(
 # "Teil" = a part of the programme; "fragen wir … an" = to request, not the preposition).
 # particle -> (forms of the verb, the whole verb, whether the verb's own form goes), one
 # triple per verb. The form goes where it alone means something else ("wer macht da mit?" =
-# who takes part, "wer macht das?" = who runs it); elsewhere it stays for the phrases that
-# hold it.
+# who takes part, "wer macht das?" = who runs it; "wer führt das durch?" = who runs it, not
+# "fährt"): then the whole verb takes the form's place, next to the question word, so "wer
+# durchführen" reads as one phrase. Elsewhere the form stays for the phrases that hold it.
 _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
     "statt": ((words("findet finden fand fanden findest"), "stattfinden", False),),
     "teil": ((words("nimmt nehmen nehme nahm nahmen nimmst nehmt"), "teilnehmen", False),),
@@ -101,10 +102,12 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
         (words("sage sagst sagt sagen sagte sagten"), "absagen", False),
         (words("laeuft laufen lief liefen"), "ablaufen", False),
     ),
+    "durch": ((words("fuehrt fuehren fuehre fuehrte fuehrten fuehrst"), "durchfuehren", True),),
+    "um": ((words("setzt setzen setze setzte setzten setzst"), "umsetzen", True),),
 }
 # These are mostly prepositions ("Fragen an das Team", "mit dem Amt", "aus Kiel", "ab Juni"):
 # only as the clause's last word are they the particle of a verb.
-_FINAL_ONLY = frozenset(("an", "mit", "aus", "ab", "ran", "heran"))
+_FINAL_ONLY = frozenset(("an", "mit", "aus", "ab", "ran", "heran", "durch", "um"))
 
 
 # "Arten von", "eine Art von": "bei welchen Arten von Fragen" asks "bei welchen Fragen".
@@ -156,12 +159,11 @@ def _join_separable(tokens: list[str]) -> list[str]:
                 t == particle and n > first and (particle not in _FINAL_ONLY or n == last)
                 for n, t in enumerate(tokens)
             ]
-            if any(joined):
-                tokens = [
-                    verb if join else t
-                    for n, (t, join) in enumerate(zip(tokens, joined, strict=True))
-                    if not (replaces_form and n == first)
-                ]
+            if any(joined) and replaces_form:
+                tokens = [verb if n == first else t for n, t in enumerate(tokens)]
+                tokens = [t for t, join in zip(tokens, joined, strict=True) if not join]
+            elif any(joined):
+                tokens = [verb if join else t for t, join in zip(tokens, joined, strict=True)]
             break
     return tokens
 

@@ -110,6 +110,7 @@ _VERBS = words(
     erwaehnen erwaehnt erwaehnte erwaehnten ueberlegt ueberlegen leiten leite leitet
     ansetzen ansetzt angelegt anlegen bleibt bleiben entstehen entsteht entstehende
     aendern aendert taetig ausgelastet hatte klaeren klaert geklaert
+    fuehren fuehre fuehrt fuehrst fuehrte fuehrten gefuehrt
     """
 )
 
