@@ -159,13 +159,18 @@ def test_what_the_offer_states_stays_an_answer(
         ("Was sind die Workshops vor Ort?", "Wie viele Personen passen da höchstens hinein?"),
         ("Erzähl mir was über die Lernwerkstatt", "Gibt es da eine Obergrenze an Personen?"),
         ("Was kostet die Beratung?", "und gibt es bei euch auch Geld für unseren Chor?"),
+        ("Für wen war die Lernwerkstatt?", "Welche Vorkenntnisse braucht man für die Teilnahme?"),
+        ("Wer kommt zu den Workshops vor Ort?", "Wie viele Personen sollen wir denn einladen?"),
+        ("Was ist der Zertifikatskurs?", "Wo sind die Termine, in eurem Büro in Kiel?"),
+        ("Wie lange dauert die Beratung?", "Schreibt ihr nach der Beratung für Kommunen ein Protokoll?"),
     ],
 )
 def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
     answerer: Answerer, topic: str, follow_up: str
 ) -> None:
-    """After a topic, a follow-up about how many fit or money for a group is no answer about
-    that topic's participants or costs."""
+    """After a topic, a follow-up about how many fit, money for a group, prior knowledge, how
+    many to invite, where the dates are held or a report afterwards is no answer about that
+    topic's participants, costs, dates or length."""
     user = ("follow-up", topic)
     answerer.forget_conversation(user)
     first, _ = answerer.answer_from(user, topic)
