@@ -77,6 +77,9 @@ def test_context_expires_and_is_bounded() -> None:
         # The other wo- question words open a question too.
         ("Was kostet die Beratung und worüber spricht man da?", 2),
         ("Wie lange dauert das und worauf sollten wir achten?", 2),
+        # A sentence that opens with the joiner and a verb asks anew; a list after it does not.
+        ("Workshops: Dauer? Und dürfen auch Vereine kommen?", 2),
+        ("Was kostet das? Und Verwaltung und Vereine?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

@@ -22,6 +22,7 @@ _OPENERS = QUESTION_WORDS | words(
     soll sollen sollte kommt kommen laeuft brauchen bekommen
     """
 )
+_LEADING_JOINER = re.compile(r"^\s*(?:und|sowie|oder auch)\s+", re.IGNORECASE)
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
 
 
@@ -169,7 +170,8 @@ def split_questions(text: str) -> list[str]:
             pending = f"{pending} {clause.text}.".strip()
             continue
         for piece in pieces:
-            if parts and not _opens_question(piece):
+            # "Inhalte? Und dürfen mehrere kommen?": a sentence may open with the joiner.
+            if parts and not _opens_question(_LEADING_JOINER.sub("", piece, count=1)):
                 parts[-1] = f"{parts[-1]} – {piece}"
             else:
                 parts.append(f"{pending} {piece}?".strip())
