@@ -117,6 +117,16 @@ def test_a_body_named_by_one_word_is_not_read_as_its_parts(matcher: Matcher) -> 
     assert unit.weight < matcher.units("Rentenberatung")[0].weight / 2
 
 
+def test_a_group_of_people_says_whom_it_concerns(matcher: Matcher) -> None:
+    """"mehr Jugendliche ins Ehrenamt bringen": the group engagement is for weighs like a role,
+    so a question about the consultation stays one; a Kita place stays a foreign topic."""
+    (unit,) = matcher.units("Jugendliche")
+    assert unit.weight < matcher.units("Rentenberatung")[0].weight / 2
+    asked = "Gibt es Beratung für Kommunen, wenn wir mehr Jugendliche ins Ehrenamt bringen wollen?"
+    assert matcher.match(asked).band == "answer"
+    assert matcher.match("Was kostet die Eltern ein Kitaplatz bei uns?").band == "fallback"
+
+
 def test_a_count_weighs_less_than_a_year(matcher: Matcher) -> None:
     """"400 Einwohner": a count says little about the topic; "2027" may be what is asked."""
     count = {u.term: u.weight for u in matcher.units("400")}["400"]

@@ -201,6 +201,14 @@ ORG_WORDS = words(
     unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk
     """
 )
+# Groups of people engagement is for ("mehr Jugendliche ins Ehrenamt bringen", "mit Senioren"):
+# like a role, they say whom the question concerns, hardly another topic (stemmed).
+PEOPLE_GROUPS = words(
+    """
+    jugendlich senior seniorin kind eltern famili rentn rentnerin neubuerg zugezogen schuel
+    schuelerin studierend nachwuch
+    """
+)
 FRAME_NOUNS = _FRAME_NOUNS
 GENERAL_WORDS: frozenset[str] = _PARTICLES | _VERBS | _ADJECTIVES | _FRAME_NOUNS | _OFFICIALESE
 
