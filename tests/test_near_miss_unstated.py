@@ -162,7 +162,7 @@ def test_what_the_offer_states_stays_an_answer(
         ("Für wen war die Lernwerkstatt?", "Welche Vorkenntnisse braucht man für die Teilnahme?"),
         ("Wer kommt zu den Workshops vor Ort?", "Wie viele Personen sollen wir denn einladen?"),
         ("Was ist der Zertifikatskurs?", "Wo sind die Termine, in eurem Büro in Kiel?"),
-        ("Wie lange dauert die Beratung?", "Schreibt ihr nach der Beratung für Kommunen ein Protokoll?"),
+        ("Wie lange dauert die Beratung?", "Schreibt ihr nach der Beratung für uns ein Protokoll?"),
     ],
 )
 def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
