@@ -15,6 +15,7 @@ from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.matching.clauses import split_clauses
 from bot.matching.multi import (
+    asks_what_next,
     asks_yes_no_about_it,
     is_elliptic,
     question_sentence,
@@ -466,6 +467,9 @@ class Answerer:
                 self.entry_reply(self.kb.entries[topic], currency or "current", question),
                 result,
             )
+        if topic and not result.candidates and asks_what_next(question_sentence(question)):
+            # "und danach?" asks what follows in the topic, which its answer tells.
+            return self.entry_reply(self.kb.entries[topic], currency, question), result
         if result.band == "smalltalk" and result.smalltalk_id:
             talk = self.kb.smalltalk[result.smalltalk_id]
             return Reply(kind="smalltalk", text=talk.answer), result

@@ -35,6 +35,18 @@ def test_ask_conversations_reads_follow_ups_and_an_empty_line_starts_anew() -> N
     assert "Unterstützungsstruktur" not in plain[1]["text"]
 
 
+def test_what_comes_next_is_read_in_the_topic() -> None:
+    """"und danach?" after the workshops' length asks what follows, which that answer tells
+    (no Stand note: nothing asks what is current); without a topic it is a fallback."""
+    replies = ask(
+        "Wie lange dauert der Auftaktworkshop?\nund danach?\n\nund danach?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "Folgeworkshops" in replies[1]["text"]
+    assert "Stand" not in replies[1]["text"]
+    assert replies[2]["kind"] == "fallback"
+
+
 def test_context_expires_and_is_bounded() -> None:
     """The last topic is kept for the configured minutes only."""
     now = [0.0]

@@ -213,6 +213,24 @@ def asks_yes_no_about_it(text: str) -> bool:
     return verb and any(w in _BACK_REFERENCES for w in folded[1:3])
 
 
+# "und danach?", "Wie geht es dann weiter?", "Und was kommt danach?": what follows in the topic
+# of the conversation, which its answer tells (the workshops' follow-up dates, the writing
+# phase after the Lernwerkstatt).
+_NEXT = words("danach dann anschliessend hinterher weiter")
+_NEXT_FRAME = words("und wie geht gehts es was kommt passiert laeuft")
+
+
+def asks_what_next(text: str) -> bool:
+    """Whether ``text`` asks only what comes next ("und danach?")."""
+    folded = [fold(w).strip(",.:!?–-") for w in text.split()]
+    folded = [w for w in folded if w]
+    return (
+        0 < len(folded) <= _MAX_YES_NO_WORDS
+        and not _NEXT.isdisjoint(folded)
+        and all(w in _NEXT or w in _NEXT_FRAME for w in folded)
+    )
+
+
 _ELLIPSIS_OPENERS = (
     ("und",), ("was", "ist", "mit"), ("und", "was", "ist", "mit"), ("wie", "ist", "es", "mit"),
     ("wie", "sieht", "es", "mit"), ("wie", "sieht", "es", "bei"), ("auch",),
