@@ -467,6 +467,18 @@ class Answerer:
                 self.entry_reply(self.kb.entries[topic], currency or "current", question),
                 result,
             )
+        if (
+            currency == "current"
+            and result.near_miss
+            and result.candidates
+            and self.stand.without_later_years(question) == question
+        ):
+            # "Sind für die Lernwerkstatt noch Plätze frei?": whether a dated event still has
+            # room is answered by what became of it (cancelled, begun in 2022) and the Stand
+            # (whether it comes again in a later year is a detail the offer does not state).
+            dated = self.kb.entries[result.candidates[0].entry_id]
+            if dated.dates:
+                return self.entry_reply(dated, currency, question), result
         if topic and not result.candidates and asks_what_next(question_sentence(question)):
             # "und danach?" asks what follows in the topic, which its answer tells.
             return self.entry_reply(self.kb.entries[topic], currency, question), result

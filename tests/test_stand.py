@@ -194,6 +194,9 @@ def answerer() -> Answerer:
     [
         ("Kann ich mich noch für die Lernwerkstatt anmelden?", "wurde abgesagt"),
         ("Gibt es das Angebot 2026 überhaupt noch?", "drei Module"),
+        # Room at a dated event: what became of it answers that (not "keine Angabe").
+        ("Gibt es noch freie Plätze in der Lernwerkstatt?", "wurde abgesagt"),
+        ("Sind im Zertifikatskurs noch Plätze frei?", "Zertifikatskurs"),
     ],
 )
 def test_still_current_question_is_an_answer_with_the_stand(
@@ -206,6 +209,19 @@ def test_still_current_question_is_an_answer_with_the_stand(
     assert fact in reply.text
     assert "Programm 2022" in reply.text and "weiß das Team" in reply.text
     assert reply.offer_team
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wie viele Plätze hat die Lernwerkstatt maximal?", "Wird die Lernwerkstatt 2027 nachgeholt?"],
+)
+def test_capacity_and_a_later_round_stay_unstated_details(
+    answerer: Answerer, question: str
+) -> None:
+    """How many places there are, or whether the event comes again in a later year, is a
+    detail the offer does not state, "noch" or not."""
+    reply, _ = answerer.answer(question)
+    assert reply.kind == "fallback"
 
 
 def test_unclear_question_about_the_present_names_the_programme_year(answerer: Answerer) -> None:
