@@ -382,6 +382,48 @@ class Answerer:
             return False
         return self.matcher.unstated_detail(part, earlier.id) is not None
 
+    def _follow_up_detail(self, question: str, topic: str, result: MatchResult) -> MatchResult:
+        """A follow-up that names no topic and asks a detail ("wann?", "wo findet das statt?",
+        "wie viele Leute können mitmachen?"), read for the conversation's topic: where the
+        topic does not state it, "Dazu habe ich keine Angabe" with the topic as the closest
+        entry (rather than another topic's answer or the plain fallback); where it says where,
+        a question only about the place is answered by the topic."""
+        answered = result.candidates[0].entry_id if result.candidates else None
+        family = self.matcher.family(topic)
+        if self.matcher.named_topics(question):
+            return result
+        if result.band == "answer" and (
+            answered == topic
+            or self.matcher.family(answered or "") in (family, None)
+        ):
+            return result  # the topic's own family (or a general entry) answers it
+        if result.near_miss and answered is not None and (
+            self.matcher.family(answered) == family
+        ):
+            return result
+        detail = self.matcher.unstated_detail(question, topic)
+        if (
+            detail is None
+            and result.band == "answer"
+            and family is not None
+            and not self.matcher.akin(topic, answered or "")
+        ):
+            # "wieso?" after the consultation is no question about the Lernwerkstatt's
+            # cancellation: the answer of an unrelated module to a follow-up that names no
+            # topic is not given with confidence.
+            reason = f"{result.reason}; but it answers a module unrelated to the conversation's"
+            return replace(result, band="fallback", reason=reason)
+        near = (Candidate(topic, 1.0), *(c for c in result.candidates if c.entry_id != topic))
+        if detail is not None:
+            reason = f"follow-up asks '{detail}', which the conversation's topic does not state"
+            return replace(
+                result, band="fallback", candidates=near, reason=reason, near_miss=detail
+            )
+        if not result.candidates and self.matcher.asks_place(question):
+            reason = "follow-up asks where; the conversation's topic says where"
+            return replace(result, band="answer", candidates=near, reason=reason)
+        return result
+
     def _elliptic(self, question: str, last: str | None) -> MatchResult | None:
         """"und die Workshops?" after the cost of the consultation asks the cost of the
         workshops: the new topic with the last answer's aspect, when that is an answer."""
@@ -450,6 +492,8 @@ class Answerer:
             text, self._topic_text(topic), topic
         )
 
+        if currency is None and topic is not None:
+            result = self._follow_up_detail(question, topic, result)
         about_it = (
             currency is None
             and (not result.candidates or result.band == "fallback")

@@ -47,6 +47,35 @@ def test_what_comes_next_is_read_in_the_topic() -> None:
     assert replies[2]["kind"] == "fallback"
 
 
+@pytest.mark.parametrize(
+    ("topic", "follow_up", "kind", "entry"),
+    [
+        # The workshops say where (at the municipality), the Lernwerkstatt names no venue.
+        ("Was sind die Workshops vor Ort?", "wo findet das statt?", "answer", "m3"),
+        ("Was ist die Lernwerkstatt?", "wo findet das statt?", "fallback", None),
+        # The workshops name no dates: "wann?" is no answer about the certificate course.
+        ("Was sind die Workshops vor Ort?", "wann?", "fallback", None),
+        ("Was ist der Zertifikatskurs?", "wann?", "answer", "m3_zertifikat"),
+        # "wieso?" after the consultation is no question about the Lernwerkstatt's cancellation.
+        ("Was ist die Beratung für Kommunen?", "wieso?", "fallback", None),
+        ("Was ist die Lernwerkstatt?", "wieso?", "answer", "m1_abgesagt"),
+    ],
+)
+def test_a_follow_up_detail_is_read_for_the_conversations_topic(
+    topic: str, follow_up: str, kind: str, entry: str | None
+) -> None:
+    """A follow-up that names no topic and asks where, when or why is read for the topic of
+    the conversation: answered where that topic states it, "Dazu habe ich keine Angabe" with
+    the topic as the closest entry where it does not, and never another module's answer."""
+    replies = ask(f"{topic}\n{follow_up}\n", conversations=True)
+    assert replies[1]["kind"] == kind
+    if kind == "fallback" and follow_up != "wieso?":
+        assert replies[1]["text"].startswith("Dazu habe ich keine Angabe")
+    if entry is not None:
+        title = {"m3": "Workshops", "m3_zertifikat": "Zertifikatskurs", "m1_abgesagt": "abgesagt"}
+        assert title[entry] in replies[1]["text"]
+
+
 def test_context_expires_and_is_bounded() -> None:
     """The last topic is kept for the configured minutes only."""
     now = [0.0]

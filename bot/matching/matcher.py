@@ -302,6 +302,25 @@ class Matcher:
         _, clauses, _, _ = self._read(text)
         return self._unstated(clauses, entry_id, asks_when=True)
 
+    def akin(self, entry_id: str, other: str) -> bool:
+        """Whether two entries belong together: one topic's family, or one of them (or its
+        family's head) related to the other or to the other's family (the Lernwerkstatt's
+        participants and the support offered instead, the further workshops and the
+        workshops' length)."""
+        related = self._index.related
+        ours = {e for e in (entry_id, self.family(entry_id)) if e is not None}
+        theirs = {e for e in (other, self.family(other)) if e is not None}
+        if ours & theirs:
+            return True
+        return any(not related.get(e, frozenset()).isdisjoint(theirs) for e in ours) or any(
+            not related.get(e, frozenset()).isdisjoint(ours) for e in theirs
+        )
+
+    def asks_place(self, text: str) -> bool:
+        """Whether ``text`` asks where something takes place ("wo findet das statt?")."""
+        _, clauses, _, _ = self._read(text)
+        return self._details.asks_place(_asking_tokens(clauses)) is not None
+
     def _unstated(
         self, clauses: list[ClauseTokens], entry_id: str, asks_when: bool = False
     ) -> str | None:
