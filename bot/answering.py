@@ -382,7 +382,9 @@ class Answerer:
             return False
         return self.matcher.unstated_detail(part, earlier.id) is not None
 
-    def _follow_up_detail(self, question: str, topic: str, result: MatchResult) -> MatchResult:
+    def _follow_up_detail(
+        self, question: str, topic: str, last: str | None, result: MatchResult
+    ) -> MatchResult:
         """A follow-up that names no topic and asks a detail ("wann?", "wo findet das statt?",
         "wie viele Leute können mitmachen?"), read for the conversation's topic: where the
         topic does not state it, "Dazu habe ich keine Angabe" with the topic as the closest
@@ -395,8 +397,10 @@ class Answerer:
         if result.band == "answer" and (
             answered == topic
             or self.matcher.family(answered or "") in (family, None)
+            or answered == last
         ):
-            return result  # the topic's own family (or a general entry) answers it
+            # The topic's own family, a general entry, or the last answer's entry answers it.
+            return result
         if result.near_miss and answered is not None and (
             self.matcher.family(answered) == family
         ):
@@ -493,7 +497,7 @@ class Answerer:
         )
 
         if currency is None and topic is not None:
-            result = self._follow_up_detail(question, topic, result)
+            result = self._follow_up_detail(question, topic, last, result)
         about_it = (
             currency is None
             and (not result.candidates or result.band == "fallback")

@@ -76,6 +76,30 @@ def test_a_follow_up_detail_is_read_for_the_conversations_topic(
         assert title[entry] in replies[1]["text"]
 
 
+def test_a_module_named_by_its_number_switches_the_topic() -> None:
+    """"Modul I" names the Lernwerkstatt's module as its name does: after the certificate
+    course, "wie ist Modul I aufgebaut?" is answered, and the next follow-up stays there."""
+    replies = ask(
+        "Wie viele Module hat der Zertifikatskurs?\nwie ist Modul I aufgebaut?\n"
+        "Dürfen da auch mehrere aus einer Gemeinde hin?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "Lernwerkstatt" in replies[1]["text"]
+    assert replies[2]["kind"] == "answer" and "mehrere" in replies[2]["text"].lower()
+
+
+def test_a_statement_naming_another_topic_does_not_take_over_a_topical_answer() -> None:
+    """"Ich berate Vereine … Was ist das für ein Kurs?" is answered with the certificate
+    course; "Wann ging der los?" then asks its start, not an unstated date of the
+    consultation that "berate" named."""
+    replies = ask(
+        "Ich berate Sportvereine und würde gern selbst den Zertifikatskurs machen. "
+        "Was ist das für ein Kurs?\nWann ging der los?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "2022" in replies[1]["text"]
+
+
 def test_context_expires_and_is_bounded() -> None:
     """The last topic is kept for the configured minutes only."""
     now = [0.0]

@@ -91,6 +91,11 @@ class Matcher:
                 head = analyzer.terms(_title_name(e.title))[:1]
                 if head:
                     self._topic_heads.setdefault(head[0], e.id)
+            # "Modul I" names the module as well as its name does.
+            if e.title.startswith("Modul") and ":" in e.title:
+                number = analyzer.terms(e.title.split(":", 1)[0])
+                if len(number) == 1 and number[0] != "modul":
+                    self._topic_heads.setdefault(number[0], e.id)
         # Each entry's topic as the topic entry of the first head word its topic names
         # (the Lernwerkstatt's contents belong to Modul I).
         self._families: dict[str, str] = {}
