@@ -15,6 +15,7 @@ from bot.matching.dialect import high_german
         ("Wokeen maakt dat Angebot?", "traeger"),
         ("Wo lang duert so'n Beraden?", "m2_dauer"),
         ("Ik bün Börgermeester. Mööt wi för den Workshop wat betahlen?", "kosten"),
+        ("Kummt ji för de Beraden ok to uns hen?", "m2_formate"),
     ],
 )
 def test_low_german_questions_are_answered(matcher: Matcher, question: str, entry: str) -> None:
@@ -26,3 +27,4 @@ def test_low_german_questions_are_answered(matcher: Matcher, question: str, entr
 def test_high_german_words_stay_as_they_are() -> None:
     """Only Low German words are replaced; "ok", "wo" and every High German word stay."""
     assert high_german(["ok", "wo", "kosten", "wat", "dat"]) == ["ok", "wo", "kosten", "was", "das"]
+    assert high_german(["ick", "mutt", "dor", "hen"]) == ["ich", "muss", "da", "hin"]

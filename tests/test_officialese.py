@@ -127,6 +127,24 @@ def test_a_group_of_people_says_whom_it_concerns(matcher: Matcher) -> None:
     assert matcher.match("Was kostet die Eltern ein Kitaplatz bei uns?").band == "fallback"
 
 
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Wer steckt hinter der Kommunalen Engagementförderung?", "traeger"),
+        ("Für wen ist das Programm Kommunale Engagementförderung gedacht?", "zielgruppe"),
+        ("Was ist die Kommunale Engagementförderung?", "angebot"),
+        ("Was umfasst das Programm Kommunale Engagementförderung?", "angebot"),
+    ],
+)
+def test_the_offers_name_beside_an_aspect_stands_for_it(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    """The offer's full name beside who runs it or whom it is for stands for "it": the
+    aspect decides. Alone, or asked what it comprises, the name is the topic."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == entry
+
+
 def test_a_count_weighs_less_than_a_year(matcher: Matcher) -> None:
     """"400 Einwohner": a count says little about the topic; "2027" may be what is asked."""
     count = {u.term: u.weight for u in matcher.units("400")}["400"]

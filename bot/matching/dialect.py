@@ -18,6 +18,8 @@ LOW_GERMAN: dict[str, str] = {
     "enen": "einen", "is": "ist", "sünd": "sind", "suend": "sind", "wokeen": "wer",
     "worueum": "worum", "woruem": "worum", "wanneer": "wann", "veel": "viel", "mien": "mein",
     "mine": "meine", "dorvun": "davon", "dorfoer": "dafuer", "wedder": "wieder",
+    "ick": "ich", "jo": "euch", "to": "zu", "hen": "hin", "tosamen": "zusammen",
+    "tohoop": "zusammen", "ehr": "ihr", "uns'": "unsere", "wo'n": "wie",
     # verbs
     "geiht": "geht", "gifft": "gibt", "hett": "hat", "hebbt": "haben", "hebben": "haben",
     "moeoet": "muessen", "mutt": "muss", "koent": "koennt",
@@ -25,7 +27,8 @@ LOW_GERMAN: dict[str, str] = {
     "snacken": "reden", "snackt": "redet", "bruukt": "braucht", "bruken": "brauchen",
     "betahlen": "bezahlen", "betalen": "bezahlen", "bedahlen": "bezahlen", "kost": "kostet",
     "koesten": "kosten", "hoelpt": "hilft", "helpt": "hilft", "duert": "dauert",
-    "beraden": "beraten",
+    "beraden": "beraten", "sitt": "sitzen", "sitten": "sitzen", "kummt": "kommt",
+    "kaamt": "kommen", "gaht": "gehen", "geiht's": "gehts", "schall": "soll", "schallt": "sollen",
     # nouns and adjectives
     "luett": "klein", "luette": "kleine", "luetten": "kleinen", "goot": "gut", "tied": "zeit",
     "stuenn": "stunde", "stuennen": "stunden", "dag": "tag", "daag": "tage", "lueued": "leute",

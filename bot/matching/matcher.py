@@ -30,6 +30,8 @@ _ELSEWHERE = "ausserhalb"
 _IN_REGION = "landesweit"
 # The term of a question whether the offer is limited ("nur für", "beschränkt").
 _SCOPE = "beschraenkt"
+# The words of the offer's name, "Kommunale Engagementförderung" (synonym canonicals).
+_OFFER_NAME = frozenset(("kommun", "engagementfoerderung"))
 # "Gilt euer Angebot auch bei uns auf Hallig Gröde?": a verb of validity with a named place
 # asks whether the offer reaches that place; the offer itself ("euer Angebot", "das für
 # Gemeinden") and "bei uns" name no other topic then.
@@ -108,6 +110,20 @@ class Matcher:
             )
             if family is not None:
                 self._families[e.id] = family
+        # The overview's key terms that name the whole offer ("Kommunale Engagementförderung",
+        # "Programm"), and the aspects the other general entries answer about the whole (who
+        # runs it, for whom, what it costs): asked together, the name stands for "it".
+        overview = next(
+            (e.id for e in kb.entries.values() if e.title.startswith("Überblick")), None
+        )
+        whole = self._index.key_terms.get(overview, frozenset()) if overview else frozenset()
+        self._offer_name = frozenset(whole & _OFFER_NAME)
+        self._aspects_of_the_whole = frozenset(
+            t
+            for e in kb.entries.values()
+            if e.id != overview and self._families.get(e.id) is None
+            for t in self._index.key_terms.get(e.id, ())
+        ) - whole
         self._memo: tuple[str, _Reading] | None = None
         self._last_read: tuple[str, _Raw] | None = None
         self._contexts: dict[str, list[Unit]] = {}
@@ -203,6 +219,23 @@ class Matcher:
                 kept.append(ClauseTokens(clause, clause_tokens[low:high]))
             position += len(clause_tokens)
         return talk_id, kept, WordClassGuess(clauses), named_place
+
+    def _named_offer(self, units: list[Unit]) -> list[Unit]:
+        """"Wer steckt hinter der Kommunalen Engagementförderung?", "Für wen ist das Programm
+        Kommunale Engagementförderung?": the offer's full name beside an aspect that a general
+        entry answers about the whole offer stands for "it" and weighs as context; asked
+        what it comprises, or alone, it is what the question is about."""
+        name = self._offer_name
+        if not name or not name <= {t for u in units if u.known for t in u.terms()}:
+            return units
+        aspects = self._aspects_of_the_whole
+        if not any(u.known and not aspects.isdisjoint(u.terms()) for u in units):
+            return units
+        factor = self._params.context_weight
+        return [
+            u.weighed(u.weight * factor) if u.known and name.issuperset(u.terms()) else u
+            for u in units
+        ]
 
     def _asks_of_an_unknown_thing(self, units: list[Unit], clauses: list[ClauseTokens]) -> bool:
         """Whether a place elsewhere was named and the question's own subject is an unknown
@@ -421,6 +454,7 @@ class Matcher:
                 # offer does not know, so the question is not whether the offer reaches it.
                 clauses = [c for c in clauses if c.tokens != [_ELSEWHERE]]
                 units = self._reader.units(clauses, spelling)
+            units = self._named_offer(units)
             self._memo = (question, (talk_id, clauses, spelling, named_place, units))
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
