@@ -395,9 +395,8 @@ class Answerer:
         if self.matcher.named_topics(question):
             return result
         if result.band == "answer" and (
-            answered == topic
+            answered in (topic, last)
             or self.matcher.family(answered or "") in (family, None)
-            or answered == last
         ):
             # The topic's own family, a general entry, or the last answer's entry answers it.
             return result
