@@ -145,12 +145,29 @@ def test_context_expires_and_is_bounded() -> None:
         # A sentence that opens with the joiner and a verb asks anew; a list after it does not.
         ("Workshops: Dauer? Und dürfen auch Vereine kommen?", 2),
         ("Was kostet das? Und Verwaltung und Vereine?", 1),
+        # A further request after a question asks too; a further statement does not.
+        ("Welche Themen hat die Beratung? Außerdem bräuchte ich die Formate.", 2),
+        ("Was kostet das? Außerdem sind wir eine kleine Gemeinde.", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
     """A message is split at und/sowie/?/; only when both halves carry a question (and a
     comparison or a request about two things asks about each)."""
     assert len(split_questions(message)) == parts
+
+
+def test_enumerated_questions_are_both_answered(matcher: Matcher) -> None:
+    """"Erstens, wie viel Zeit …? Zweitens, welche …?": the enumeration words carry nothing,
+    so neither part reads as an unknown topic."""
+    assert all(not u.term.startswith(("ersten", "zweiten")) for u in matcher.units(
+        "Erstens, wie viel Zeit braucht das? Zweitens, was kostet das?"
+    ))
+    (reply,) = ask(
+        "Zu den Workshops: Erstens, wie viel Zeit nehmen die in Anspruch? Zweitens, welche "
+        "Fragestellungen werden dort bearbeitet?\n",
+        conversations=False,
+    )
+    assert "Zeitbedarf" in reply["text"] and "Handlungsbedarf" in reply["text"]
 
 
 def test_two_parts_answered_by_one_entry_get_that_entry() -> None:

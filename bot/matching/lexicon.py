@@ -46,6 +46,7 @@ _PARTICLES = words(
     welches solch solche solcher solches derart derartig dergleichen
     meiste meisten wenige wenigen weniger wenigste einige einiger manche mancher
     ersten erste erster zweiten zweite letzte letzten letzter naechstes
+    erstens zweitens drittens viertens letztens
     """
 )
 

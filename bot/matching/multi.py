@@ -149,6 +149,17 @@ def request_parts(text: str) -> list[str] | None:
     return [f"{found['a'].strip()}?", f"{found['b'].strip()}?"]
 
 
+# "… Außerdem bräuchte ich die möglichen Formate.": after a question, a statement that adds a
+# request ("außerdem", "zudem" and a verb of needing or wanting to know) asks a second thing.
+_FURTHER_REQUEST = re.compile(
+    r"^(?:und\s+)?(?:außerdem|ausserdem|zudem|ferner|weiterhin|des weiteren|zusätzlich|"
+    r"zusaetzlich|dann noch|noch dazu)\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
+    r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
+    r"suche|bitte)\b",
+    re.IGNORECASE,
+)
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of ``text`` (one item when it asks one thing).
 
@@ -162,7 +173,8 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     pending = ""
     for clause in split_clauses(text):
-        question = clause.asks or clause.end == "?"
+        further = bool(parts) and _FURTHER_REQUEST.match(clause.text.strip()) is not None
+        question = clause.asks or clause.end == "?" or further
         # "Ich wüsste gern, wie lange das dauert und ob es etwas kostet.": two indirect
         # questions in a statement ask as much as with a question mark.
         pieces = _pieces(clause.text, clause.end == "?")
@@ -171,7 +183,11 @@ def split_questions(text: str) -> list[str]:
             continue
         for piece in pieces:
             # "Inhalte? Und dürfen mehrere kommen?": a sentence may open with the joiner.
-            if parts and not _opens_question(_LEADING_JOINER.sub("", piece, count=1)):
+            if (
+                parts
+                and not further
+                and not _opens_question(_LEADING_JOINER.sub("", piece, count=1))
+            ):
                 parts[-1] = f"{parts[-1]} – {piece}"
             else:
                 parts.append(f"{pending} {piece}?".strip())
