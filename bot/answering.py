@@ -486,7 +486,13 @@ class Answerer:
         # gern an der Lernwerkstatt teilnehmen. Kann ich mich noch anmelden?") has that topic,
         # more recent than the conversation's. (Other questions are read with the statement as
         # their scene already.)
-        stated = self._stated_topic(question) if currency == "current" else None
+        # So does a yes/no question about "it" after a statement that names the topic ("Ich
+        # hatte von der Lernwerkstatt gehört – findet die statt?").
+        stated = (
+            self._stated_topic(question)
+            if currency == "current" or (currency is None and self._asks_about_it(question))
+            else None
+        )
         if stated is not None:
             topic, asked = stated
             last = topic

@@ -100,6 +100,18 @@ def test_a_statement_naming_another_topic_does_not_take_over_a_topical_answer() 
     assert replies[1]["kind"] == "answer" and "2022" in replies[1]["text"]
 
 
+def test_a_yes_no_question_about_it_takes_the_topic_the_statement_named() -> None:
+    """"Ich hatte von der Lernwerkstatt gehört – findet die statt?": "die" is the Lernwerkstatt
+    the statement named, so the reply is what became of it (cancelled), in one message; the
+    writer's office ("Ich bin Pastor") says who asks."""
+    (reply,) = ask(
+        "Ich bin Pastor in Tarp. Ich hatte von einer Lernwerkstatt zu Engagement-Konzepten "
+        "gehört – findet die statt?\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer" and "abgesagt" in reply["text"]
+
+
 def test_context_expires_and_is_bounded() -> None:
     """The last topic is kept for the configured minutes only."""
     now = [0.0]

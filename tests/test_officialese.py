@@ -117,6 +117,13 @@ def test_a_body_named_by_one_word_is_not_read_as_its_parts(matcher: Matcher) -> 
     assert unit.weight < matcher.units("Rentenberatung")[0].weight / 2
 
 
+@pytest.mark.parametrize("office", ["Pastor", "Pfarrerin", "Diakonin"])
+def test_a_church_office_is_a_role(matcher: Matcher, office: str) -> None:
+    """"Ich bin Pastor …" says who asks: the office weighs like a role, not a foreign noun."""
+    (unit,) = matcher.units(office)
+    assert unit.weight < matcher.units("Rentenberatung")[0].weight / 2
+
+
 def test_a_group_of_people_says_whom_it_concerns(matcher: Matcher) -> None:
     """"mehr Jugendliche ins Ehrenamt bringen": the group engagement is for weighs like a role,
     so a question about the consultation stays one; a Kita place stays a foreign topic."""

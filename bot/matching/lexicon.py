@@ -25,7 +25,7 @@ _PARTICLES = words(
     zuerst zunaechst anschliessend schliesslich endlich heute gestern morgen uebermorgen
     aktuell derzeit momentan zurzeit gerade grad inzwischen mittlerweile neulich kuerzlich
     damals dann nun jetzt gleich sofort demnaechst hier dort da drueben dahin dorthin hierher
-    sommer winter herbst fruehjahr fruehling
+    sommer winter herbst fruehjahr fruehling umgebung umland
     hin her raus rein rueber runter hoch herum rum drum dran drauf drin drueber draussen drinnen
     ja nein doch mal eben halt wohl sicher sicherlich natuerlich klar quasi sozusagen
     einfach bloss lediglich sogar selbst selber extra speziell besonders vor allem
@@ -199,7 +199,8 @@ ORG_WORDS = words(
     gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
     ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
     stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied unterzeichnend
-    unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk
+    unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk pastor pastorin pfarr
+    pfarrerin diakon diakonin priest pastorat
     """
 )
 # Groups of people engagement is for ("mehr Jugendliche ins Ehrenamt bringen", "mit Senioren"):
