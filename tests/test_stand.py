@@ -213,13 +213,17 @@ def test_still_current_question_is_an_answer_with_the_stand(
 
 @pytest.mark.parametrize(
     "question",
-    ["Wie viele Plätze hat die Lernwerkstatt maximal?", "Wird die Lernwerkstatt 2027 nachgeholt?"],
+    [
+        "Wie viele Plätze hat die Lernwerkstatt maximal?",
+        "Wird die Lernwerkstatt 2027 nachgeholt?",
+        "Bis wann kann man noch in den Zertifikatskurs einsteigen?",
+    ],
 )
 def test_capacity_and_a_later_round_stay_unstated_details(
     answerer: Answerer, question: str
 ) -> None:
-    """How many places there are, or whether the event comes again in a later year, is a
-    detail the offer does not state, "noch" or not."""
+    """How many places there are, whether the event comes again in a later year, or until
+    when one can still join, is a detail the offer does not state, "noch" or not."""
     reply, _ = answerer.answer(question)
     assert reply.kind == "fallback"
 
