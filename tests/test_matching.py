@@ -315,6 +315,15 @@ def test_smalltalk_does_not_swallow_a_question(matcher: Matcher) -> None:
     assert (result.band, top(result)) == ("answer", "kosten")
 
 
+def test_small_talk_keeps_the_words_of_the_question_after_it(matcher: Matcher) -> None:
+    """"Ok. Und für wen ist es gedacht?": the words after the "Ok" that could be fillers ("und
+    für") belong to the question, so "für wen" still asks for whom; "danke und tschüss" stays
+    small talk as a whole."""
+    result = matcher.match("Ok. Und für wen ist es gedacht?")
+    assert (result.band, top(result)) == ("answer", "zielgruppe")
+    assert matcher.match("Danke und tschüss").band == "smalltalk"
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -105,10 +105,15 @@ class SmallTalkRecognizer:
         found: list[tuple[int, str]] = []
         start, end = 0, len(tokens)
         while start < end:
-            if tokens[start] in _FILLERS and found:
-                start += 1
-                continue
-            hit = self._match_at(tokens, start)
+            # Fillers after small talk go with it only when more small talk (or nothing)
+            # follows ("danke und tschüss"); "Ok. Und für wen ist das?" keeps "für wen".
+            after = start
+            while found and after < end and tokens[after] in _FILLERS:
+                after += 1
+            if after == end and after > start:
+                start = after
+                break
+            hit = self._match_at(tokens, after)
             if hit is None:
                 break
             start, talk_id, priority = hit
