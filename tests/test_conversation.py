@@ -112,6 +112,18 @@ def test_a_yes_no_question_about_it_takes_the_topic_the_statement_named() -> Non
     assert reply["kind"] == "answer" and "abgesagt" in reply["text"]
 
 
+def test_something_else_after_the_cancellation_asks_for_the_alternative() -> None:
+    """"Gibt es dann was anderes für uns?" after the cancelled Lernwerkstatt asks what is
+    offered instead; "Etwas anderes: …" still only changes the topic."""
+    replies = ask(
+        "Findet die Lernwerkstatt statt?\nGibt es dann was anderes für uns?\n\n"
+        "Etwas anderes: was kostet das?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "Stattdessen" in replies[1]["text"]
+    assert replies[2]["kind"] == "answer" and "kostenfrei" in replies[2]["text"]
+
+
 def test_context_expires_and_is_bounded() -> None:
     """The last topic is kept for the configured minutes only."""
     now = [0.0]
