@@ -395,8 +395,6 @@ class Answerer:
         a question only about the place is answered by the topic."""
         answered = result.candidates[0].entry_id if result.candidates else None
         family = self.matcher.family(topic)
-        if self.matcher.named_topics(question):
-            return result
         if result.band == "answer" and (
             answered in (topic, last)
             or self.matcher.family(answered or "") in (family, None)
@@ -407,6 +405,8 @@ class Answerer:
             self.matcher.family(answered) == family
         ):
             return result
+        if self.matcher.named_topics(question):
+            return result  # (asked last: the checks above are cheaper)
         detail = self.matcher.unstated_detail(question, topic)
         if (
             detail is None
