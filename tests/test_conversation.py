@@ -172,6 +172,9 @@ def test_context_expires_and_is_bounded() -> None:
         # A further request after a question asks too; a further statement does not.
         ("Welche Themen hat die Beratung? Außerdem bräuchte ich die Formate.", 2),
         ("Was kostet das? Außerdem sind wir eine kleine Gemeinde.", 1),
+        # "bzw." joins two questions, and a verb in the past opens one ("durften", "gab").
+        ("Wie melden wir uns an bzw. was kostet das?", 2),
+        ("Was stand auf dem Programm, und durften mehrere mitkommen?", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

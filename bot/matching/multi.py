@@ -14,12 +14,16 @@ from bot.matching.normalize import fold
 from bot.matching.stopwords import words
 
 MAX_PARTS = 3
-_JOINERS = re.compile(r",?\s+(?:und|sowie|oder auch)\s+", re.IGNORECASE)
+_JOINERS = re.compile(
+    r",?\s+(?:und|sowie|oder auch|bzw\.?|beziehungsweise)\s+", re.IGNORECASE
+)
 _OPENERS = QUESTION_WORDS | words(
     """
     gibt gibts kann koennen darf duerfen muss muessen ist sind hat haben wird werden findet geht
     gilt bietet kostet dauert braucht faellt fallen ginge gaebe waere waeren koennte koennten
     soll sollen sollte kommt kommen laeuft brauchen bekommen
+    durfte durften konnte konnten musste mussten war waren gab gabs hatte hatten fand fanden
+    wurde wurden
     """
 )
 _LEADING_JOINER = re.compile(r"^\s*(?:und|sowie|oder auch)\s+", re.IGNORECASE)
