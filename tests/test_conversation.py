@@ -232,6 +232,14 @@ def test_particles_mit_aus_ab_join_their_verb_only_at_the_clause_end(matcher: Ma
     assert "absag" not in [u.term for u in matcher.units("Fallen Kosten an, wir sind aus Kiel")]
 
 
+def test_a_topic_change_marker_names_no_topic(matcher: Matcher) -> None:
+    """"Andere Frage: wie viel Zeit braucht ein Workshop?" asks the workshops' length, not the
+    further ("andere") workshops; "wie stoße ich das an?" asks how to request it."""
+    asked = "Andere Frage: wie viel Zeit braucht man für einen Workshop vor Ort?"
+    assert matcher.match(asked).candidates[0].entry_id == "m3_dauer"
+    assert matcher.match("Und wie stoße ich das an?").candidates[0].entry_id == "anfrage"
+
+
 def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher) -> None:
     """"Wie fragen wir die Beratung an?" asks how to request it ("anfragen"), "Wie melde ich
     mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""

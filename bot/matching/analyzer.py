@@ -88,6 +88,7 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
         (words("frag frage fragen fragt fragst fragte fragten"), "anfragen", False),
         (words("melde melden meldet meldest meldete meldeten"), "anmelden", False),
         (words("rufe rufst ruft rufen rief riefen"), "anrufen", False),
+        (words("stosse stoesst stossen stiess stiessen"), "anstossen", False),
     ),
     "mit": (
         (words("mache machst macht machen machte machten"), "mitmachen", True),

@@ -67,5 +67,6 @@ STOP_PHRASES: tuple[str, ...] = (
     "im einzelnen", "im detail", "in einzelnen",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
     "etwas anderes", "was anderes", "noch etwas anderes", "eine andere frage", "anderes thema",
-    "ein anderes thema", "andere sache",
+    "ein anderes thema", "andere sache", "andere frage", "weitere frage", "noch eine frage",
+    "zweite frage", "nächste frage", "letzte frage", "neue frage", "noch was anderes",
 )
