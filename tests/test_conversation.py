@@ -240,6 +240,15 @@ def test_a_topic_change_marker_names_no_topic(matcher: Matcher) -> None:
     assert matcher.match("Und wie stoße ich das an?").candidates[0].entry_id == "anfrage"
 
 
+def test_how_to_request_a_workshop_is_the_request(matcher: Matcher) -> None:
+    """"Ich wüsste gern, wie wir … einen Workshop anfragen können." asks how to request, which
+    the request answers (not the further workshops one may request)."""
+    result = matcher.match(
+        "Ich wüsste gern, wie wir als Gemeinde einen Workshop bei euch anfragen können."
+    )
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "anfrage")
+
+
 def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher) -> None:
     """"Wie fragen wir die Beratung an?" asks how to request it ("anfragen"), "Wie melde ich
     mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""
