@@ -405,15 +405,17 @@ class Answerer:
             self.matcher.family(answered) == family
         ):
             return result
-        if self.matcher.named_topics(question):
-            return result  # (asked last: the checks above are cheaper)
         detail = self.matcher.unstated_detail(question, topic)
-        if (
+        demote = (
             detail is None
             and result.band == "answer"
             and family is not None
             and not self.matcher.akin(topic, answered or "")
-        ):
+        )
+        place = detail is None and not result.candidates and self.matcher.asks_place(question)
+        if not (detail or demote or place) or self.matcher.named_topics(question):
+            return result  # (a question that names a topic is read as it stands)
+        if demote:
             # "wieso?" after the consultation is no question about the Lernwerkstatt's
             # cancellation: the answer of an unrelated module to a follow-up that names no
             # topic is not given with confidence.
@@ -425,7 +427,7 @@ class Answerer:
             return replace(
                 result, band="fallback", candidates=near, reason=reason, near_miss=detail
             )
-        if not result.candidates and self.matcher.asks_place(question):
+        if place:
             reason = "follow-up asks where; the conversation's topic says where"
             return replace(result, band="answer", candidates=near, reason=reason)
         return result
@@ -491,10 +493,9 @@ class Answerer:
         # their scene already.)
         # So does a yes/no question about "it" after a statement that names the topic ("Ich
         # hatte von der Lernwerkstatt gehört – findet die statt?").
+        asks_about_it = currency is None and self._asks_about_it(question)
         stated = (
-            self._stated_topic(question)
-            if currency == "current" or (currency is None and self._asks_about_it(question))
-            else None
+            self._stated_topic(question) if currency == "current" or asks_about_it else None
         )
         if stated is not None:
             topic, asked = stated
@@ -506,11 +507,7 @@ class Answerer:
 
         if currency is None and topic is not None:
             result = self._follow_up_detail(question, topic, last, result)
-        about_it = (
-            currency is None
-            and (not result.candidates or result.band == "fallback")
-            and self._asks_about_it(question)
-        )
+        about_it = asks_about_it and (not result.candidates or result.band == "fallback")
         still_on = currency == "current" and (
             not result.candidates or (topic is not None and self._still_on(asked, topic))
         )
