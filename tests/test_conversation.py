@@ -175,6 +175,12 @@ def test_context_expires_and_is_bounded() -> None:
         # "bzw." joins two questions, and a verb in the past opens one ("durften", "gab").
         ("Wie melden wir uns an bzw. was kostet das?", 2),
         ("Was stand auf dem Programm, und durften mehrere mitkommen?", 2),
+        # Discourse openers before a further question, and "zum einen …, zum anderen …".
+        ("Was kostet das? Ach ja, und wie lange dauert es?", 2),
+        ("Dürfen wir zu dritt kommen – oder hat sich das erledigt, weil sie abgesagt ist?", 2),
+        ("Für wen ist das? Gleichzeitig hätte ich gern die Formate.", 2),
+        ("Ich brauche zum einen, wie lange es dauert, zum anderen, ob es etwas kostet.", 2),
+        ("Wo ist das? Und bei welchen Fragen hilft das Team – politisch, strategisch?", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

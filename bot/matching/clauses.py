@@ -78,8 +78,10 @@ class Clause:
             return True
         opening = [
             w.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-            for w in self.text.split()[:2]
+            for w in self.text.split()[:3]
         ]
+        # "Und bei welchen Fragen …", "Oder gibt es …": a conjunction before the opening.
+        opening = opening[1:] if opening[:1] in (["und"], ["oder"], ["aber"]) else opening[:2]
         if not opening:
             return False
         # "Zu welchen Fragen …", "Bis wann …": a preposition before the question word.

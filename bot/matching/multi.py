@@ -15,7 +15,7 @@ from bot.matching.stopwords import words
 
 MAX_PARTS = 3
 _JOINERS = re.compile(
-    r",?\s+(?:und|sowie|oder auch|bzw\.?|beziehungsweise)\s+", re.IGNORECASE
+    r",?\s+(?:und|sowie|oder auch|bzw\.?|beziehungsweise|zum anderen,?)\s+", re.IGNORECASE
 )
 _OPENERS = QUESTION_WORDS | words(
     """
@@ -26,7 +26,14 @@ _OPENERS = QUESTION_WORDS | words(
     wurde wurden
     """
 )
-_LEADING_JOINER = re.compile(r"^\s*(?:und|sowie|oder auch)\s+", re.IGNORECASE)
+# The words that open a further question without being part of it ("Und …", "Ach ja, und
+# …", "Gleichzeitig …", "– oder hat sich das erledigt?").
+_LEADING_JOINER = re.compile(
+    r"^\s*(?:(?:und|sowie|oder|oder auch|aber|ach ja|ach so|achso|übrigens|uebrigens|"
+    r"außerdem|ausserdem|zudem|daneben|gleichzeitig|nebenbei|apropos|zum anderen|zweitens|"
+    r"drittens|noch was|noch etwas)[\s,:]+)+",
+    re.IGNORECASE,
+)
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
 
 
@@ -157,7 +164,8 @@ def request_parts(text: str) -> list[str] | None:
 # request ("außerdem", "zudem" and a verb of needing or wanting to know) asks a second thing.
 _FURTHER_REQUEST = re.compile(
     r"^(?:und\s+)?(?:außerdem|ausserdem|zudem|ferner|weiterhin|des weiteren|zusätzlich|"
-    r"zusaetzlich|dann noch|noch dazu)\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
+    r"zusaetzlich|dann noch|noch dazu|gleichzeitig|daneben|nebenbei|ach ja|übrigens|"
+    r"uebrigens|zum anderen|zweitens)\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
     r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
     r"suche|bitte)\b",
     re.IGNORECASE,
