@@ -162,6 +162,8 @@ def test_what_the_offer_states_stays_an_answer(
         ("Wer steckt hinter dem Angebot?", "Und wie viel gibt das Land dafür aus?"),
         ("Wie lange dauert die Beratung?", "Wie früh im Voraus müssen wir die Beratung buchen?"),
         ("Wann begann der Zertifikatskurs?", "Lief der Zertifikatskurs online oder in Präsenz?"),
+        ("Wie viele Module hat der Zertifikatskurs?", "Wie viele Stunden hat ein Modul davon?"),
+        ("Wie lange dauern die Workshops?", "Wie viele Wochen liegen zwischen den Terminen?"),
         ("Für wen war die Lernwerkstatt?", "Welche Vorkenntnisse braucht man für die Teilnahme?"),
         ("Wer kommt zu den Workshops vor Ort?", "Wie viele Personen sollen wir denn einladen?"),
         ("Was ist der Zertifikatskurs?", "Wo sind die Termine, in eurem Büro in Kiel?"),

@@ -152,6 +152,18 @@ def test_the_offers_name_beside_an_aspect_stands_for_it(
     assert result.band == "answer" and result.candidates[0].entry_id == entry
 
 
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [("Modul 3 kurz erklärt?", "m3"), ("Ich wüsste gern, was Modul II ist.", "m2")],
+)
+def test_asking_for_an_explanation_names_no_topic(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    """"kurz erklärt?", "ich wüsste gern": words of asking carry no topic of their own."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == entry
+
+
 def test_a_count_weighs_less_than_a_year(matcher: Matcher) -> None:
     """"400 Einwohner": a count says little about the topic; "2027" may be what is asked."""
     count = {u.term: u.weight for u in matcher.units("400")}["400"]

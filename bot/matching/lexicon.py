@@ -112,6 +112,8 @@ _VERBS = words(
     ansetzen ansetzt angelegt anlegen bleibt bleiben entstehen entsteht entstehende
     aendern aendert taetig ausgelastet hatte klaeren klaert geklaert
     fuehren fuehre fuehrt fuehrst fuehrte fuehrten gefuehrt
+    wuesste wuessten wuesstest erklaert erklaere erklaerst erklaerte auflisten auflistet
+    aufzaehlen aufzaehlt aufgelistet aufgezaehlt zitieren zitiert
     """
 )
 
@@ -173,6 +175,7 @@ _FRAME_NOUNS = words(
     punkt punkte seite seiten stelle
     idee ideen tipp tipps hinweis hinweise
     problem probleme
+    erklaerung erklaerungen auflistung aufzaehlung ueberblicksliste
     jahr jahre jahres dieses jahr
     richtung berg kante stelle ebene einzelnen vorhaben obergrenze
     """
