@@ -164,6 +164,25 @@ def test_asking_for_an_explanation_names_no_topic(
     assert result.band == "answer" and result.candidates[0].entry_id == entry
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer führt die Beratung für Kommunen durch?",
+        "Welche Organisation steckt hinter den Workshops?",
+        "Für die Vorlage brauche ich den Namen des Anbieters. Wer macht die Lernwerkstatt?",
+    ],
+)
+def test_who_runs_a_module_is_who_runs_the_offer(matcher: Matcher, question: str) -> None:
+    """One team runs every module: asked who runs one, the module stands for "it" and the
+    answer is who runs the offer; "Welche Workshops bietet ihr an?" stays a question about
+    the workshops."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
+    assert matcher.match("Welche Workshops bietet ihr noch an?").candidates[0].entry_id != (
+        "traeger"
+    )
+
+
 def test_a_count_weighs_less_than_a_year(matcher: Matcher) -> None:
     """"400 Einwohner": a count says little about the topic; "2027" may be what is asked."""
     count = {u.term: u.weight for u in matcher.units("400")}["400"]

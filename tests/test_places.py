@@ -27,6 +27,15 @@ def test_gazetteer_and_patterns_find_places() -> None:
     assert state.scan("Wir sind die Stadt Schleswig").text == "wir sind die stadt"
 
 
+def test_von_after_an_office_names_the_place() -> None:
+    """"Bürgermeister von Oldersbek": after an office of a place "von" names it; elsewhere
+    "von" names no place ("von Vorteil")."""
+    finder = PlaceFinder([], [])
+    scan = finder.scan("Ich bin Bürgermeister von Oldersbek, 500 Leute")
+    assert scan.in_state and "oldersbek" not in scan.text.lower()
+    assert not finder.scan("Das ist von Vorteil").found
+
+
 def test_known_words_after_a_preposition_are_no_places() -> None:
     """"in Präsenz" keeps its word when the bot knows it; "im Tierschutz" is no place."""
     finder = PlaceFinder([], [], is_known=lambda token: token == "praesenz")

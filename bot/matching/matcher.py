@@ -32,6 +32,15 @@ _IN_REGION = "landesweit"
 _SCOPE = "beschraenkt"
 # The words of the offer's name, "Kommunale Engagementförderung" (synonym canonicals).
 _OFFER_NAME = frozenset(("kommun", "engagementfoerderung"))
+# "Who runs it" (wer bietet, wer führt … durch, welche Organisation, Anbieter) asked with a
+# question word of who or which: the same team runs every module, so none has its own answer.
+_WHO_RUNS = "anbiet"
+_WHO = frozenset((
+    "wer", "wem", "wessen", "organisation", "verband", "stelle", "traeger", "einrichtung",
+    "anbieter", "anbieters", "veranstalter", "institution",
+))
+# Words that call the offer a whole ("dieses Angebot", "die Reihe", "das Programm").
+_THE_WHOLE = frozenset(("angebot", "programm", "engagementfoerderung"))
 # "Gilt euer Angebot auch bei uns auf Hallig Gröde?": a verb of validity with a named place
 # asks whether the offer reaches that place; the offer itself ("euer Angebot", "das für
 # Gemeinden") and "bei uns" name no other topic then.
@@ -124,6 +133,7 @@ class Matcher:
             if e.id != overview and self._families.get(e.id) is None
             for t in self._index.key_terms.get(e.id, ())
         ) - whole
+        self._topic_word_set = frozenset(self._topic_heads)
         self._memo: tuple[str, _Reading] | None = None
         self._last_read: tuple[str, _Raw] | None = None
         self._contexts: dict[str, list[Unit]] = {}
@@ -221,13 +231,27 @@ class Matcher:
             position += len(clause_tokens)
         return talk_id, kept, WordClassGuess(clauses), named_place
 
-    def _named_offer(self, units: list[Unit]) -> list[Unit]:
+    def _named_offer(self, units: list[Unit], clauses: list[ClauseTokens]) -> list[Unit]:
         """"Wer steckt hinter der Kommunalen Engagementförderung?", "Für wen ist das Programm
         Kommunale Engagementförderung?": the offer's full name beside an aspect that a general
         entry answers about the whole offer stands for "it" and weighs as context; asked
-        what it comprises, or alone, it is what the question is about."""
+        what it comprises, or alone, it is what the question is about. Asked who runs a
+        module ("Wer führt die Beratung durch?"), the module stands for "it" as well: one
+        team runs them all."""
+        terms = {t for u in units if u.known for t in u.terms()}
+        if _WHO_RUNS in terms and not _WHO.isdisjoint(_asking_tokens(clauses)):
+            named = self._topic_word_set | self._offer_name | _THE_WHOLE
+
+            def names_it(u: Unit) -> bool:  # a module or the offer ("Kommunal-beratung")
+                return u.known and (
+                    named.issuperset(u.terms()) or (bool(u.parts) and named.issuperset(u.parts))
+                )
+
+            if any(names_it(u) for u in units):
+                factor = self._params.context_weight
+                return [u.weighed(u.weight * factor) if names_it(u) else u for u in units]
         name = self._offer_name
-        if not name or not name <= {t for u in units if u.known for t in u.terms()}:
+        if not name or not name <= terms:
             return units
         aspects = self._aspects_of_the_whole
         if not any(u.known and not aspects.isdisjoint(u.terms()) for u in units):
@@ -461,7 +485,7 @@ class Matcher:
                 # offer does not know, so the question is not whether the offer reaches it.
                 clauses = [c for c in clauses if c.tokens != [_ELSEWHERE]]
                 units = self._reader.units(clauses, spelling)
-            units = self._named_offer(units)
+            units = self._named_offer(units, clauses)
             self._memo = (question, (talk_id, clauses, spelling, named_place, units))
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")

@@ -26,6 +26,12 @@ _UNITS = words(
 _LOCATORS = words("raum grossraum ortsteil insel hallig naehe umgebung umland")
 # Without an article: "in Kappeln" names a place, "im Tierschutz" a topic.
 _PREPOSITIONS = words("in nach aus bei auf")
+# "Bürgermeister von Oldersbek": after an office of a place, "von" names the place.
+_OFFICES = words(
+    "buergermeister buergermeisterin buergervorsteher buergervorsteherin amtsvorsteher "
+    "amtsvorsteherin amtsdirektor amtsdirektorin gemeindevertretung stadtverwaltung "
+    "gemeindeverwaltung amtsverwaltung buergermeisters"
+)
 _MAX_NAME_WORDS = 3
 _LONGEST = 4  # gazetteer names are matched over at most this many words
 
@@ -137,7 +143,11 @@ class PlaceFinder:
                 _drop_locators(kept)
                 continue
             kept.append(tokens[i])
-            trigger = tokens[i] in _UNITS or tokens[i] in _PREPOSITIONS
+            trigger = (
+                tokens[i] in _UNITS
+                or tokens[i] in _PREPOSITIONS
+                or (tokens[i] == "von" and i > 0 and tokens[i - 1] in _OFFICES)
+            )
             i += 1
             if not trigger:
                 continue
