@@ -484,21 +484,25 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # after this stop's fixes; 91.4 % here.
         (DATA_DIR / "blind_s.yaml", 0.90, 0.97),
         # Thirteenth author: first contact 98.6 % / 100 % (887df67); 97.1 % / 95 % here.
-        (DATA_DIR / "blind_t.yaml", 0.96, 0.94),
+        (DATA_DIR / "blind_t.yaml", 0.98, 0.94),
         # Fourteenth author: first contact 94.3 % / 85 % (b827a9f); 94.3 % / 90 % here.
-        (DATA_DIR / "blind_u.yaml", 0.94, 0.89),
+        (DATA_DIR / "blind_u.yaml", 0.95, 0.89),
         # Fifteenth author: first contact 91.4 % / 95 % (b827a9f); 92.9 % / 95 % here.
         (DATA_DIR / "blind_v.yaml", 0.92, 0.94),
         # Sixteenth author: first contact 92.9 % / 85 % (7135120); 92.9 % / 95 % here.
         (DATA_DIR / "blind_w.yaml", 0.92, 0.94),
         # Seventeenth author: first contact 88.6 % / 85 % (7135120); 90.0 % / 95 % here.
         (DATA_DIR / "blind_x.yaml", 0.89, 0.94),
+        # Eighteenth author: first contact 92.9 % / 90 % (1efa781); 92.9 % / 100 % here.
+        (DATA_DIR / "blind_y.yaml", 0.92, 0.99),
+        # Nineteenth author: first contact 91.4 % / 85 % (1efa781); 94.3 % / 100 % here.
+        (DATA_DIR / "blind_z.yaml", 0.94, 0.99),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
         "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
         "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
-        "blind_w", "blind_x",
+        "blind_w", "blind_x", "blind_y", "blind_z",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -577,12 +581,18 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_p.yaml", 0.99),
         (DATA_DIR / "blind_multi_q.yaml", 0.86),
         (DATA_DIR / "blind_multi_r.yaml", 0.93),
+        # Eighteenth and nineteenth authors: first contact 93.3 % and 60 % (messages with the
+        # two questions in different places of a longer text); 100 % and 86.7 % after the
+        # discourse openers ("Ach ja, und", "Gleichzeitig", "zum einen …, zum anderen").
+        (DATA_DIR / "blind_multi_s.yaml", 0.99),
+        (DATA_DIR / "blind_multi_t.yaml", 0.86),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
         "blind_multi_f", "blind_multi_g", "blind_multi_h", "blind_multi_i",
         "blind_multi_j", "blind_multi_k", "blind_multi_l", "blind_multi_m", "blind_multi_n",
-        "blind_multi_o", "blind_multi_p", "blind_multi_q", "blind_multi_r",
+        "blind_multi_o", "blind_multi_p", "blind_multi_q", "blind_multi_r", "blind_multi_s",
+        "blind_multi_t",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -644,12 +654,16 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_p.yaml", 0.93, 0.90),
         (DATA_DIR / "blind_conv_q.yaml", 0.88, 0.99),
         (DATA_DIR / "blind_conv_r.yaml", 0.93, 0.99),
+        # Eighteenth and nineteenth authors: first contact 97.7 % / 90.9 % and 91.1 % / 100 %.
+        (DATA_DIR / "blind_conv_s.yaml", 0.97, 0.90),
+        (DATA_DIR / "blind_conv_t.yaml", 0.93, 0.99),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
         "blind_conv_f", "blind_conv_g", "blind_conv_h", "blind_conv_i",
         "blind_conv_j", "blind_conv_k", "blind_conv_l", "blind_conv_m", "blind_conv_n",
-        "blind_conv_o", "blind_conv_p", "blind_conv_q", "blind_conv_r",
+        "blind_conv_o", "blind_conv_p", "blind_conv_q", "blind_conv_r", "blind_conv_s",
+        "blind_conv_t",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
