@@ -255,6 +255,12 @@ def test_how_to_request_a_workshop_is_the_request(matcher: Matcher) -> None:
     assert (result.band, result.candidates[0].entry_id) == ("answer", "anfrage")
 
 
+def test_how_it_goes_when_we_want_one_is_the_request(matcher: Matcher) -> None:
+    """"Wie läuft das ab, wenn wir eine Beratung haben wollen?" asks how to get one."""
+    result = matcher.match("Wie läuft das ab, wenn wir in Tarp eine Beratung haben wollen?")
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "anfrage")
+
+
 def test_a_final_an_joins_its_verb_but_a_preposition_stays_one(matcher: Matcher) -> None:
     """"Wie fragen wir die Beratung an?" asks how to request it ("anfragen"), "Wie melde ich
     mich an?" how to register; "Fragen an das Team" keeps "an" a preposition."""
