@@ -183,6 +183,19 @@ def test_who_runs_a_module_is_who_runs_the_offer(matcher: Matcher, question: str
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Gibt es ein Coaching für Gemeindeverwaltungen, also nicht nur Fortbildungen zum Hingehen?",
+        "Berät ihr auch Gemeinden, ohne dass man gleich eine ganze Fortbildung mitmachen muss?",
+    ],
+)
+def test_what_a_question_sets_apart_weighs_as_context(matcher: Matcher, question: str) -> None:
+    """"nicht nur …", "ohne dass …": what is set apart from the question is no topic of it."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == "m2"
+
+
 def test_a_count_weighs_less_than_a_year(matcher: Matcher) -> None:
     """"400 Einwohner": a count says little about the topic; "2027" may be what is asked."""
     count = {u.term: u.weight for u in matcher.units("400")}["400"]

@@ -100,6 +100,20 @@ def _says_who_writes(clause: Clause) -> bool:
     )
 
 
+# "nicht nur …", "ohne dass …", "ohne gleich …": what follows is set apart from what is asked.
+_CONTRAST = (("nicht", "nur"), ("ohne", "dass"), ("ohne", "gleich"))
+
+
+def _contrast(tokens: list[str]) -> int | None:
+    """The index after the first contrast marker of ``tokens`` (not at their start), or None."""
+    if "nur" not in tokens and "ohne" not in tokens:
+        return None
+    for n in range(1, len(tokens) - 1):
+        if (tokens[n], tokens[n + 1]) in _CONTRAST:
+            return n + 2
+    return None
+
+
 class QuestionReader:
     def __init__(self, analyzer: Analyzer, resolver: TermResolver, params: ScoringParams) -> None:
         self._analyzer = analyzer
@@ -156,6 +170,18 @@ class QuestionReader:
         return terms
 
     def _clause_units(self, tokens: list[str], spelling: WordClassGuess) -> list[Unit]:
+        cut = _contrast(tokens)
+        if cut is None:
+            return self._units_of_tokens(tokens, spelling)
+        # "ein Coaching für Gemeinden, nicht nur Fortbildungen": what the question sets apart
+        # from what it asks about weighs as context.
+        factor = self._params.context_weight
+        return [
+            *self._units_of_tokens(tokens[:cut], spelling),
+            *(u.weighed(u.weight * factor) for u in self._units_of_tokens(tokens[cut:], spelling)),
+        ]
+
+    def _units_of_tokens(self, tokens: list[str], spelling: WordClassGuess) -> list[Unit]:
         result: list[Unit] = []
         for term in self._terms(tokens):
             if term.foreign:
