@@ -184,6 +184,15 @@ def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
     assert reply.kind == "fallback" and reply.text.startswith(NO_DETAIL)
 
 
+def test_thanks_in_advance_asks_no_detail(answerer: Answerer) -> None:
+    """"Haben Sie vielen Dank im Voraus?" thanks; only "wie früh im Voraus" asks for a lead
+    time the offer does not state."""
+    reply, _ = answerer.answer("Was kostet die Beratung? Haben Sie vielen Dank im Voraus?")
+    assert reply.kind == "answer" and "kostenfrei" in reply.text
+    reply, _ = answerer.answer("Wie früh im Voraus müssen wir die Beratung buchen?")
+    assert reply.kind == "fallback"
+
+
 def test_a_gap_stands_for_at_most_a_few_words() -> None:
     """"passen … rein" finds the two words with a few others between them, in that order,
     and not across a whole paragraph."""
