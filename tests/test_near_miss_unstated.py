@@ -185,10 +185,11 @@ def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
 
 
 def test_thanks_in_advance_asks_no_detail(answerer: Answerer) -> None:
-    """"Haben Sie vielen Dank im Voraus?" thanks; only "wie früh im Voraus" asks for a lead
-    time the offer does not state."""
+    """"Haben Sie vielen Dank im Voraus?" after a question thanks, so the reply names no part it
+    cannot answer; only "wie früh im Voraus" asks for a lead time the offer does not state."""
     reply, _ = answerer.answer("Was kostet die Beratung? Haben Sie vielen Dank im Voraus?")
     assert reply.kind == "answer" and "kostenfrei" in reply.text
+    assert "keine Angabe" not in reply.text
     reply, _ = answerer.answer("Wie früh im Voraus müssen wir die Beratung buchen?")
     assert reply.kind == "fallback"
 
