@@ -96,9 +96,6 @@ class PhraseSet:
         return None
 
 
-_FOUND_KEPT = 64  # asking sentences whose detail is kept (a bound keeps memory flat)
-
-
 class DetailFinder:
     """Finds the asked-for detail the offer does not state, if any."""
 
@@ -122,7 +119,6 @@ class DetailFinder:
         self._last_year = last_year
         self._last_stems: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._words = self._details.words
-        self._found: dict[tuple[str, ...], str | None] = {}
 
     def _stems(self, tokens: list[str]) -> tuple[str, ...]:
         """The stems of ``tokens``; the last are kept, as a match asks up to four questions
@@ -137,18 +133,7 @@ class DetailFinder:
         return stem(token) in self._words
 
     def find(self, tokens: list[str]) -> str | None:
-        """The detail asked for in ``tokens`` (normalised words of the asking sentences); kept
-        for the last few asking sentences, which a reply asks about more than once."""
-        key = tuple(tokens)
-        if key in self._found:
-            return self._found[key]
-        found = self._find(tokens)
-        if len(self._found) >= _FOUND_KEPT:
-            del self._found[next(iter(self._found))]
-        self._found[key] = found
-        return found
-
-    def _find(self, tokens: list[str]) -> str | None:
+        """The detail asked for in ``tokens`` (normalised words of the asking sentences)."""
         stems = self._stems(tokens)
         detail = self._details.find(stems)
         if detail is not None:
