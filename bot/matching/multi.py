@@ -26,13 +26,16 @@ _OPENERS = QUESTION_WORDS | words(
     wurde wurden
     """
 )
+# Words that add a further question or request ("Außerdem …", "Ach ja, …", "Gleichzeitig …").
+_FURTHER = (
+    r"außerdem|ausserdem|zudem|ferner|weiterhin|des weiteren|zusätzlich|zusaetzlich|dann noch|"
+    r"noch dazu|gleichzeitig|daneben|nebenbei|ach ja|ach so|achso|übrigens|uebrigens|apropos|"
+    r"zum anderen|zweitens|drittens|noch was|noch etwas"
+)
 # The words that open a further question without being part of it ("Und …", "Ach ja, und
 # …", "Gleichzeitig …", "– oder hat sich das erledigt?").
 _LEADING_JOINER = re.compile(
-    r"^\s*(?:(?:und|sowie|oder|oder auch|aber|ach ja|ach so|achso|übrigens|uebrigens|"
-    r"außerdem|ausserdem|zudem|daneben|gleichzeitig|nebenbei|apropos|zum anderen|zweitens|"
-    r"drittens|noch was|noch etwas)[\s,:]+)+",
-    re.IGNORECASE,
+    r"^\s*(?:(?:und|sowie|oder|oder auch|aber|" + _FURTHER + r")[\s,:]+)+", re.IGNORECASE
 )
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
 
@@ -163,9 +166,7 @@ def request_parts(text: str) -> list[str] | None:
 # "… Außerdem bräuchte ich die möglichen Formate.": after a question, a statement that adds a
 # request ("außerdem", "zudem" and a verb of needing or wanting to know) asks a second thing.
 _FURTHER_REQUEST = re.compile(
-    r"^(?:und\s+)?(?:außerdem|ausserdem|zudem|ferner|weiterhin|des weiteren|zusätzlich|"
-    r"zusaetzlich|dann noch|noch dazu|gleichzeitig|daneben|nebenbei|ach ja|übrigens|"
-    r"uebrigens|zum anderen|zweitens)\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
+    r"^(?:und\s+)?(?:" + _FURTHER + r")\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
     r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
     r"suche|bitte)\b",
     re.IGNORECASE,
