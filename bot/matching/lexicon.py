@@ -208,12 +208,14 @@ ORG_WORDS = words(
 )
 # Groups of people engagement is for ("mehr Jugendliche ins Ehrenamt bringen", "mit Senioren"):
 # like a role, they say whom the question concerns, hardly another topic (stemmed).
-PEOPLE_GROUPS = words(
+_PEOPLE_GROUPS = words(
     """
     jugendlich senior seniorin kind eltern famili rentn rentnerin neubuerg zugezogen schuel
     schuelerin studierend nachwuch
     """
 )
+# Words that say who asks or whom the question concerns, each one word: they weigh little.
+ROLE_WORDS = ORG_WORDS | _PEOPLE_GROUPS
 FRAME_NOUNS = _FRAME_NOUNS
 GENERAL_WORDS: frozenset[str] = _PARTICLES | _VERBS | _ADJECTIVES | _FRAME_NOUNS | _OFFICIALESE
 

@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 
 from bot.matching.analyzer import is_frame_noun
 from bot.matching.index import FUGEN, SearchIndex
-from bot.matching.lexicon import ORG_HEADS, ORG_WORDS, PEOPLE_GROUPS
+from bot.matching.lexicon import ORG_HEADS, ROLE_WORDS
 from bot.matching.params import ScoringParams
 from bot.matching.stemming import MAX_CUT, stem
 from bot.matching.stopwords import words
@@ -190,7 +190,7 @@ class TermResolver:
         if not term.isalpha():
             return None
         unknown = self._params.role_weight * self._params.unknown_weight * self._index.max_idf
-        if term in ORG_WORDS or term in PEOPLE_GROUPS:
+        if term in ROLE_WORDS:
             return Unit(term, (), (), unknown, "?")
         splitter = self._index.splitter
         for cut in range(3, len(term) - 2):
@@ -254,7 +254,7 @@ class TermResolver:
                 () if term in self._concepts else tuple(dict.fromkeys(index.parts.get(term, ())))
             )
             unit = Unit(term, ((term, 1.0),), parts, self._idf(term), "=")
-        elif term in ORG_WORDS or term in PEOPLE_GROUPS:
+        elif term in ROLE_WORDS:
             # A body or role named by one word ("Landtag") is not read as its parts.
             unit = self._role(term)
         else:
