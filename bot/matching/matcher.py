@@ -7,6 +7,8 @@ middling → suggestions; low → fallback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.config import MatchingSettings
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.analyzer import Analyzer
@@ -39,13 +41,13 @@ _WHO = frozenset((
     "wer", "wem", "wessen", "organisation", "verband", "stelle", "traeger", "einrichtung",
     "anbieter", "anbieters", "veranstalter", "institution",
 ))
-# Words that call the offer a whole ("dieses Angebot", "die Reihe", "das Programm").
-_THE_WHOLE = frozenset(("angebot", "programm", "engagementfoerderung"))
+# Words that call the offer a whole ("dieses Angebot", "das Programm", its name).
+_THE_WHOLE = _OFFER_NAME | {"angebot", "programm"}
 # "Gilt euer Angebot auch bei uns auf Hallig Gröde?": a verb of validity with a named place
 # asks whether the offer reaches that place; the offer itself ("euer Angebot", "das für
 # Gemeinden") and "bei uns" name no other topic then.
 _VALIDITY = frozenset(("gilt", "gelten", "gelte", "galt", "gueltig"))
-_THE_OFFER_HERE = frozenset(("angebot", "vorort", "kommun", "engagementfoerderung"))
+_THE_OFFER_HERE = _OFFER_NAME | {"angebot", "vorort"}
 # Context texts read and kept (they are the entries' topics; the bound only guards memory).
 _MAX_CONTEXTS = 1024
 # Sentences whose reading is kept: the parts of one message and the message as a whole.
@@ -133,7 +135,8 @@ class Matcher:
             if e.id != overview and self._families.get(e.id) is None
             for t in self._index.key_terms.get(e.id, ())
         ) - whole
-        self._topic_word_set = frozenset(self._topic_heads)
+        # What "it" may be called when asked who runs it: a module's name or the offer's.
+        self._names_of_it = frozenset(self._topic_heads) | self._offer_name | _THE_WHOLE
         self._memo: tuple[str, _Reading] | None = None
         self._last_read: tuple[str, _Raw] | None = None
         self._contexts: dict[str, list[Unit]] = {}
@@ -231,34 +234,35 @@ class Matcher:
         return talk_id, kept, WordClassGuess(clauses), named_place
 
     def _named_offer(self, units: list[Unit], clauses: list[ClauseTokens]) -> list[Unit]:
-        """"Wer steckt hinter der Kommunalen Engagementförderung?", "Für wen ist das Programm
-        Kommunale Engagementförderung?": the offer's full name beside an aspect that a general
-        entry answers about the whole offer stands for "it" and weighs as context; asked
-        what it comprises, or alone, it is what the question is about. Asked who runs a
-        module ("Wer führt die Beratung durch?"), the module stands for "it" as well: one
-        team runs them all."""
+        """``units`` with the words that only stand for "it" weighed as context.
+
+        Asked who runs a module ("Wer führt die Beratung durch?"), the module stands for "it":
+        one team runs them all. The offer's full name beside an aspect that a general entry
+        answers about the whole offer ("Wer steckt hinter der Kommunalen
+        Engagementförderung?", "Für wen ist das Programm …?") stands for "it" too; asked what
+        it comprises, or alone, the name is what the question is about."""
         terms = {t for u in units if u.known for t in u.terms()}
         if _WHO_RUNS in terms and not _WHO.isdisjoint(_asking_tokens(clauses)):
-            named = self._topic_word_set | self._offer_name | _THE_WHOLE
-
-            def names_it(u: Unit) -> bool:  # a module or the offer ("Kommunal-beratung")
-                return u.known and (
-                    named.issuperset(u.terms()) or (bool(u.parts) and named.issuperset(u.parts))
-                )
-
-            if any(names_it(u) for u in units):
-                factor = self._params.context_weight
-                return [u.weighed(u.weight * factor) if names_it(u) else u for u in units]
+            names = self._names_of_it
+            # (a compound of such names counts too: "Kommunal-beratung")
+            return self._as_context(
+                units,
+                lambda u: names.issuperset(u.terms())
+                or (bool(u.parts) and names.issuperset(u.parts)),
+            )
         name = self._offer_name
-        if not name or not name <= terms:
-            return units
         aspects = self._aspects_of_the_whole
-        if not any(u.known and not aspects.isdisjoint(u.terms()) for u in units):
+        if not name or not name <= terms or not any(
+            u.known and not aspects.isdisjoint(u.terms()) for u in units
+        ):
             return units
+        return self._as_context(units, lambda u: name.issuperset(u.terms()))
+
+    def _as_context(self, units: list[Unit], stands_for_it: Callable[[Unit], bool]) -> list[Unit]:
+        """``units`` with the known ones that ``stands_for_it`` weighed as context."""
         factor = self._params.context_weight
         return [
-            u.weighed(u.weight * factor) if u.known and name.issuperset(u.terms()) else u
-            for u in units
+            u.weighed(u.weight * factor) if u.known and stands_for_it(u) else u for u in units
         ]
 
     def _asks_of_an_unknown_thing(self, units: list[Unit], clauses: list[ClauseTokens]) -> bool:
