@@ -330,7 +330,7 @@ class Answerer:
             if self._misses_earlier_detail(part, result, earlier):
                 unknown.append(part)
                 continue
-            if result.band == "answer" and result.candidates:
+            if result.band == "answer" and result.candidates or self._clear_part(result):
                 all_answered += 1
                 entry = self.kb.entries[result.candidates[0].entry_id]
                 context = self.matcher.topic_of(entry.id) or part
@@ -362,6 +362,16 @@ class Answerer:
             ),
             result,
         )
+
+    def _clear_part(self, result: MatchResult) -> bool:
+        """Whether a part of a longer message that scores only as a suggestion has one clear
+        candidate ("Und können wir das auch per Video machen, weil der Weg weit ist?"): the
+        situation words of a long message weigh its parts down, and a part far ahead of every
+        other entry is answered beside the other parts rather than dropped."""
+        if result.band != "suggest" or not result.candidates or result.foreign:
+            return False
+        top, *rest = result.candidates
+        return not rest or top.score >= FOLLOW_UP_LEAD * rest[0].score
 
     def _misses_earlier_detail(
         self, part: str, result: MatchResult, earlier: Entry | None

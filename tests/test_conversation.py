@@ -181,6 +181,18 @@ def test_context_expires_and_is_bounded() -> None:
         ("Für wen ist das? Gleichzeitig hätte ich gern die Formate.", 2),
         ("Ich brauche zum einen, wie lange es dauert, zum anderen, ob es etwas kostet.", 2),
         ("Wo ist das? Und bei welchen Fragen hilft das Team – politisch, strategisch?", 2),
+        # A subjunctive verb after ", und" asks; "ansonsten" adds a further request.
+        ("Was lief in der Lernwerkstatt, und hätten auch zwei von uns kommen können?", 2),
+        ("Was kostet das? Ansonsten wäre mir noch die Dauer wichtig.", 2),
+        ("Was kostet das? Ansonsten wäre noch gut zu wissen, wie lange es dauert.", 2),
+        ("Was kostet das? Ansonsten sind wir ein kleines Amt.", 1),
+        # "wissen ob" without its comma, as people dictate it.
+        ("Wie melden wir uns an? Unser Chef will wissen ob das auch per Video geht.", 2),
+        ("Wie melden wir uns an? Unser Chef will das wissen.", 1),
+        # A statement and, after its comma, a yes/no question of its own.
+        ("Was kostet das? Wir hätten gern eine Beratung, geht die auch am Telefon?", 2),
+        ("Was kostet das? Wir sind klein, ist das für uns gedacht?", 2),
+        ("Was kostet das? Wir sind klein, weil wenige Leute hier wohnen?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -866,3 +878,16 @@ def test_a_later_part_naming_no_topic_stays_in_the_earlier_parts_topic() -> None
     )
     assert reply["kind"] == "answer"
     assert "Fachleute" in reply["text"] and "Workshop" not in reply["text"]
+
+
+def test_a_part_far_ahead_of_every_other_entry_is_answered_beside_the_others() -> None:
+    """A part of a two-question message that scores only as a suggestion, because the words
+    of its situation weigh it down, is answered when one entry stands far ahead: the
+    reply holds both answers instead of dropping the second."""
+    (reply,) = ask(
+        "Was kostet die Beratung? Und geht das auch per Video, weil der Weg für uns so weit "
+        "ist?\n",
+        conversations=False,
+    )
+    assert "kostenfrei" in reply["text"] and "telefonisch" in reply["text"]
+    assert "keine Angabe" not in reply["text"]

@@ -23,8 +23,14 @@ from bot.matching.stopwords import words
 INDIRECT_OPENER = (
     r"(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)"
 )
+# Spoken style leaves the comma out: "der will auch wissen ob das am Telefon geht".
+_FRAME_WITHOUT_COMMA = (
+    r"(?:(?<=wissen)|(?<=erfahren)|(?<=fragen)|(?<=klären)|(?<=klaeren))\s(?=ob\s)"
+)
 _BOUNDARY = re.compile(
-    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + INDIRECT_OPENER + r"\s))",
+    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + INDIRECT_OPENER + r"\s)|"
+    + _FRAME_WITHOUT_COMMA
+    + r")",
     re.IGNORECASE,
 )
 _PURPOSE = re.compile(r"\s+damit\s", re.IGNORECASE)
@@ -175,7 +181,7 @@ def _split(text: str) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        mark = match.group(0).strip()
+        mark = match.group(0).strip() or ","  # a comma left out before "ob"
         if mark.startswith(".") and mark == "." and _closes_abbreviation(text, match.start()):
             continue
         piece = text[start : match.start()].strip()

@@ -20,7 +20,7 @@ _PARTICLES = words(
     eher etwa ungefaehr circa rund insgesamt generell grundsaetzlich prinzipiell
     normalerweise ueblicherweise gewoehnlich meist meistens oft oefter haeufig manchmal selten nie
     niemals immer stets jemals je irgendwann irgendwo irgendwie irgendwas irgendein irgendeine
-    irgendeinen irgendwelche woanders anderswo sonst sonstwie ausserdem zudem zusaetzlich
+    irgendeinen irgendwelche woanders anderswo sonst ansonsten sonstwie ausserdem zudem zusaetzlich
     ebenfalls ebenso gleichfalls auch noch schon erst bald spaeter frueher vorher nachher danach
     zuerst zunaechst anschliessend schliesslich endlich heute gestern morgen uebermorgen
     aktuell derzeit momentan zurzeit gerade grad inzwischen mittlerweile neulich kuerzlich

@@ -23,14 +23,14 @@ _OPENERS = QUESTION_WORDS | words(
     gilt bietet kostet dauert braucht faellt fallen ginge gaebe waere waeren koennte koennten
     soll sollen sollte kommt kommen laeuft brauchen bekommen
     durfte durften konnte konnten musste mussten war waren gab gabs hatte hatten fand fanden
-    wurde wurden
+    wurde wurden haette haetten wuerde wuerden duerfte duerften muesste muessten
     """
 )
 # Words that add a further question or request ("Außerdem …", "Ach ja, …", "Gleichzeitig …").
 _FURTHER = (
     r"außerdem|ausserdem|zudem|ferner|weiterhin|des weiteren|zusätzlich|zusaetzlich|dann noch|"
     r"noch dazu|gleichzeitig|daneben|nebenbei|ach ja|ach so|achso|übrigens|uebrigens|apropos|"
-    r"zum anderen|zweitens|drittens|noch was|noch etwas"
+    r"zum anderen|zweitens|drittens|noch was|noch etwas|ansonsten|sonst noch"
 )
 # The words that open a further question without being part of it ("Und …", "Ach ja, und
 # …", "Gleichzeitig …", "– oder hat sich das erledigt?").
@@ -61,6 +61,16 @@ def _opens_question(text: str) -> bool:
 _INDIRECT = re.compile(
     r",\s*(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
     r"wegen)\s+)?" + INDIRECT_OPENER + r"\s",
+    re.IGNORECASE,
+)
+
+
+# "Wir würden gern eine Einzelberatung nehmen, kann die auch als Videocall laufen?": a
+# statement and, after its comma, a yes/no question (a verb and its subject).
+_QUESTION_AFTER_STATEMENT = re.compile(
+    r",\s+(?:kann|kannst|können|koennen|könnt|koennt|geht|gibt|gibts|ist|sind|darf|dürfen|"
+    r"duerfen|muss|müssen|muessen|läuft|laeuft|findet|fallen|kostet|dauert)\s+"
+    r"(?:man|ich|wir|es|ihr|sie|du|die|der|das|dies|sowas|so etwas)\b[^,]*$",
     re.IGNORECASE,
 )
 
@@ -168,7 +178,7 @@ def request_parts(text: str) -> list[str] | None:
 _FURTHER_REQUEST = re.compile(
     r"^(?:und\s+)?(?:" + _FURTHER + r")\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
     r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
-    r"suche|bitte)\b",
+    r"suche|bitte|wäre|waere)\b",
     re.IGNORECASE,
 )
 
@@ -186,7 +196,13 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     pending = ""
     for clause in split_clauses(text):
-        further = bool(parts) and _FURTHER_REQUEST.match(clause.text.strip()) is not None
+        # A further request that goes on in an indirect question ("Außerdem wüsste ich gern,
+        # wie lange …") leaves the asking to that question (its sentence goes on at a comma).
+        further = (
+            bool(parts)
+            and clause.end != ","
+            and _FURTHER_REQUEST.match(clause.text.strip()) is not None
+        )
         question = clause.asks or clause.end == "?" or further
         # "Ich wüsste gern, wie lange das dauert und ob es etwas kostet.": two indirect
         # questions in a statement ask as much as with a question mark.
@@ -200,6 +216,7 @@ def split_questions(text: str) -> list[str]:
                 parts
                 and not further
                 and not _opens_question(_LEADING_JOINER.sub("", piece, count=1))
+                and not (clause.end == "?" and _QUESTION_AFTER_STATEMENT.search(piece))
             ):
                 parts[-1] = f"{parts[-1]} – {piece}"
             else:
