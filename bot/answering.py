@@ -330,7 +330,7 @@ class Answerer:
             if self._misses_earlier_detail(part, result, earlier):
                 unknown.append(part)
                 continue
-            if result.band == "answer" and result.candidates or self._clear_part(result):
+            if (result.band == "answer" and result.candidates) or self._clear_part(result):
                 all_answered += 1
                 entry = self.kb.entries[result.candidates[0].entry_id]
                 context = self.matcher.topic_of(entry.id) or part
