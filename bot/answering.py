@@ -262,11 +262,14 @@ class Answerer:
         its best candidate from that topic is answered when it scores as an answer would."""
         family = self.matcher.family(topic)
         answered = self.matcher.family(result.candidates[0].entry_id)
+        named = self.matcher.named_topics(question)
         if (
             family is None
             or answered is None
             or answered == family
-            or self.matcher.named_topic(question) is not None
+            # A topic the question names is its topic, unless it is this one ("… über die
+            # Lernwerkstatt informieren. Welche Inhalte werden vermittelt?").
+            or any(self.matcher.family(n) != family for n in named)
         ):
             return result
         within = [c for c in result.candidates if self.matcher.family(c.entry_id) == family]
@@ -416,6 +419,13 @@ class Answerer:
         ):
             return result
         detail = self.matcher.unstated_detail(question, topic)
+        subject = topic
+        if detail is None and last not in (None, topic) and self.matcher.akin(topic, last or ""):
+            # "Wie viele Termine umfasst die Begleitung?" after the support offered instead of
+            # the Lernwerkstatt: the last answer's entry states no number, though its topic
+            # (the two-day Lernwerkstatt) does.
+            detail = self.matcher.unstated_count(question, last or "")
+            subject = last if detail is not None and last is not None else topic
         demote = (
             detail is None
             and result.band == "answer"
@@ -431,7 +441,9 @@ class Answerer:
             # topic is not given with confidence.
             reason = f"{result.reason}; but it answers a module unrelated to the conversation's"
             return replace(result, band="fallback", reason=reason)
-        near = (Candidate(topic, 1.0), *(c for c in result.candidates if c.entry_id != topic))
+        near = (
+            Candidate(subject, 1.0), *(c for c in result.candidates if c.entry_id != subject)
+        )
         if detail is not None:
             reason = f"follow-up asks '{detail}', which the conversation's topic does not state"
             return replace(
@@ -504,9 +516,7 @@ class Answerer:
         # So does a yes/no question about "it" after a statement that names the topic ("Ich
         # hatte von der Lernwerkstatt gehört – findet die statt?").
         asks_about_it = currency is None and self._asks_about_it(question)
-        stated = (
-            self._stated_topic(question) if currency == "current" or asks_about_it else None
-        )
+        stated = self._stated_topic(question)
         if stated is not None:
             topic, asked = stated
             last = topic

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
 import pytest
 
+from bot.answering import Answerer
 from bot.cli.ask import run_ask
 from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
 from bot.conversation_context import ConversationContext
@@ -15,6 +17,7 @@ from bot.matching import Matcher
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.multi import split_questions
 from bot.matching.nearmiss import DetailFinder
+from bot.texts import load_texts
 
 
 def ask(lines: str, *, conversations: bool) -> list[dict]:
@@ -891,3 +894,61 @@ def test_a_part_far_ahead_of_every_other_entry_is_answered_beside_the_others() -
     )
     assert "kostenfrei" in reply["text"] and "telefonisch" in reply["text"]
     assert "keine Angabe" not in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # a topic named in the statement before an aspect question that names none
+        ("Ich interessiere mich für die Lernwerkstatt. Was wurde dort vermittelt?", "m1_inhalte"),
+        # a company as the provider, advising clubs
+        ("Ist das eine Firma, die das anbietet?", "traeger"),
+        ("Kann ich bei euch lernen, wie man Vereine beraten kann?", "m3_zertifikat"),
+        # "-mäßig": in the way of the word before it
+        ("Gibt es bei euch was workshop-mäßiges für unser Dorf?", "m3"),
+    ],
+)
+def test_statements_kinds_of_groups_and_word_forms_are_read_as_meant(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    """A topic named only in the statement before the question, a company as the provider,
+    advising clubs and "-mäßig" are read as what they mean: the question gets its entry."""
+    answerer = Answerer(
+        load_knowledge(BUNDLED_KNOWLEDGE), matcher, load_texts(), today=lambda: dt.date(2026, 12, 5)
+    )
+    reply, _ = answerer.answer(question)
+    assert reply.kind in ("answer", "action")
+    assert reply.entry_id == entry_id
+
+
+def test_darf_ich_fragen_only_frames_the_question() -> None:
+    """"Darf ich fragen, woran das lag?" after the cancellation asks its reason: "fragen"
+    frames the question and names no Fragestellungen of the workshops."""
+    replies = ask(
+        "Ist die Lernwerkstatt ausgefallen?\nSchade. Darf ich fragen, woran das lag?\n",
+        conversations=True,
+    )
+    assert "Geflüchtete" in replies[1]["text"]
+
+
+def test_a_fragment_before_a_dash_keeps_naming_its_part() -> None:
+    """In a message of two questions, the fragment before a dash ("Das Kompetenzzentrum –
+    was ist das?") still names the topic of its part: it is not read as a statement."""
+    (reply,) = ask(
+        "Das Kompetenzzentrum Engagement – wer ist das eigentlich? Und was kostet die "
+        "Beratung?\n",
+        conversations=False,
+    )
+    assert "Paritätischen" in reply["text"] and "kostenfrei" in reply["text"]
+
+
+def test_time_spans_roles_and_kinds_of_clubs_weigh_as_what_they_are(matcher: Matcher) -> None:
+    """"seit 3 Monaten" says how long ago, no number of the offer; "Wochen" is no unknown
+    topic; a compound ending in "Vorsitzender" names a role and weighs like one; a
+    Förderverein and Lesepaten are a club and volunteers the offer knows."""
+    terms = {u.term for u in matcher.units("seit 3 Monaten und zwei Wochen bin ich im Amt")}
+    assert not terms & {"3", "monat", "monaten", "woch", "wochen"}
+    chair = next(u for u in matcher.units("Sportvereinsvorsitzender") if u.how == "?")
+    unknown = next(u for u in matcher.units("Sportvereinsbuchprüfer") if u.how == "?")
+    assert chair.weight < unknown.weight
+    assert all(u.known for u in matcher.units("Förderverein Lesepaten"))

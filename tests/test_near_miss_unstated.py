@@ -15,7 +15,7 @@ from bot.config import BUNDLED_KNOWLEDGE, MatchingSettings
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.knowledge.models import Entry, ForeignTopics, Places
 from bot.matching import Matcher
-from bot.matching.nearmiss import MAX_GAP, PhraseSet
+from bot.matching.nearmiss import MAX_GAP, PhraseSet, states_a_count
 from bot.matching.places import PlaceFinder
 from bot.matching.stemming import stem
 from bot.texts import load_texts
@@ -125,6 +125,9 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Wer bezahlt uns die Fähre, wenn ihr zur Beratung auf die Hallig kommt?",
         "Bekommt unser Sportverein Geld von euch?",
         "Zahlt ihr Kommunen auch einen Zuschuss zur Engagementförderung?",
+        # an exam, who issues the certificate
+        "Muss man für den Zertifikatskurs zum Schluss eine Prüfung machen?",
+        "Von wem wird das Zertifikat am Ende ausgestellt?",
     ],
 )
 def test_details_the_offer_does_not_state_are_near_misses(
@@ -168,6 +171,10 @@ def test_what_the_offer_states_stays_an_answer(
         ("Wer kommt zu den Workshops vor Ort?", "Wie viele Personen sollen wir denn einladen?"),
         ("Was ist der Zertifikatskurs?", "Wo sind die Termine, in eurem Büro in Kiel?"),
         ("Wie lange dauert die Beratung?", "Schreibt ihr nach der Beratung für uns ein Protokoll?"),
+        # how many sessions of a thing whose answer states no number, how many months
+        ("Was gibt es statt der Lernwerkstatt?", "Mit wie vielen Terminen ist da zu rechnen?"),
+        ("Was gibt es statt der Lernwerkstatt?", "Und wie viele Monate zieht sich das hin?"),
+        ("Was hat das mit der Engagementstrategie zu tun?", "Wer hat die denn beschlossen?"),
     ],
 )
 def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
@@ -357,3 +364,29 @@ def test_the_length_of_one_follow_up_workshop_is_not_stated(answerer: Answerer) 
     _near_miss(answerer, "Und wie lange geht dann so ein Folgeworkshop?")
     reply, _ = answerer.answer("Wie viel Zeit brauchen die Workshops vor Ort?")
     assert (reply.kind, reply.entry_id) == ("answer", "m3_dauer")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Wie viele Termine haben die Workshops vor Ort?", "m3_dauer"),
+        ("Wie viele Stunden dauert eine Beratung?", "m2_dauer"),
+    ],
+)
+def test_a_count_the_entry_states_stays_an_answer(
+    answerer: Answerer, question: str, entry_id: str
+) -> None:
+    """An entry whose answer states a number (the workshops' days, the consultation's hours)
+    answers "wie viele …?"; only entries that state none make it a near miss."""
+    reply, _ = answerer.answer(question)
+    assert reply.kind == "answer" and reply.entry_id == entry_id
+
+
+def test_an_answer_states_a_count_by_digits_or_number_words_but_not_by_a_year() -> None:
+    """A digit that is no year, a number word or "zweitägig" state a count; a year, a date
+    field or "helfen" (which holds "elf") do not."""
+    assert states_a_count("Zeitumfang: halber Tag (max. 3 Std.)")
+    assert states_a_count("Zweitägige Fortbildung")
+    assert states_a_count("1 Tag Auftaktworkshop, 1–2 Folgeworkshops")
+    assert not states_a_count("Die Lernwerkstatt im Juni 2022 wurde abgesagt.")
+    assert not states_a_count("am {date:termin1,termin2}: wir helfen gern")

@@ -109,3 +109,13 @@ def test_check_counts_foreign_topics_and_places(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run_check(config, out, err) == 1
     assert "places.yaml: places.elsewhere 'Kiel': doppelt eingetragen" in err.getvalue()
+
+
+def test_after_a_unit_word_an_unknown_name_is_a_place_in_any_case() -> None:
+    """"auf der halbinsel holnis": after "Halbinsel", "Amt", "Insel" an unknown word is a name
+    however it is written; after a preposition only a capitalised one is."""
+    finder = PlaceFinder([], [])
+    scan = finder.scan("gilt das auch auf der halbinsel holnis?")
+    assert scan.in_state and "holnis" not in scan.text and "halbinsel" not in scan.text
+    assert finder.scan("wir im amt kleinkleckersdorf fragen").text == "wir im amt fragen"
+    assert not finder.scan("gilt das auch in zukunft?").found

@@ -196,7 +196,7 @@ class _WordLists:
     def __init__(self) -> None:
         self.foreign: dict[str, list[str]] = {
             "words": [], "phrases": [], "heads": [], "details": [], "date_asks": [],
-            "named_only": [], "detail_asks": [], "place_asks": [],
+            "named_only": [], "detail_asks": [], "place_asks": [], "count_asks": [],
             "elsewhere_asks": [],
         }
         self.places: dict[str, list[str]] = {"schleswig_holstein": [], "elsewhere": []}

@@ -176,6 +176,12 @@ class ForeignTopics(Strict):
         description="Words or word groups asking where it takes place ('wo … statt', 'in "
         "welcher stadt'): a near miss unless the entry the question matches says_where.",
     )
+    count_asks: list[str] = Field(
+        default_factory=list,
+        description="Words or word groups asking how many sessions, hours or days ('wie viele "
+        "termine', 'wie oft'): a near miss when the entry the question matches states no "
+        "number (a year is no number of sessions).",
+    )
     elsewhere_asks: list[str] = Field(
         default_factory=list,
         description="Words or word groups asking whether something like the offer exists "
@@ -184,7 +190,7 @@ class ForeignTopics(Strict):
     )
 
     @field_validator("words", "phrases", "heads", "details", "date_asks", "named_only",
-                     "detail_asks", "place_asks", "elsewhere_asks")
+                     "detail_asks", "place_asks", "count_asks", "elsewhere_asks")
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
         return _no_blank(values, "empty word")
@@ -198,7 +204,9 @@ class ForeignTopics(Strict):
                 raise ValueError(f"'{value}': eine Lücke (…) gibt es nur in details und *_asks")
         return values
 
-    @field_validator("details", "date_asks", "detail_asks", "place_asks", "elsewhere_asks")
+    @field_validator(
+        "details", "date_asks", "detail_asks", "place_asks", "count_asks", "elsewhere_asks"
+    )
     @classmethod
     def _gap_between_words(cls, values: list[str]) -> list[str]:
         for value in values:

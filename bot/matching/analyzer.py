@@ -146,6 +146,37 @@ def _without_numbering(tokens: list[str]) -> list[str]:
     ]
 
 
+# "seit 3 Monaten", "vor zwei Jahren": how long ago, said of the writer, names no topic (the
+# number would otherwise weigh like the offer's "3 Std." or "11 Modulen").
+_SINCE = words("seit vor")
+_SPAN_UNITS = words("tag tage tagen woche wochen monat monate monaten jahr jahre jahren")
+_SPAN_COUNTS = words(
+    "ein einem einer zwei drei vier fuenf sechs sieben acht neun zehn elf zwoelf paar "
+    "einigen wenigen vielen kurzem"
+)
+
+
+def _without_time_spans(tokens: list[str]) -> list[str]:
+    """``tokens`` without "seit/vor <count> <unit>" ("seit 3 Monaten", "vor ein paar Jahren")."""
+    if _SINCE.isdisjoint(tokens) or _SPAN_UNITS.isdisjoint(tokens):
+        return tokens
+    kept: list[str] = []
+    n = 0
+    while n < len(tokens):
+        if tokens[n] in _SINCE:
+            end = n + 1
+            while end < len(tokens) and end - n <= 3 and (
+                tokens[end].isdigit() or tokens[end] in _SPAN_COUNTS
+            ):
+                end += 1
+            if end > n + 1 and end < len(tokens) and tokens[end] in _SPAN_UNITS:
+                n = end + 1
+                continue
+        kept.append(tokens[n])
+        n += 1
+    return kept
+
+
 def _join_separable(tokens: list[str]) -> list[str]:
     """Tokens with a separated verb particle read as the whole verb (in the particle's place)."""
     for particle, verbs in _SEPARABLE.items():
@@ -257,7 +288,7 @@ class Analyzer:
     def analyse_tokens(self, normalised: list[str]) -> list[Term]:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
         tokens = [t for t in high_german(normalised) if t not in _PARTICLES]
-        tokens = _join_separable(_without_numbering(_without_kind_of(tokens)))
+        tokens = _join_separable(_without_numbering(_without_kind_of(_without_time_spans(tokens))))
         stems = [stem(token) for token in tokens]
         single = self._single
         terms: list[Term] = []

@@ -25,7 +25,7 @@ _PARTICLES = words(
     zuerst zunaechst anschliessend schliesslich endlich heute gestern morgen uebermorgen
     aktuell derzeit momentan zurzeit gerade grad inzwischen mittlerweile neulich kuerzlich
     damals dann nun jetzt gleich sofort demnaechst hier dort da drueben dahin dorthin hierher
-    sommer winter herbst fruehjahr fruehling umgebung umland
+    sommer winter herbst fruehjahr fruehling umgebung umland woche wochen monat monate monaten
     hin her raus rein rueber runter hoch herum rum drum dran drauf drin drueber draussen drinnen
     ja nein doch mal eben halt wohl sicher sicherlich natuerlich klar quasi sozusagen
     einfach bloss lediglich sogar selbst selber extra speziell besonders vor allem
@@ -189,7 +189,7 @@ ORG_HEADS = words(
     """
     ausschuss ausschuess beirat beiraet beauftragt beauftragter leitung leit leiterin abteilung
     vertretung vorlag verwaltung referat konferenz vorsteh vorsteherin direktor
-    direktorin amt aemt management koordination koordinator koordinatorin agentur
+    direktorin amt aemt management koordination koordinator koordinatorin agentur vorsitzend
     fraktion gremium gremi kommission sitzungsvorlag kanzlei bezirk
     """
 )

@@ -15,7 +15,7 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import SearchIndex
-from bot.matching.nearmiss import DetailFinder
+from bot.matching.nearmiss import DetailFinder, states_a_count
 from bot.matching.normalize import retokenize, tokenize
 from bot.matching.params import ScoringParams
 from bot.matching.places import PlaceFinder
@@ -151,12 +151,18 @@ class Matcher:
             f.detail_asks,
             f.place_asks,
             f.elsewhere_asks,
+            f.count_asks,
         )
         # Entries that name dates answer "an welchem Tag …?"; the others do not know the day.
         self._dated = frozenset(e.id for e in kb.entries.values() if e.dates)
         # Entries that say where (vor Ort, by phone) answer "wo findet … statt?"; the others
         # do not know the venue.
         self._placed = frozenset(e.id for e in kb.entries.values() if e.says_where)
+        # Entries whose answer states a number (of days, hours, sessions) answer "wie viele
+        # Termine …?"; the others do not know it.
+        self._counted = frozenset(
+            e.id for e in kb.entries.values() if e.dates or states_a_count(e.answer)
+        )
 
     def _is_known_word(self, token: str) -> bool:
         """Whether the bot reads ``token`` as a word of its own (so it is no place name); the
@@ -368,6 +374,14 @@ class Matcher:
         _, clauses, _, _ = self._read(text)
         return self._unstated(clauses, entry_id, asks_when=True)
 
+    def unstated_count(self, text: str, entry_id: str) -> str | None:
+        """The count ``text`` asks for ("wie viele Termine …?") when ``entry_id`` states no
+        number, or None."""
+        if entry_id in self._counted:
+            return None
+        _, clauses, _, _ = self._read(text)
+        return self._details.asks_count(_asking_tokens(clauses))
+
     def akin(self, entry_id: str, other: str) -> bool:
         """Whether two entries belong together: one topic's family, or one of them (or its
         family's head) related to the other or to the other's family (the Lernwerkstatt's
@@ -403,6 +417,8 @@ class Matcher:
             )
         if detail is None and entry_id not in self._placed:
             detail = details.asks_place(asking)
+        if detail is None and entry_id not in self._counted:
+            detail = details.asks_count(asking)
         if detail is None and any(c.tokens == [_ELSEWHERE] for c in clauses):
             detail = details.asks_elsewhere(asking)
         return detail

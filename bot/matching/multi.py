@@ -208,7 +208,10 @@ def split_questions(text: str) -> list[str]:
         # questions in a statement ask as much as with a question mark.
         pieces = _pieces(clause.text, clause.end == "?")
         if not question and len(pieces) < 2:
-            pending = f"{pending} {clause.text}.".strip()
+            # A fragment before a dash keeps its dash: it names the topic of the question
+            # after it ("Das Kompetenzzentrum – wer ist das?"), which a full stop would not.
+            close = " –" if clause.end == "-" else "."
+            pending = f"{pending} {clause.text}{close}".strip()
             continue
         for piece in pieces:
             # "Inhalte? Und dürfen mehrere kommen?": a sentence may open with the joiner.

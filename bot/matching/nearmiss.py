@@ -108,8 +108,10 @@ class DetailFinder:
         detail_asks: Iterable[str] = (),
         place_asks: Iterable[str] = (),
         elsewhere_asks: Iterable[str] = (),
+        count_asks: Iterable[str] = (),
     ) -> None:
         self._details = PhraseSet(details)
+        self._count_asks = PhraseSet(count_asks)
         self._date_asks = PhraseSet(date_asks)
         self._place_asks = PhraseSet(place_asks)
         self._elsewhere_asks = PhraseSet(elsewhere_asks)
@@ -165,7 +167,28 @@ class DetailFinder:
         """The words asking where it takes place in ``tokens`` ("wo … statt"), if any."""
         return self._place_asks.find(self._stems(tokens))
 
+    def asks_count(self, tokens: list[str]) -> str | None:
+        """The words asking how many sessions, hours or days in ``tokens``, if any."""
+        return self._count_asks.find(self._stems(tokens))
+
     def asks_elsewhere(self, tokens: list[str]) -> str | None:
         """The words asking whether something like the offer exists elsewhere ("gibt es
         sowas auch in Hamburg?"), if any: read only when a place outside SH is named."""
         return self._elsewhere_asks.find(self._stems(tokens))
+
+
+# A number of days, hours or sessions: a digit that is no year, or a number word, also inside
+# a word ("zweitägig", "halber Tag"); "{date:…}" fields are dates.
+_COUNT = re.compile(
+    r"(?<![\d.])(?!(?:19|20)\d\d\b)\d+"
+    r"|\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)"
+    r"(?:tägig\w*|stündig\w*|mal)\b"
+    r"|\b(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|halbe[nr]?)\b",
+    re.IGNORECASE,
+)
+_FIELDS = re.compile(r"\{[^}]*\}")
+
+
+def states_a_count(answer: str) -> bool:
+    """Whether an entry's answer states a number of days, hours or sessions."""
+    return _COUNT.search(_FIELDS.sub(" ", answer)) is not None

@@ -19,11 +19,11 @@ from bot.matching.stopwords import words
 
 # Words after which a capitalised unknown word is a place name ("Amt Hüttener Berge").
 _UNITS = words(
-    "amt amts kreis kreises kreisverwaltung gemeinde stadt stadtverwaltung insel hallig "
+    "amt amts kreis kreises kreisverwaltung gemeinde stadt stadtverwaltung insel halbinsel hallig "
     "rathaus landkreis ortsteil dorf region raum grossraum naehe umgebung umland"
 )
 # Words that only locate the place after them ("im Raum Husum"): they go with the place.
-_LOCATORS = words("raum grossraum ortsteil insel hallig naehe umgebung umland")
+_LOCATORS = words("raum grossraum ortsteil insel halbinsel hallig naehe umgebung umland")
 # Without an article: "in Kappeln" names a place, "im Tierschutz" a topic.
 _PREPOSITIONS = words("in nach aus bei auf")
 # "Bürgermeister von Oldersbek": after an office of a place, "von" names the place.
@@ -103,8 +103,14 @@ class PlaceFinder:
                 break
         return found
 
-    def _unknown_name(self, word: str, token: str) -> bool:
-        return word[:1].isupper() and token.isalpha() and not self._is_known(token)
+    def _unknown_name(self, word: str, token: str, after_unit: bool = False) -> bool:
+        # After "Amt", "Insel", "Halbinsel" … an unknown word is a name however it is written
+        # ("auf der halbinsel holnis"); after a preposition only a capitalised one is.
+        return (
+            (after_unit or word[:1].isupper())
+            and token.isalpha()
+            and not self._is_known(token)
+        )
 
     def _district(self, word: str, token: str) -> bool | None:
         """Inside SH or not, when ``word`` names a part of a listed town ("Kiel-Suchsdorf",
@@ -158,7 +164,10 @@ class PlaceFinder:
                 i < len(tokens)
                 and taken < limit
                 and self._lookup(tokens, i) is None
-                and self._unknown_name(words[i], tokens[i])
+                # (a lower-case name is one word: "amt holnis fragt …")
+                and self._unknown_name(
+                    words[i], tokens[i], limit == _MAX_NAME_WORDS and taken == 0
+                )
             ):
                 i += 1
                 taken += 1

@@ -32,6 +32,10 @@ def _incidental_number(term: str) -> bool:
     return term.isdigit() and not (len(term) == 4 and term[:2] in ("19", "20"))
 
 
+# The ending of "workshop-mäßig" (folded): in the way of the word before it.
+_MANNER = "maessig"
+
+
 @dataclass(frozen=True)
 class Unit:
     """One content term of the question and what it matches in the vocabulary.
@@ -166,6 +170,16 @@ class TermResolver:
         weight = max(self._idf(t) for t in targets)
         return Unit(term, tuple((t, quality) for t in targets), (), weight, ">")
 
+    def _manner(self, term: str) -> Unit | None:
+        """"workshop-mäßig", "beratungsmäßig": "in the way of" a known thing is that thing."""
+        if not term.endswith(_MANNER) or len(term) < len(_MANNER) + 4:
+            return None
+        base = term[: -len(_MANNER)]
+        for known in (base, base[:-1] if base.endswith("s") else base):
+            if known in self._index.idf:
+                return Unit(term, ((known, 1.0),), (), self._idf(known), "=")
+        return None
+
     def _head(self, term: str) -> Unit | None:
         """A compound of a known word and a framing noun: "Ehrenamts-fragen" are about
         Ehrenamt. (An unknown first part is the distinctive one: a "Renten-beratung" is no
@@ -264,8 +278,8 @@ class TermResolver:
                 unit = Unit(term, (), tuple(dict.fromkeys(split)), weight, "+")
             else:
                 unit = (
-                    self._fuzzy(term) or self._prefix(term) or self._head(term)
-                    or self._role(term)
+                    self._manner(term) or self._fuzzy(term) or self._prefix(term)
+                    or self._head(term) or self._role(term)
                 )
         if unit is None:
             share = self._params.unknown_number_weight if _incidental_number(term) else 1.0

@@ -46,7 +46,9 @@ STOP_PHRASES: tuple[str, ...] = (
     "ich möchte wissen", "ich würde gerne wissen", "ich würde gern wissen", "wir möchten wissen",
     "ich habe eine frage", "ich hätte eine frage", "ich hab eine frage", "eine frage",
     "mich würde interessieren", "uns würde interessieren", "ich wollte fragen",
-    "ich wollte mal fragen", "können sie mir sagen", "kannst du mir sagen", "könnt ihr mir sagen",
+    "ich wollte mal fragen", "darf ich fragen", "darf ich mal fragen", "dürfte ich fragen",
+    "darf man fragen", "möchte ich fragen", "ich möchte fragen", "wollte ich fragen",
+    "kann ich fragen", "können sie mir sagen", "kannst du mir sagen", "könnt ihr mir sagen",
     "weißt du", "wissen sie", "gibt es",
     # Officialese for "as part of", not the political frame ("In welchem Rahmen …?").
     "im rahmen der", "im rahmen des", "im rahmen von", "im rahmen eines", "im rahmen einer",
