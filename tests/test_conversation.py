@@ -640,12 +640,17 @@ def test_officialese_and_chat_forms_are_read_as_meant(
     assert result.candidates[0].entry_id.startswith(entry_id)
 
 
-def test_a_run_on_question_is_split_only_after_a_statement_and_without_comma() -> None:
-    """"ich bin … kann man …" is a statement and a question; with a comma, or without a
-    statement about the writer first, the sentence stays one."""
+def test_a_run_on_question_is_split_only_after_a_statement_about_the_writer() -> None:
+    """"ich bin … kann man …" is a statement and a question; after a comma only when the
+    statement says who the writer is; without a statement about the writer first, or after a
+    plan or a condition and a comma, the sentence stays one."""
     run_on = split_clauses("ich leite das bürgerbüro in heide gibt es bei euch eine beratung")
     assert [c.end for c in run_on] == [".", "?"]
     assert len(split_clauses("Wir planen ein Fest, könnt ihr helfen?")) == 1
+    # After a comma only a statement of who the writer is ends before the question.
+    said = split_clauses("hey, bin erzieherin in der kita, gibts bei euch eine beratung?")
+    assert [c.end for c in said] == [".", "?"]
+    assert len(split_clauses("Wenn wir klein sind, kann man das nutzen?")) == 1
     assert len(split_clauses("Die Kommune kann man beraten")) == 1
     # A greeting may open the statement; a question going on is no statement.
     greeted = split_clauses("guten tag hier aus dem dorf wir sind klein können wir das nutzen")
@@ -952,3 +957,26 @@ def test_time_spans_roles_and_kinds_of_clubs_weigh_as_what_they_are(matcher: Mat
     unknown = next(u for u in matcher.units("Sportvereinsbuchprüfer") if u.how == "?")
     assert chair.weight < unknown.weight
     assert all(u.known for u in matcher.units("Förderverein Lesepaten"))
+
+
+def _weights(matcher: Matcher, question: str) -> dict[str, float]:
+    _, clauses, spelling, _ = matcher._read(question)
+    return {u.term: u.weight for u in matcher._reader.units(clauses, spelling)}
+
+
+def test_sowas_asks_about_what_the_statement_before_it_sets_out(matcher: Matcher) -> None:
+    """"… Bietet ihr sowas an?" names its topic only by "sowas": the statement before it keeps
+    its full weight, while before a question with a topic of its own it only sets the scene."""
+    statement = "Wir möchten etwas mit Vereinen vor Ort machen."
+    pointed = _weights(matcher, f"{statement} Bietet ihr sowas an?")
+    plain = _weights(matcher, f"{statement} Bietet ihr Beratung an?")
+    assert pointed["zivilgesellschaft"] > 2 * plain["zivilgesellschaft"]
+
+
+def test_english_function_words_carry_no_topic_and_loanwords_are_known(matcher: Matcher) -> None:
+    """"What's it about, is there any support?": the English function words are no unknown
+    nouns; "support", "cancelled" and "requesten" are the offer's support, cancellation and
+    request."""
+    assert set(_weights(matcher, "What's it about, is there any support?")) == {"unterstuetzung"}
+    assert matcher.match("Die Lernwerkstatt ist cancelled?").candidates[0].entry_id == "m1_abgesagt"
+    assert matcher.match("Wie kann ich das requesten?").candidates[0].entry_id == "anfrage"

@@ -497,12 +497,17 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         (DATA_DIR / "blind_y.yaml", 0.94, 0.99),
         # Nineteenth author: first contact 91.4 % / 85 % (1efa781); 94.3 % / 100 % here.
         (DATA_DIR / "blind_z.yaml", 0.94, 0.99),
+        # Stop 11, twentieth author: first contact 91.4 % / 95 % (75bffe5); 94.3 % / 100 % here.
+        (DATA_DIR / "blind_aa.yaml", 0.94, 0.99),
+        # Twenty-first author: first contact 92.9 % / 100 % (75bffe5); 91.4 % / 100 % here
+        # (the matcher alone; 92.9 % through the Answerer).
+        (DATA_DIR / "blind_ab.yaml", 0.91, 0.99),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
         "blind_h", "blind_i", "blind_j", "blind_k", "blind_l", "blind_m", "blind_n",
         "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
-        "blind_w", "blind_x", "blind_y", "blind_z",
+        "blind_w", "blind_x", "blind_y", "blind_z", "blind_aa", "blind_ab",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -586,13 +591,19 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # discourse openers ("Ach ja, und", "Gleichzeitig", "zum einen …, zum anderen").
         (DATA_DIR / "blind_multi_s.yaml", 0.99),
         (DATA_DIR / "blind_multi_t.yaml", 0.86),
+        # Stop 11, twentieth and twenty-first authors: first contact 73.3 % and 60 % (75bffe5);
+        # 93.3 % each after "wissen ob" without comma, a statement with a yes/no question
+        # after its comma, subjunctive verbs after ", und", "ansonsten", and a clear
+        # suggest-band part answered beside the others.
+        (DATA_DIR / "blind_multi_u.yaml", 0.93),
+        (DATA_DIR / "blind_multi_v.yaml", 0.93),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
         "blind_multi_f", "blind_multi_g", "blind_multi_h", "blind_multi_i",
         "blind_multi_j", "blind_multi_k", "blind_multi_l", "blind_multi_m", "blind_multi_n",
         "blind_multi_o", "blind_multi_p", "blind_multi_q", "blind_multi_r", "blind_multi_s",
-        "blind_multi_t",
+        "blind_multi_t", "blind_multi_u", "blind_multi_v",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -657,13 +668,19 @@ def test_multi_question_accuracy_does_not_regress(
         # Eighteenth and nineteenth authors: first contact 97.7 % / 90.9 % and 91.1 % / 100 %.
         (DATA_DIR / "blind_conv_s.yaml", 0.97, 0.90),
         (DATA_DIR / "blind_conv_t.yaml", 0.93, 0.99),
+        # Stop 11, twentieth and twenty-first authors: first contact 90.5 % / 72.7 % and
+        # 87.5 % / 61.5 % (75bffe5); 97.6 % / 81.8 % and 95 % / 84.6 % after the stated topic,
+        # count_asks and the new details ("wer zahlt das?" stays the costs' answer: another
+        # author asks it of the costs).
+        (DATA_DIR / "blind_conv_u.yaml", 0.97, 0.81),
+        (DATA_DIR / "blind_conv_v.yaml", 0.94, 0.84),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
         "blind_conv_f", "blind_conv_g", "blind_conv_h", "blind_conv_i",
         "blind_conv_j", "blind_conv_k", "blind_conv_l", "blind_conv_m", "blind_conv_n",
         "blind_conv_o", "blind_conv_p", "blind_conv_q", "blind_conv_r", "blind_conv_s",
-        "blind_conv_t",
+        "blind_conv_t", "blind_conv_u", "blind_conv_v",
     ],
 )
 def test_conversation_accuracy_does_not_regress(

@@ -113,10 +113,19 @@ def _closes_abbreviation(text: str, end: int) -> bool:
 # "ich bin bürgermeister in X kann man sich bei euch beraten lassen". After a first-person
 # statement (a greeting may come first), a finite verb followed by its subject pronoun opens
 # the question.
-_FIRST_PERSON = re.compile(r"(?:^|\s)(?:ich|wir)\s", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"(?:^|\s)(?:ich|wir|bin)\s", re.IGNORECASE)
+# After a comma the statement must say who the writer is ("bin Sozialarbeiterin in X, gibts
+# bei euch …"); a condition or a plan before the comma ("Wenn wir klein sind, kann man …",
+# "Wir planen ein Fest, könnt ihr helfen?") belongs to the question.
+_STATEMENT_OPENING = re.compile(
+    r"^(?:\W*(?:hey|hallo|hi|moin|guten tag|servus)\W+)?"
+    r"(?:ich bin|wir sind|bin|ich arbeite|ich leite|ich koordiniere)\b",
+    re.IGNORECASE,
+)
 _RUN_ON_QUESTION = re.compile(
-    r"(?<!,)\s(?=(?:kann|kannst|koennen|können|koennt|könnt|gibt|gibts|darf|duerfen|dürfen|muss|"
-    r"muessen|müssen|bietet|bietest|habt|macht|hilft|helft)\s+(?:man|ich|wir|es|ihr|sie|du)\b)",
+    r",?\s(?=(?:kann|kannst|koennen|können|koennt|könnt|gibt|gibts|darf|duerfen|dürfen|muss|"
+    r"muessen|müssen|bietet|bietest|habt|macht|hilft|helft)\s+(?:man|ich|wir|es|ihr|sie|du)\b"
+    r"|gibts\s)",
     re.IGNORECASE,
 )
 
@@ -128,6 +137,7 @@ def _run_on(piece: str, end: str) -> list[Clause]:
     if (
         found is not None
         and _FIRST_PERSON.search(piece[: found.start()])
+        and (piece[found.start()] != "," or _STATEMENT_OPENING.match(piece))
         and not Clause(piece[: found.start()], "").asks  # a question going on ("kann ich …")
     ):
         # Verb first with its subject: a question, whatever closed the message.

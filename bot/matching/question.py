@@ -8,6 +8,7 @@ it stands (a statement that sets the scene counts less than the question itself)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.matching.analyzer import Analyzer, Term
 from bot.matching.clauses import Clause
@@ -77,6 +78,17 @@ def _names_the_topic(clause: Clause) -> bool:
         and "," not in clause.text
         and _WRITER.isdisjoint(words)
     )
+
+
+_POINTERS = frozenset(("sowas", "soetwas"))
+_POINTER_PAIRS = (("so", "etwas"), ("so", "was"))
+
+
+def _points_back(tokens: list[str]) -> bool:
+    """Whether ``tokens`` name their topic by "sowas", "so etwas" or "so was"."""
+    if not _POINTERS.isdisjoint(tokens):
+        return True
+    return "so" in tokens and any(pair in pairwise(tokens) for pair in _POINTER_PAIRS)
 
 
 # "Ich leite eine Kita", "Wir sind die Feuerwehr": the writer says who they are; with a verb of
@@ -205,11 +217,20 @@ class QuestionReader:
             for c, units in zip(clauses, per_clause, strict=True)
         )
         last_asking = max((n for n, c in enumerate(clauses) if c.clause.asks), default=-1)
+        # "Wir möchten vor Ort etwas mit Vereinen machen. Bieten Sie sowas an?": a question that
+        # names its topic only by "sowas" asks about what the statement before it sets out.
+        pointed = any(
+            c.clause.asks and _points_back(c.tokens) and sum(u.known for u in units) <= 1
+            for c, units in zip(clauses, per_clause, strict=True)
+        )
         scene = [
             self._params.context_weight
-            if asks and not c.clause.asks and not _names_the_topic(c.clause)
+            if asks
+            and not c.clause.asks
+            and not _names_the_topic(c.clause)
+            and not (pointed and n < last_asking and not _says_who_writes(c.clause))
             else 1.0
-            for c in clauses
+            for n, c in enumerate(clauses)
         ]
         # Per unit: its factor, and whether it stands in a statement around the question.
         # A foreign topic set out before the question is what the question is about

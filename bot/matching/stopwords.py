@@ -40,6 +40,17 @@ STOP_WORDS: frozenset[str] = words(
     u bzgl bzgln ggf evtl vllt vlt iwie wuerd haett ua uvm ums durchs uebers
     """
 )
+# English function words in German messages ("Ihr habt so einen Kurs, right? What's it
+# about?"): they carry no topic either. (Words that are German too, "will", "also", stay out.)
+ENGLISH_STOP_WORDS: frozenset[str] = words(
+    """
+    what whats the is isnt it its about there theres any our your you we they this that these
+    those with of to at from by for and or but can could would should do does did please right
+    just really yes okay thanks thank anyway like maybe some something anything here how who
+    which whom whose are was been be have has had get got our us me my
+    """
+)
+STOP_WORDS = STOP_WORDS | ENGLISH_STOP_WORDS
 
 # Phrases that frame a question without saying anything about its topic; dropped whole.
 STOP_PHRASES: tuple[str, ...] = (
