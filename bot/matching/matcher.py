@@ -220,8 +220,12 @@ class Matcher:
             greets = (
                 len(clauses) > 1 and clause.end != "?" and not _SIGN_OFF.isdisjoint(read[:3])
             )
-            tokens.append([] if greets or _signs(clauses, n) else list(read))
-            named_place |= found
+            signature = _signs(clauses, n)
+            tokens.append([] if greets or signature else list(read))
+            # A place in the signature ("… Findet die statt? Gemeinde Mustin") says where the
+            # writer sits, not what the question asks; in a greeting ("Grüße aus Husum") it
+            # still tells where "bei uns" is.
+            named_place |= found and not signature
             elsewhere |= outside
         if elsewhere:
             # A place outside Schleswig-Holstein asks whether the offer reaches it, wherever the
