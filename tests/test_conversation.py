@@ -980,3 +980,37 @@ def test_english_function_words_carry_no_topic_and_loanwords_are_known(matcher: 
     assert set(_weights(matcher, "What's it about, is there any support?")) == {"unterstuetzung"}
     assert matcher.match("Die Lernwerkstatt ist cancelled?").candidates[0].entry_id == "m1_abgesagt"
     assert matcher.match("Wie kann ich das requesten?").candidates[0].entry_id == "anfrage"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # a training the writer is in says who asks, not what about
+        ("Ich mache ein Praktikum im Rathaus und soll herausfinden: Wer führt die Beratung "
+         "durch?", "traeger"),
+        # "setzt sich … zusammen" and "Bausteine" ask what the offer consists of
+        ("Aus welchen Bausteinen setzt sich das Angebot zusammen?", "angebot"),
+        # a preposition before the question word of an indirect question
+        ("Für unseren Ratsbeschluss wüsste ich gern, in welchen landespolitischen Rahmen das "
+         "gehört.",
+         "traeger"),
+        # "zwei oder drei" and "gleichzeitig" ask whether several may come
+        ("Dürfen zwei oder drei von uns gleichzeitig zur Lernwerkstatt?", "m1_teilnahme"),
+    ],
+)
+def test_frames_separable_verbs_and_counts_of_people_are_read_as_meant(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    """A training as who asks, "setzt sich … zusammen", an indirect question after a
+    preposition and a count of people are read as what they mean."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == entry_id
+
+
+def test_noch_buchbar_asks_whether_the_event_is_still_on() -> None:
+    """"Ist die noch buchbar?" after the Lernwerkstatt asks what became of it: the
+    cancellation comes first, with the Stand note."""
+    replies = ask(
+        "Wie lange dauert die Lernwerkstatt?\nIst die noch buchbar?\n", conversations=True
+    )
+    assert "abgesagt" in replies[1]["text"] and "Stand" in replies[1]["text"]

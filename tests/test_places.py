@@ -119,3 +119,25 @@ def test_after_a_unit_word_an_unknown_name_is_a_place_in_any_case() -> None:
     assert scan.in_state and "holnis" not in scan.text and "halbinsel" not in scan.text
     assert finder.scan("wir im amt kleinkleckersdorf fragen").text == "wir im amt fragen"
     assert not finder.scan("gilt das auch in zukunft?").found
+
+
+def test_a_compound_of_known_words_with_a_place_ending_is_a_place(matcher: Matcher) -> None:
+    """"in Kasseedorf" reads as Kasse + Dorf to the matcher, but with the ending of a place
+    name after "in" it is the place: the question asks how to request a consultation, not
+    what it costs."""
+    result = matcher.match("Wie kommen wir in Kasseedorf an so eine Beratung ran?")
+    assert result.candidates[0].entry_id == "anfrage"
+
+
+def test_a_place_in_the_signature_asks_nothing_about_the_region(matcher: Matcher) -> None:
+    """"Findet die überhaupt statt? Gemeinde Mustin": the signature says where the writer sits;
+    the question is no question whether the offer reaches that place."""
+    result = matcher.match("Findet die überhaupt statt? Gemeinde Mustin")
+    assert not result.candidates or result.candidates[0].entry_id != "zielgruppe"
+
+
+def test_after_an_administration_an_unknown_name_is_a_place() -> None:
+    """"aus unserer Gemeindeverwaltung Wewelsfleth": after the administration of a place its
+    name follows."""
+    scan = PlaceFinder([], []).scan("aus unserer Gemeindeverwaltung Wewelsfleth kommen")
+    assert scan.in_state and "wewelsfleth" not in scan.text

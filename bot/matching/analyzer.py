@@ -83,6 +83,7 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
     "teil": ((words("nimmt nehmen nehme nahm nahmen nimmst nehmt"), "teilnehmen", False),),
     "zusammen": (
         (words("haengt hangt haengen hing hingen haengst"), "zusammenhaengen", False),
+        (words("setzt setzen setzte setzten"), "zusammensetzen", False),
     ),
     "an": (
         (words("frag frage fragen fragt fragst fragte fragten"), "anfragen", False),

@@ -23,12 +23,18 @@ from bot.matching.stopwords import words
 INDIRECT_OPENER = (
     r"(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)"
 )
+# "…, in welchen Rahmen …", "…, zu welchem Zeitpunkt …": a preposition may stand first.
+_PREPOSITION_BEFORE = (
+    r"(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
+    r"wegen)\s+)?"
+)
 # Spoken style leaves the comma out: "der will auch wissen ob das am Telefon geht".
 _FRAME_WITHOUT_COMMA = (
     r"(?:(?<=wissen)|(?<=erfahren)|(?<=fragen)|(?<=klären)|(?<=klaeren))\s(?=ob\s)"
 )
 _BOUNDARY = re.compile(
-    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + INDIRECT_OPENER + r"\s)|"
+    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + _PREPOSITION_BEFORE
+    + INDIRECT_OPENER + r"\s)|"
     + _FRAME_WITHOUT_COMMA
     + r")",
     re.IGNORECASE,

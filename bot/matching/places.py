@@ -20,6 +20,7 @@ from bot.matching.stopwords import words
 # Words after which a capitalised unknown word is a place name ("Amt Hüttener Berge").
 _UNITS = words(
     "amt amts kreis kreises kreisverwaltung gemeinde stadt stadtverwaltung insel halbinsel hallig "
+    "gemeindeverwaltung amtsverwaltung stadtteil kirchengemeinde kirchspiel "
     "rathaus landkreis ortsteil dorf region raum grossraum naehe umgebung umland"
 )
 # Words that only locate the place after them ("im Raum Husum"): they go with the place.

@@ -103,13 +103,20 @@ _INTENT = frozenset(
 )
 
 
+# "Ich mache gerade ein Praktikum in der Kreisverwaltung": a training the writer is in says
+# who asks, like a role.
+_TRAINING = frozenset(
+    ("praktikum", "ausbildung", "studium", "fsj", "bfd", "freiwilligendienst", "volontariat",
+     "referendariat", "traineeprogramm", "duales")
+)
+
+
 def _says_who_writes(clause: Clause) -> bool:
     words = [w.casefold().strip(",.;:!?") for w in clause.text.split()]
-    return (
-        bool({"ich", "wir"} & set(words[:3]))
-        and not _IDENTITY.isdisjoint(words[:4])
-        and _INTENT.isdisjoint(words)
-    )
+    if not {"ich", "wir"} & set(words[:3]):
+        return False
+    in_training = not _TRAINING.isdisjoint(words[:8])
+    return (not _IDENTITY.isdisjoint(words[:4]) or in_training) and _INTENT.isdisjoint(words)
 
 
 # "nicht nur …", "ohne dass …", "ohne gleich …": what follows is set apart from what is asked.
