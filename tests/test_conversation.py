@@ -948,8 +948,8 @@ def test_a_fragment_before_a_dash_keeps_naming_its_part() -> None:
 
 
 def test_time_spans_roles_and_kinds_of_clubs_weigh_as_what_they_are(matcher: Matcher) -> None:
-    """"seit 3 Monaten" says how long ago, no number of the offer; "Wochen" is no unknown
-    topic; a compound ending in "Vorsitzender" names a role and weighs like one; a
+    """"seit 3 Monaten" says how long ago, no number of the offer; "Wochen", "gleichzeitig" are
+    no unknown topics; a compound ending in "Vorsitzender" names a role and weighs like one; a
     Förderverein and Lesepaten are a club and volunteers the offer knows."""
     terms = {u.term for u in matcher.units("seit 3 Monaten und zwei Wochen bin ich im Amt")}
     assert not terms & {"3", "monat", "monaten", "woch", "wochen"}
@@ -957,6 +957,8 @@ def test_time_spans_roles_and_kinds_of_clubs_weigh_as_what_they_are(matcher: Mat
     unknown = next(u for u in matcher.units("Sportvereinsbuchprüfer") if u.how == "?")
     assert chair.weight < unknown.weight
     assert all(u.known for u in matcher.units("Förderverein Lesepaten"))
+    # "gleichzeitig", "zugleich" say when, no topic
+    assert not matcher.units("gleichzeitig und zugleich")
 
 
 def _weights(matcher: Matcher, question: str) -> dict[str, float]:
