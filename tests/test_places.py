@@ -141,3 +141,13 @@ def test_after_an_administration_an_unknown_name_is_a_place() -> None:
     name follows."""
     scan = PlaceFinder([], []).scan("aus unserer Gemeindeverwaltung Wewelsfleth kommen")
     assert scan.in_state and "wewelsfleth" not in scan.text
+
+
+def test_an_unknown_name_with_a_place_ending_is_a_place_wherever_it_stands() -> None:
+    """"Vorsitzende des Landfrauenvereins Drelsdorf": a capitalised unknown word ending like a
+    place name (-dorf, -stedt, -büttel …) is a place, though no preposition stands before it;
+    a lower-case one is not."""
+    finder = PlaceFinder([], [])
+    scan = finder.scan("Ich bin Vorsitzende des Vereins Drelsdorf")
+    assert scan.in_state and "drelsdorf" not in scan.text
+    assert not finder.scan("unser nachbardorf macht mit").found

@@ -19,7 +19,7 @@ LOW_GERMAN: dict[str, str] = {
     "worueum": "worum", "woruem": "worum", "wanneer": "wann", "veel": "viel", "mien": "mein",
     "mine": "meine", "dorvun": "davon", "dorfoer": "dafuer", "wedder": "wieder",
     "ick": "ich", "jo": "euch", "to": "zu", "hen": "hin", "tosamen": "zusammen",
-    "tohoop": "zusammen", "ehr": "ihr",
+    "tohoop": "zusammen", "ehr": "ihr", "sowat": "sowas", "op": "auf",
     # verbs
     "geiht": "geht", "gifft": "gibt", "hett": "hat", "hebbt": "haben", "hebben": "haben",
     "moeoet": "muessen", "mutt": "muss", "koent": "koennt",
@@ -28,7 +28,8 @@ LOW_GERMAN: dict[str, str] = {
     "betahlen": "bezahlen", "betalen": "bezahlen", "bedahlen": "bezahlen", "kost": "kostet",
     "koesten": "kosten", "hoelpt": "hilft", "helpt": "hilft", "duert": "dauert",
     "beraden": "beraten", "sitt": "sitzen", "sitten": "sitzen", "kummt": "kommt",
-    "gaht": "gehen", "schall": "soll", "schallt": "sollen",
+    "gaht": "gehen", "schall": "soll", "schallt": "sollen", "liggt": "liegt",
+    "liggen": "liegen", "gellt": "gilt", "gelt": "gilt",
     # nouns and adjectives
     "luett": "klein", "luette": "kleine", "luetten": "kleinen", "goot": "gut", "tied": "zeit",
     "stuenn": "stunde", "stuennen": "stunden", "dag": "tag", "daag": "tage", "lueued": "leute",

@@ -15,6 +15,7 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import SearchIndex
+from bot.matching.dialect import high_german
 from bot.matching.nearmiss import DetailFinder, states_a_count
 from bot.matching.normalize import retokenize, tokenize
 from bot.matching.params import ScoringParams
@@ -417,7 +418,8 @@ class Matcher:
         state; ``asks_when``: a bare "wann" counts as asking for a date."""
         # The clause added for a place elsewhere asks, but not what the user wrote: without it,
         # a message without "?" ("… sowas auch in Hamburg gibt") is read as a whole.
-        asking = _asking_tokens([c for c in clauses if c.tokens != [_ELSEWHERE]])
+        # (in High German: "Gifft dat sowat …" asks as "Gibt das sowas …")
+        asking = high_german(_asking_tokens([c for c in clauses if c.tokens != [_ELSEWHERE]]))
         details = self._details
         detail = details.find(asking)
         if detail is None and entry_id not in self._dated:

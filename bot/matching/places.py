@@ -26,7 +26,13 @@ _UNITS = words(
 # Words that only locate the place after them ("im Raum Husum"): they go with the place.
 _LOCATORS = words("raum grossraum ortsteil insel halbinsel hallig naehe umgebung umland")
 # Without an article: "in Kappeln" names a place, "im Tierschutz" a topic.
-_PREPOSITIONS = words("in nach aus bei auf")
+_PREPOSITIONS = words("in nach aus bei auf op bi ut")  # (op, bi, ut: Plattdeutsch)
+# Endings that make an unknown capitalised word a place name wherever it stands
+# ("Vorsitzende des Landfrauenvereins Drelsdorf"), folded; nouns rarely end so.
+_NAME_ENDINGS = (
+    "dorf", "stedt", "buettel", "fleth", "koog", "rup", "lund", "hagen", "felde", "husen",
+    "hausen", "beek", "hude", "rade", "wisch",
+)
 # "Bürgermeister von Oldersbek": after an office of a place, "von" names the place.
 _OFFICES = words(
     "buergermeister buergermeisterin buergervorsteher buergervorsteherin amtsvorsteher "
@@ -148,6 +154,14 @@ class PlaceFinder:
                 elsewhere |= not inside
                 i += length
                 _drop_locators(kept)
+                continue
+            if (
+                len(tokens[i]) >= 7
+                and tokens[i].endswith(_NAME_ENDINGS)
+                and self._unknown_name(words[i], tokens[i])
+            ):
+                in_state = True  # a name with the ending of a place ("… Drelsdorf")
+                i += 1
                 continue
             kept.append(tokens[i])
             trigger = (
