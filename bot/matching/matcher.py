@@ -13,9 +13,9 @@ from bot.config import MatchingSettings
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.analyzer import Analyzer
 from bot.matching.clauses import Clause, split_clauses
+from bot.matching.dialect import high_german
 from bot.matching.foreign import ForeignLexicon
 from bot.matching.index import SearchIndex
-from bot.matching.dialect import high_german
 from bot.matching.nearmiss import DetailFinder, states_a_count
 from bot.matching.normalize import retokenize, tokenize
 from bot.matching.params import ScoringParams
