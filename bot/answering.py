@@ -241,6 +241,10 @@ class Answerer:
         result = self.matcher.match(question)
         if context and topic and result.band == "answer" and result.candidates:
             return self._within_topic(question, result, topic)
+        if context and topic and result.band == "suggest" and result.candidates:
+            settled = self._settled_tie(question, result, topic)
+            if settled is not None:
+                return settled
         if (
             not context
             or result.band in ("answer", "smalltalk")
@@ -280,6 +284,29 @@ class Answerer:
             result,
             candidates=(within[0], *others),
             reason=f"{result.reason}; the conversation's topic settles the follow-up",
+        )
+
+    def _settled_tie(self, question: str, result: MatchResult, topic: str) -> MatchResult | None:
+        """A follow-up tied between an entry akin to the conversation's topic and others ("und
+        wie viele Tage müssten wir dafür freihalten?" after the further workshops: the
+        workshops' length or the two-day Lernwerkstatt) is about the topic: that entry is
+        answered."""
+        top = result.candidates[0]
+        if self.matcher.family(topic) is None or self.matcher.named_topics(question):
+            return None
+        if result.foreign:
+            return None
+        tied = [c for c in result.candidates if top.score - c.score < self.matcher.margin]
+        within = [c for c in tied if self.matcher.akin(topic, c.entry_id)]
+        if len(tied) < 2 or len(within) != 1:
+            return None
+        chosen = within[0]
+        others = tuple(c for c in result.candidates if c is not chosen)
+        return replace(
+            result,
+            band="answer",
+            candidates=(chosen, *others),
+            reason=f"{result.reason}; the conversation's topic settles the tie",
         )
 
     def _clear_follow_up(self, result: MatchResult, context: str) -> MatchResult:
@@ -388,10 +415,9 @@ class Answerer:
         answered = result.candidates[0].entry_id
         if answered != earlier.id and self.matcher.family(earlier.id) is None:
             return False  # the part before had no topic ("Was kostet das?"): no clash
-        same_topic = answered == earlier.id or (
-            self.matcher.family(answered) is not None
-            and self.matcher.family(answered) == self.matcher.family(earlier.id)
-        )
+        # (an entry akin to the earlier one answers for it: the workshops' length for the
+        # further workshops)
+        same_topic = answered == earlier.id or self.matcher.akin(earlier.id, answered)
         if self.matcher.named_topic(part) is not None or (
             same_topic and answered != earlier.id
         ):
@@ -411,8 +437,10 @@ class Answerer:
         if result.band == "answer" and (
             answered in (topic, last)
             or self.matcher.family(answered or "") in (family, None)
+            or self.matcher.akin(topic, answered or "")
         ):
-            # The topic's own family, a general entry, or the last answer's entry answers it.
+            # The topic's own family, an entry akin to it (the workshops' length for the
+            # further workshops), a general entry, or the last answer's entry answers it.
             return result
         if result.near_miss and answered is not None and (
             self.matcher.family(answered) == family

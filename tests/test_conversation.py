@@ -1016,3 +1016,27 @@ def test_noch_buchbar_asks_whether_the_event_is_still_on() -> None:
         "Wie lange dauert die Lernwerkstatt?\nIst die noch buchbar?\n", conversations=True
     )
     assert "abgesagt" in replies[1]["text"] and "Stand" in replies[1]["text"]
+
+
+def test_a_tie_is_settled_by_the_entry_akin_to_the_conversations_topic() -> None:
+    """"Und wie viele Tage müssten wir dafür freihalten?" after the further workshops ties the
+    two-day Lernwerkstatt with the workshops' length: the topic settles it, in a conversation
+    and in a message of two questions alike."""
+    replies = ask(
+        "Was ist die Entwicklungswerkstatt?\nUnd wie viele Tage müssten wir dafür freihalten?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "Auftaktworkshop" in replies[1]["text"]
+    (both,) = ask(
+        "Was ist die Entwicklungswerkstatt – und wie viele Tage müssten wir dafür freihalten?\n",
+        conversations=False,
+    )
+    assert "Entwicklungswerkstatt" in both["text"] and "Auftaktworkshop" in both["text"]
+
+
+def test_formal_and_btw_carry_no_topic(matcher: Matcher) -> None:
+    """"Wie stoßen wir das formal an?", "btw": manner words and chat fillers are no unknown
+    topic that pushes a request into the fallback."""
+    assert not matcher.units("formal formell formlos btw")
+    result = matcher.match("Zweitens: Wie stoßen wir das formal an?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "anfrage"

@@ -26,7 +26,7 @@ _PARTICLES = words(
     aktuell derzeit momentan zurzeit gerade grad inzwischen mittlerweile neulich kuerzlich
     damals dann nun jetzt gleich sofort demnaechst hier dort da drueben dahin dorthin hierher
     sommer winter herbst fruehjahr fruehling umgebung umland woche wochen monat monate monaten
-    gleichzeitig zugleich zeitgleich parallel
+    gleichzeitig zugleich zeitgleich parallel formal formell formlos btw
     hin her raus rein rueber runter hoch herum rum drum dran drauf drin drueber draussen drinnen
     ja nein doch mal eben halt wohl sicher sicherlich natuerlich klar quasi sozusagen
     einfach bloss lediglich sogar selbst selber extra speziell besonders vor allem

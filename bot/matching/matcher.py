@@ -357,6 +357,11 @@ class Matcher:
     def answer_threshold(self) -> float:
         return self._settings.answer_threshold
 
+    @property
+    def margin(self) -> float:
+        """How far the best entry must lead the next for a clear answer."""
+        return self._settings.margin
+
     def named_topic(self, text: str) -> str | None:
         """The topic entry whose name ``text`` names ("Was kostet die Beratung?" → the
         consultation's module), when it names exactly one."""
