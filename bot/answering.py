@@ -286,6 +286,12 @@ class Answerer:
             reason=f"{result.reason}; the conversation's topic settles the follow-up",
         )
 
+    def _answers_for(self, topic: str, entry_id: str) -> bool:
+        """Whether ``entry_id`` answers an aspect of ``topic``: an aspect entry akin to it (the
+        workshops' length for the further workshops), not a topic of its own (the certificate
+        course's start is no date of the workshops)."""
+        return self.matcher.akin(topic, entry_id) and not self.matcher.names_a_topic(entry_id)
+
     def _settled_tie(self, question: str, result: MatchResult, topic: str) -> MatchResult | None:
         """A follow-up tied between an entry akin to the conversation's topic and others ("und
         wie viele Tage müssten wir dafür freihalten?" after the further workshops: the
@@ -297,7 +303,7 @@ class Answerer:
         if result.foreign:
             return None
         tied = [c for c in result.candidates if top.score - c.score < self.matcher.margin]
-        within = [c for c in tied if self.matcher.akin(topic, c.entry_id)]
+        within = [c for c in tied if self._answers_for(topic, c.entry_id)]
         if len(tied) < 2 or len(within) != 1:
             return None
         chosen = within[0]
@@ -417,7 +423,7 @@ class Answerer:
             return False  # the part before had no topic ("Was kostet das?"): no clash
         # (an entry akin to the earlier one answers for it: the workshops' length for the
         # further workshops)
-        same_topic = answered == earlier.id or self.matcher.akin(earlier.id, answered)
+        same_topic = answered == earlier.id or self._answers_for(earlier.id, answered)
         if self.matcher.named_topic(part) is not None or (
             same_topic and answered != earlier.id
         ):
@@ -437,9 +443,9 @@ class Answerer:
         if result.band == "answer" and (
             answered in (topic, last)
             or self.matcher.family(answered or "") in (family, None)
-            or self.matcher.akin(topic, answered or "")
+            or self._answers_for(topic, answered or "")
         ):
-            # The topic's own family, an entry akin to it (the workshops' length for the
+            # The topic's own family, an aspect akin to it (the workshops' length for the
             # further workshops), a general entry, or the last answer's entry answers it.
             return result
         if result.near_miss and answered is not None and (

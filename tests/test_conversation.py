@@ -1040,3 +1040,9 @@ def test_formal_and_btw_carry_no_topic(matcher: Matcher) -> None:
     assert not matcher.units("formal formell formlos btw")
     result = matcher.match("Zweitens: Wie stoßen wir das formal an?")
     assert result.band == "answer" and result.candidates[0].entry_id == "anfrage"
+
+
+def test_hearsay_names_no_topic(matcher: Matcher) -> None:
+    """"Mir ist zu Ohren gekommen, dass …" says the writer heard something, like "ich habe
+    gehört": no unknown noun that pushes the question into the fallback."""
+    assert not matcher.units("Mir ist zu Ohren gekommen")

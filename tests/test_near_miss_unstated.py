@@ -125,7 +125,8 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Wer bezahlt uns die Fähre, wenn ihr zur Beratung auf die Hallig kommt?",
         "Bekommt unser Sportverein Geld von euch?",
         "Zahlt ihr Kommunen auch einen Zuschuss zur Engagementförderung?",
-        # an exam, who issues the certificate
+        # how long to wait for an appointment, an exam, who issues the certificate
+        "Wie lange müssen wir auf einen Termin für die Beratung warten?",
         "Muss man für den Zertifikatskurs zum Schluss eine Prüfung machen?",
         "Von wem wird das Zertifikat am Ende ausgestellt?",
     ],
@@ -234,6 +235,7 @@ def test_check_refuses_a_gap_at_the_edge_or_in_a_word_list(tmp_path: Path) -> No
     [
         "Gibt es so ein Programm eigentlich auch in Niedersachsen?",
         "weißt du ob es sowas auch in meck-pomm gibt",
+        "Bietet der Paritätische in Hamburg auch so eine Beratung für Kommunen an?",
     ],
 )
 def test_an_offer_like_this_elsewhere_is_a_near_miss(answerer: Answerer, question: str) -> None:

@@ -75,7 +75,7 @@ STOP_PHRASES: tuple[str, ...] = (
     # Hearsay: someone heard something ("mein Stellvertreter hat da was gehört"), not who
     # belongs to the target group ("gehört").
     "habe gehört", "hab gehört", "haben gehört", "hat gehört", "was gehört", "etwas gehört",
-    "davon gehört", "da was gehört",
+    "davon gehört", "da was gehört", "zu ohren gekommen", "mir ist zu ohren",
     # "in detail": how much the writer wants to know, not an overview of the offer.
     "im einzelnen", "im detail", "in einzelnen",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
