@@ -147,6 +147,7 @@ class Matcher:
         self._last_read: tuple[str, _Raw] | None = None
         self._contexts: dict[str, list[Unit]] = {}
         self._sentences: Recent[str, tuple[tuple[str, ...], bool, bool]] = Recent(_RECENT)
+        self._named: Recent[str, frozenset[str]] = Recent(_RECENT)
         years = [fact.date.year for e in kb.entries.values() for fact in e.dates]
         f = kb.foreign
         self._details = DetailFinder(
@@ -369,17 +370,19 @@ class Matcher:
         return next(iter(named)) if len(named) == 1 else None
 
     def named_topics(self, text: str) -> frozenset[str]:
-        """The topic entries whose names ``text`` names (the units' weights play no part)."""
-        units = self._reader.unweighed_units_of_text(text)
-        if units is None:
-            units = self._reader.units_of_text(text)
-        return frozenset(
-            self._topic_heads[t]
-            for u in units
-            if u.known
-            for t in (*u.terms(), *u.parts)
-            if t in self._topic_heads
-        )
+        """The topic entries whose names ``text`` names (the units' weights play no part;
+        a message's texts are asked several times while it is answered: the last are kept)."""
+        known = self._named.get(text)
+        if known is None:
+            known = frozenset(
+                self._topic_heads[t]
+                for u in self._reader.resolved_units_of_text(text)
+                if u.known
+                for t in (*u.terms(), *u.parts)
+                if t in self._topic_heads
+            )
+            self._named.put(text, known)
+        return known
 
     def unstated_detail(self, text: str, entry_id: str) -> str | None:
         """The detail ``text`` asks for that ``entry_id`` does not state (a listed detail, a

@@ -281,14 +281,19 @@ class QuestionReader:
         cap = self._params.scene_cap * asked
         return cap / scene if scene > cap > 0 else 1.0
 
+    def resolved_units_of_text(self, text: str) -> list[Unit]:
+        """The units of ``text`` as resolved, in order, repeats and weights as they come: what
+        the text names, read once."""
+        return [
+            self._resolver.foreign(term.text) if term.foreign else self._resolver.resolve(term.text)
+            for term in self._terms(tokenize(text))
+        ]
+
     def unweighed_units_of_text(self, text: str) -> list[Unit] | None:
         """``units_of_text`` before the weighing, or None when two of its units stand for the
         same terms (then the weights decide which one is kept). The weights apart, the units
         are the same, in the same order: enough to know what the text names."""
-        units = [
-            self._resolver.foreign(term.text) if term.foreign else self._resolver.resolve(term.text)
-            for term in self._terms(tokenize(text))
-        ]
+        units = self.resolved_units_of_text(text)
         if len({unit.terms() or (unit.term,) for unit in units}) < len(units):
             return None
         return units
