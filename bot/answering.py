@@ -286,6 +286,33 @@ class Answerer:
             reason=f"{result.reason}; the conversation's topic settles the follow-up",
         )
 
+    def _kept_in_earlier_topic(
+        self, part: str, result: MatchResult, earlier: str, context: str
+    ) -> MatchResult:
+        """A later part that names no topic ("… Workshops vor Ort, oder? Wie läuft das ab?")
+        whose answer is another module's is read again with the earlier part's topic: its best
+        entry akin to that topic is answered when it scores as an answer would."""
+        if result.band != "answer" or not result.candidates:
+            return result
+        answered = result.candidates[0].entry_id
+        if (
+            self.matcher.family(answered) is None
+            or self.matcher.akin(earlier, answered)
+            or self.matcher.named_topics(part)
+        ):
+            return result
+        again = self.matcher.match(part, context)
+        within = [c for c in again.candidates if self.matcher.akin(earlier, c.entry_id)]
+        if again.near_miss or not within or within[0].score < self.matcher.answer_threshold:
+            return result
+        others = tuple(c for c in again.candidates if c is not within[0])
+        return replace(
+            again,
+            band="answer",
+            candidates=(within[0], *others),
+            reason=f"{again.reason}; read in the earlier part's topic",
+        )
+
     def _answers_for(self, topic: str, entry_id: str) -> bool:
         """Whether ``entry_id`` answers an aspect of ``topic``: an aspect entry akin to it (the
         workshops' length for the further workshops), not a topic of its own (the certificate
@@ -360,6 +387,8 @@ class Answerer:
             # A later part that names no topic stays in the earlier part's topic ("Was sind die
             # Inhalte von Modul I und wer ist als Teilnehmende vorgesehen?").
             result = self._match(part, context, earlier.id if earlier else None)
+            if earlier is not None and context:
+                result = self._kept_in_earlier_topic(part, result, earlier.id, context)
             # "und wie lange dauert sie?" refers to the part before: to the topic of its
             # answer, or to its words when it had none.
             context = part

@@ -196,6 +196,10 @@ def test_context_expires_and_is_bounded() -> None:
         ("Was kostet das? Wir hätten gern eine Beratung, geht die auch am Telefon?", 2),
         ("Was kostet das? Wir sind klein, ist das für uns gedacht?", 2),
         ("Was kostet das? Wir sind klein, weil wenige Leute hier wohnen?", 1),
+        ("Was lernt man dort? Mein Kollege will auch, darf er mit, dann sind wir zwei?", 2),
+        # "Ach, und …" opens a further question; "wie" before a pronoun compares.
+        ("Was kostet das? Ach, und geht das auch per Video?", 2),
+        ("Gibt es ein Format, wo Gemeinde und Vereine wie wir an einen Tisch kommen?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -1046,3 +1050,14 @@ def test_hearsay_names_no_topic(matcher: Matcher) -> None:
     """"Mir ist zu Ohren gekommen, dass …" says the writer heard something, like "ich habe
     gehört": no unknown noun that pushes the question into the fallback."""
     assert not matcher.units("Mir ist zu Ohren gekommen")
+
+
+def test_a_later_part_naming_no_topic_is_read_in_the_earlier_parts_topic() -> None:
+    """"… Workshops vor Ort, oder? Wie läuft das ab?": the second part names no topic and alone
+    reads as the Lernwerkstatt's course; read with the earlier part's topic it asks how the
+    workshops run, so the reply holds no second module."""
+    (reply,) = ask(
+        "Hallo aus dem Jugendtreff. Ihr macht doch Workshops vor Ort, oder? Wie läuft das ab?\n",
+        conversations=False,
+    )
+    assert "Workshops" in reply["text"] and "Lernwerkstatt" not in reply["text"]

@@ -29,7 +29,7 @@ _OPENERS = QUESTION_WORDS | words(
 # Words that add a further question or request ("Außerdem …", "Ach ja, …", "Gleichzeitig …").
 _FURTHER = (
     r"außerdem|ausserdem|zudem|ferner|weiterhin|des weiteren|zusätzlich|zusaetzlich|dann noch|"
-    r"noch dazu|gleichzeitig|daneben|nebenbei|ach ja|ach so|achso|übrigens|uebrigens|apropos|"
+    r"noch dazu|gleichzeitig|daneben|nebenbei|ach ja|ach so|achso|ach|übrigens|uebrigens|apropos|"
     r"zum anderen|zweitens|drittens|noch was|noch etwas|ansonsten|sonst noch"
 )
 # The words that open a further question without being part of it ("Und …", "Ach ja, und
@@ -44,13 +44,21 @@ _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a p
 _TAG = re.compile(r"(?:,\s*|\s)(?:oder|nicht wahr|gell|ne|nich)\W*$", re.IGNORECASE)
 
 
+# "Initiativen wie wir", "Vereine wie die Feuerwehr": "wie" before these compares.
+_COMPARED = words("wir ich uns du ihr sie die der das den dem ein eine einer einen unsere unser")
+
+
 def _opens_question(text: str) -> bool:
     # Only question words may stand after the first word: "Beraterinnen und Berater gibt es …"
     # goes on with a verb in second place, which continues the question, not opens a new one.
-    first = [fold(w).strip(",.:!?") for w in text.split()[:_OPENING_WORDS]]
+    first = [fold(w).strip(",.:!?") for w in text.split()[: _OPENING_WORDS + 1]]
+    after = [*first[1:], ""]  # the word after each word
     return bool(first) and (
         first[0] in _OPENERS
-        or any(w in QUESTION_WORDS for w in first[1:])
+        or any(
+            w in QUESTION_WORDS and not (w == "wie" and after[n] in _COMPARED)
+            for n, w in enumerate(first[1:_OPENING_WORDS], start=1)
+        )
         or _TAG.search(text) is not None
     )
 
@@ -70,7 +78,7 @@ _INDIRECT = re.compile(
 _QUESTION_AFTER_STATEMENT = re.compile(
     r",\s+(?:kann|kannst|können|koennen|könnt|koennt|geht|gibt|gibts|ist|sind|darf|dürfen|"
     r"duerfen|muss|müssen|muessen|läuft|laeuft|findet|fallen|kostet|dauert)\s+"
-    r"(?:man|ich|wir|es|ihr|sie|du|die|der|das|dies|sowas|so etwas)\b[^,]*$",
+    r"(?:man|ich|wir|er|es|ihr|sie|du|die|der|das|dies|sowas|so etwas)\b",
     re.IGNORECASE,
 )
 
