@@ -28,10 +28,10 @@ _PREPOSITION_BEFORE = (
     r"(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
     r"wegen)\s+)?"
 )
-# Spoken style leaves the comma out: "der will auch wissen ob das am Telefon geht".
-_FRAME_WITHOUT_COMMA = (
-    r"(?:(?<=wissen)|(?<=erfahren)|(?<=fragen)|(?<=klären)|(?<=klaeren))\s(?=ob\s)"
-)
+# Spoken style leaves the comma out: "der will auch wissen ob das am Telefon geht" (only after
+# these verbs; the verb is checked in the loop, a look-behind per word would cost every space).
+_FRAME_WITHOUT_COMMA = r"\s(?=ob\s)"
+_FRAMES_WITHOUT_COMMA = ("wissen", "erfahren", "fragen", "klären", "klaeren")
 _BOUNDARY = re.compile(
     r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + _PREPOSITION_BEFORE
     + INDIRECT_OPENER + r"\s)|"
@@ -197,7 +197,11 @@ def _split(text: str) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        mark = match.group(0).strip() or ","  # a comma left out before "ob"
+        mark = match.group(0).strip()
+        if not mark:  # a comma left out before "ob", after a verb of wanting to know only
+            if not text[: match.start()].casefold().endswith(_FRAMES_WITHOUT_COMMA):
+                continue
+            mark = ","
         if mark.startswith(".") and mark == "." and _closes_abbreviation(text, match.start()):
             continue
         piece = text[start : match.start()].strip()
