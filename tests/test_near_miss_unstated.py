@@ -176,6 +176,9 @@ def test_what_the_offer_states_stays_an_answer(
         ("Was gibt es statt der Lernwerkstatt?", "Mit wie vielen Terminen ist da zu rechnen?"),
         ("Was gibt es statt der Lernwerkstatt?", "Und wie viele Monate zieht sich das hin?"),
         ("Was hat das mit der Engagementstrategie zu tun?", "Wer hat die denn beschlossen?"),
+        # how many may come, asked with words between; how many had registered
+        ("Was sind die Workshops vor Ort?", "Wie viele Personen aus unserem Amt dürfen kommen?"),
+        ("Warum fiel die Lernwerkstatt aus?", "Wie viele Anmeldungen lagen denn vor?"),
     ],
 )
 def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
