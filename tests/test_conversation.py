@@ -1061,3 +1061,22 @@ def test_a_later_part_naming_no_topic_is_read_in_the_earlier_parts_topic() -> No
         conversations=False,
     )
     assert "Workshops" in reply["text"] and "Lernwerkstatt" not in reply["text"]
+
+
+def test_gibts_dann_was_anderes_after_the_cancellation_asks_the_alternative() -> None:
+    """"Schade. Gibt's dann was anderes?" after the cancelled Lernwerkstatt asks what is
+    offered instead, though "was anderes" alone only changes the topic."""
+    replies = ask(
+        "Warum fällt die Lernwerkstatt aus?\nSchade. Gibt's dann was anderes?\n",
+        conversations=True,
+    )
+    assert "individuelle Beratung und Begleitung" in replies[1]["text"]
+
+
+def test_a_flyer_frames_and_dahinter_asks_who_only_with_wer(matcher: Matcher) -> None:
+    """"Im Flyer steht: …" names where the writer read something, no topic; "dahinter" asks
+    who runs the offer only with "wer": "Was verbirgt sich dahinter?" asks what it is."""
+    assert not matcher.units("Im Flyer und auf der Homepage")
+    assert matcher.match("Wer steckt dahinter?").candidates[0].entry_id == "traeger"
+    what = matcher.match("Modul II: Was verbirgt sich eigentlich dahinter?")
+    assert what.band == "answer" and what.candidates[0].entry_id == "m2"

@@ -170,7 +170,8 @@ _FRAME_NOUNS = words(
     """
     beispiel beispiele beispielsweise bsp
     frage antwort antworten auskunft auskuenfte info infos information informationen angabe
-    angaben
+    angaben flyer flyern broschuere faltblatt infoblatt infozettel aushang homepage website
+    webseite internetseite
     sache sachen ding dinge zeug kram
     fall faelle falls weise art arten sinn
     punkt punkte seite seiten stelle
