@@ -79,18 +79,34 @@ class PhraseSet:
     so a question is scanned once, not once per phrase)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        self._by_first: dict[str, list[_Phrase]] = {}
-        for parts in (_parts(p) for p in phrases):
+        # By first word, then by second word ("" when the first part is one word): "wie"
+        # begins dozens of groups, and most of them are ruled out by the word after it.
+        self._by_first: dict[str, dict[str, list[tuple[int, _Phrase]]]] = {}
+        for n, parts in enumerate(_parts(p) for p in phrases):
             if parts:
-                self._by_first.setdefault(parts[0][0], []).append(parts)
+                second = parts[0][1] if len(parts[0]) > 1 else ""
+                group = self._by_first.setdefault(parts[0][0], {})
+                group.setdefault(second, []).append((n, parts))
         self.words = frozenset(
-            w for group in self._by_first.values() for p in group for part in p for w in part
+            w
+            for group in self._by_first.values()
+            for listed in group.values()
+            for _, p in listed
+            for part in p
+            for w in part
         )
 
     def find(self, stems: tuple[str, ...]) -> str | None:
         """The first phrase standing in ``stems``, as its stems joined by spaces (and gaps)."""
+        last = len(stems) - 1
         for i, first in enumerate(stems):
-            for phrase in self._by_first.get(first, ()):
+            group = self._by_first.get(first)
+            if group is None:
+                continue
+            one = group.get("", ())
+            two = group.get(stems[i + 1], ()) if i < last else ()
+            # (in the order the groups are listed, as a single list would be tried)
+            for _, phrase in sorted((*one, *two)) if one and two else (*one, *two):
                 if _ends_at(stems, i, phrase):
                     return f" {GAP} ".join(" ".join(part) for part in phrase)
         return None
