@@ -200,6 +200,9 @@ def test_context_expires_and_is_bounded() -> None:
         # "Ach, und …" opens a further question; "wie" before a pronoun compares.
         ("Was kostet das? Ach, und geht das auch per Video?", 2),
         ("Gibt es ein Format, wo Gemeinde und Vereine wie wir an einen Tisch kommen?", 1),
+        # A condition on the answer before ("und falls nicht …") opens a question of its own.
+        ("moin läuft die beratung noch und falls nicht was können wir sonst machen", 2),
+        ("Wir planen eine Beratung und falls nötig einen Workshop.", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

@@ -109,6 +109,9 @@ def _verb_first(text: str) -> bool:
     )
 
 
+_CONDITION = re.compile(r"(?:falls|wenn)\s+(?:nicht|ja|doch|ja,|nicht,)\s", re.IGNORECASE)
+
+
 def _pieces(text: str, question: bool = False) -> list[str]:
     """Cut one sentence at a joiner that opens a second question; ``question``: the sentence
     ends with "?", so a main clause at its start cut off by ", und" is verb first ("Entstehen
@@ -120,7 +123,10 @@ def _pieces(text: str, question: bool = False) -> list[str]:
         yes_no = (
             question and start == 0 and joiner.group(0).startswith(",") and _verb_first(before)
         )
-        if _opens_question(after) and (yes_no or _asks(before)):
+        # "… findet die statt und falls nicht, welche Alternative gibt es?": a condition on the
+        # answer to the part before opens a question of its own.
+        conditional = _CONDITION.match(after) is not None
+        if _opens_question(after) and (yes_no or conditional or _asks(before)):
             out.append(before)
             start = joiner.end()
     out.append(text[start:])
