@@ -43,6 +43,14 @@ _ROOM = ("plaetz", "platz", "frei")
 FOLLOW_UP_LEAD = 1.5
 
 
+def _answered_with(result: MatchResult, chosen: Candidate, why: str) -> MatchResult:
+    """``result`` answered with ``chosen`` (put first, the other candidates after it)."""
+    others = tuple(c for c in result.candidates if c is not chosen)
+    return replace(
+        result, band="answer", candidates=(chosen, *others), reason=f"{result.reason}; {why}"
+    )
+
+
 def _offered_entries(reply: Reply) -> tuple[str, ...]:
     """The entries a reply offers as buttons, in the order shown."""
     parsed = (callbacks.parse(b.data) for row in reply.buttons for b in row)
@@ -266,25 +274,19 @@ class Answerer:
         its best candidate from that topic is answered when it scores as an answer would."""
         family = self.matcher.family(topic)
         answered = self.matcher.family(result.candidates[0].entry_id)
-        named = self.matcher.named_topics(question)
         if (
             family is None
             or answered is None
             or answered == family
             # A topic the question names is its topic, unless it is this one ("… über die
             # Lernwerkstatt informieren. Welche Inhalte werden vermittelt?").
-            or any(self.matcher.family(n) != family for n in named)
+            or any(self.matcher.family(n) != family for n in self.matcher.named_topics(question))
         ):
             return result
         within = [c for c in result.candidates if self.matcher.family(c.entry_id) == family]
         if not within or within[0].score < self.matcher.answer_threshold:
             return result
-        others = [c for c in result.candidates if c is not within[0]]
-        return replace(
-            result,
-            candidates=(within[0], *others),
-            reason=f"{result.reason}; the conversation's topic settles the follow-up",
-        )
+        return _answered_with(result, within[0], "the conversation's topic settles the follow-up")
 
     def _kept_in_earlier_topic(
         self, part: str, result: MatchResult, earlier: str, context: str
@@ -305,13 +307,7 @@ class Answerer:
         within = [c for c in again.candidates if self.matcher.akin(earlier, c.entry_id)]
         if again.near_miss or not within or within[0].score < self.matcher.answer_threshold:
             return result
-        others = tuple(c for c in again.candidates if c is not within[0])
-        return replace(
-            again,
-            band="answer",
-            candidates=(within[0], *others),
-            reason=f"{again.reason}; read in the earlier part's topic",
-        )
+        return _answered_with(again, within[0], "read in the earlier part's topic")
 
     def _answers_for(self, topic: str, entry_id: str) -> bool:
         """Whether ``entry_id`` answers an aspect of ``topic``: an aspect entry akin to it (the
@@ -333,14 +329,7 @@ class Answerer:
         within = [c for c in tied if self._answers_for(topic, c.entry_id)]
         if len(tied) < 2 or len(within) != 1:
             return None
-        chosen = within[0]
-        others = tuple(c for c in result.candidates if c is not chosen)
-        return replace(
-            result,
-            band="answer",
-            candidates=(chosen, *others),
-            reason=f"{result.reason}; the conversation's topic settles the tie",
-        )
+        return _answered_with(result, within[0], "the conversation's topic settles the tie")
 
     def _clear_follow_up(self, result: MatchResult, context: str) -> MatchResult:
         """A follow-up whose best entry belongs to the conversation's topic and stands far ahead

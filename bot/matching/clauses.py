@@ -24,7 +24,7 @@ INDIRECT_OPENER = (
     r"(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)"
 )
 # "…, in welchen Rahmen …", "…, zu welchem Zeitpunkt …": a preposition may stand first.
-_PREPOSITION_BEFORE = (
+PREPOSITION_BEFORE = (
     r"(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
     r"wegen)\s+)?"
 )
@@ -33,7 +33,7 @@ _PREPOSITION_BEFORE = (
 _FRAME_WITHOUT_COMMA = r"\s(?=ob\s)"
 _FRAMES_WITHOUT_COMMA = ("wissen", "erfahren", "fragen", "klären", "klaeren")
 _BOUNDARY = re.compile(
-    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + _PREPOSITION_BEFORE
+    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + PREPOSITION_BEFORE
     + INDIRECT_OPENER + r"\s)|"
     + _FRAME_WITHOUT_COMMA
     + r")",

@@ -19,7 +19,7 @@ from bot.matching.index import SearchIndex
 from bot.matching.nearmiss import DetailFinder, states_a_count
 from bot.matching.normalize import retokenize, tokenize
 from bot.matching.params import ScoringParams
-from bot.matching.places import PlaceFinder
+from bot.matching.places import PLACE_ENDINGS, PlaceFinder
 from bot.matching.question import ClauseTokens, QuestionReader, WordClassGuess
 from bot.matching.recent import Recent
 from bot.matching.resolver import TermResolver, Unit
@@ -47,11 +47,6 @@ _THE_WHOLE = _OFFER_NAME | {"angebot", "programm"}
 # "Gilt euer Angebot auch bei uns auf Hallig Gröde?": a verb of validity with a named place
 # asks whether the offer reaches that place; the offer itself ("euer Angebot", "das für
 # Gemeinden") and "bei uns" name no other topic then.
-# Endings of place names in Schleswig-Holstein (folded): -dorf, -felde, -stedt, -büttel …
-_PLACE_ENDINGS = (
-    "dorf", "felde", "hagen", "stedt", "buettel", "hude", "rade", "beek", "fleth", "koog",
-    "wisch", "horst", "husen", "hausen", "lund", "rup", "moor", "kirchen", "kamp", "hoern",
-)
 _VALIDITY = frozenset(("gilt", "gelten", "gelte", "galt", "gueltig"))
 _THE_OFFER_HERE = _OFFER_NAME | {"angebot", "vorort"}
 # Context texts read and kept (they are the entries' topics; the bound only guards memory).
@@ -191,7 +186,7 @@ class Matcher:
         unit = self._resolver.resolve(term.text)
         # "in Kasseedorf": a compound of known words (Kasse, Dorf) with the ending of a place
         # name is read as the place it names.
-        return unit.known and not (unit.how == "+" and token.endswith(_PLACE_ENDINGS))
+        return unit.known and not (unit.how == "+" and token.endswith(PLACE_ENDINGS))
 
     def units(self, text: str) -> list[Unit]:
         """The content units of ``text`` read as a single clause (for tests and tools)."""

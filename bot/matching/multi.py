@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 
-from bot.matching.clauses import INDIRECT_OPENER, QUESTION_WORDS, split_clauses
+from bot.matching.clauses import (
+    INDIRECT_OPENER,
+    PREPOSITION_BEFORE,
+    QUESTION_WORDS,
+    split_clauses,
+)
 from bot.matching.normalize import fold
 from bot.matching.stopwords import words
 
@@ -66,11 +71,7 @@ def _opens_question(text: str) -> bool:
 # "…, möchte wissen, wie wir eine Beratung beantragen und ob …": an indirect question after a
 # comma opens the part before a joiner as well as a question word at its start does.
 # The question word may follow a preposition: "…, in welchen Formaten die Beratung läuft".
-_INDIRECT = re.compile(
-    r",\s*(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
-    r"wegen)\s+)?" + INDIRECT_OPENER + r"\s",
-    re.IGNORECASE,
-)
+_INDIRECT = re.compile(r",\s*" + PREPOSITION_BEFORE + INDIRECT_OPENER + r"\s", re.IGNORECASE)
 
 
 # "Wir würden gern eine Einzelberatung nehmen, kann die auch als Videocall laufen?": a

@@ -33,6 +33,10 @@ _NAME_ENDINGS = (
     "dorf", "stedt", "buettel", "fleth", "koog", "rup", "lund", "hagen", "felde", "husen",
     "hausen", "beek", "hude", "rade", "wisch",
 )
+# All endings of place names in Schleswig-Holstein, also those of nouns ("Hochmoor",
+# "Dorfkirchen"): a compound of known words that ends so names a place only after "in", "aus" …
+# ("in Kasseedorf" is no Kasse and Dorf).
+PLACE_ENDINGS = (*_NAME_ENDINGS, "horst", "moor", "kirchen", "kamp", "hoern")
 # "Bürgermeister von Oldersbek": after an office of a place, "von" names the place.
 _OFFICES = words(
     "buergermeister buergermeisterin buergervorsteher buergervorsteherin amtsvorsteher "

@@ -175,10 +175,11 @@ class TermResolver:
         if not term.endswith(_MANNER) or len(term) < len(_MANNER) + 4:
             return None
         base = term[: -len(_MANNER)]
-        for known in (base, base[:-1] if base.endswith("s") else base):
-            if known in self._index.idf:
-                return Unit(term, ((known, 1.0),), (), self._idf(known), "=")
-        return None
+        # (with or without the linking "s": "beratungs-mäßig")
+        known = base if base in self._index.idf else base.removesuffix("s")
+        if known not in self._index.idf:
+            return None
+        return Unit(term, ((known, 1.0),), (), self._idf(known), "=")
 
     def _head(self, term: str) -> Unit | None:
         """A compound of a known word and a framing noun: "Ehrenamts-fragen" are about
