@@ -393,7 +393,7 @@ class Matcher:
         if entry_id in self._counted:
             return None
         _, clauses, _, _ = self._read(text)
-        return self._details.asks_count(_asking_tokens(clauses))
+        return self._details.asks_count(_asked_words(clauses))
 
     def akin(self, entry_id: str, other: str) -> bool:
         """Whether two entries belong together: one topic's family, or one of them (or its
@@ -412,17 +412,14 @@ class Matcher:
     def asks_place(self, text: str) -> bool:
         """Whether ``text`` asks where something takes place ("wo findet das statt?")."""
         _, clauses, _, _ = self._read(text)
-        return self._details.asks_place(_asking_tokens(clauses)) is not None
+        return self._details.asks_place(_asked_words(clauses)) is not None
 
     def _unstated(
         self, clauses: list[ClauseTokens], entry_id: str, asks_when: bool = False
     ) -> str | None:
         """The detail the asking sentences of ``clauses`` ask for that ``entry_id`` does not
         state; ``asks_when``: a bare "wann" counts as asking for a date."""
-        # The clause added for a place elsewhere asks, but not what the user wrote: without it,
-        # a message without "?" ("… sowas auch in Hamburg gibt") is read as a whole.
-        # (in High German: "Gifft dat sowat …" asks as "Gibt das sowas …")
-        asking = high_german(_asking_tokens([c for c in clauses if c.tokens != [_ELSEWHERE]]))
+        asking = _asked_words(clauses)
         details = self._details
         detail = details.find(asking)
         if detail is None and entry_id not in self._dated:
@@ -611,6 +608,14 @@ def _title_name(title: str) -> str:
     """What a title names: a module's name after its number ("Modul II: Beratung für
     Kommunen"), else the whole title."""
     return title.split(":", 1)[1] if title.startswith("Modul") and ":" in title else title
+
+
+def _asked_words(clauses: list[ClauseTokens]) -> list[str]:
+    """The words a near-miss detail is looked for in: those of the sentences that ask, in High
+    German ("Gifft dat sowat …" asks as "Gibt das sowas …"). The clause added for a place
+    elsewhere asks, but not what the user wrote: without it, a message without "?" ("… sowas
+    auch in Hamburg gibt") is read as a whole."""
+    return high_german(_asking_tokens([c for c in clauses if c.tokens != [_ELSEWHERE]]))
 
 
 def _asking_tokens(clauses: list[ClauseTokens]) -> list[str]:
