@@ -35,9 +35,6 @@ from bot.texts import Texts
 MAX_SUGGESTIONS = 3
 # A fallback still offers entries from this score on: the matcher was unsure, not lost.
 PLAUSIBLE = 0.2
-# Near-miss details that ask whether there is still room ("noch Plätze frei?"): about a dated
-# event, what became of it answers them. (A deadline, "bis wann", stays a detail not stated.)
-_ROOM = ("plaetz", "platz", "frei")
 # A follow-up's best entry of the conversation's topic is answered when it scores this many times
 # the runner-up's score.
 FOLLOW_UP_LEAD = 1.5
@@ -595,7 +592,7 @@ class Answerer:
         if (
             currency == "current"
             and result.near_miss
-            and any(word in result.near_miss for word in _ROOM)
+            and self.stand.asks_room(question)
             and result.candidates
             and self.stand.without_later_years(question) == question
         ):

@@ -54,12 +54,18 @@ class CurrencyDetector:
         self._still_before = {w for words in _folded_words(cues.still_before) for w in words}
         self._future = _phrases(cues.future)
         self._schedule = _phrases(cues.schedule)
+        self._room = _phrases(cues.room)
 
     def without_still(self, question: str) -> str:
         """The question without "noch" and the words of taking part it asks about ("Kann ich
         mich da noch anmelden?" → "Kann ich mich da"): what else it says."""
         skip = self._still | self._still_before
         return " ".join(w for w in _WORD.findall(fold(question)) if w not in skip)
+
+    def asks_room(self, question: str) -> bool:
+        """Whether the sentences that ask ask whether there is still room ("noch Plätze
+        frei?")."""
+        return _has_phrase([w for s in _asked_words(question) for w in s], self._room)
 
     def _still_asked(self, sentence: list[str]) -> bool:
         """'noch' ends the sentence or comes right before a word of participation."""

@@ -31,6 +31,10 @@ class Stand:
     def classify(self, question: str) -> Currency | None:
         return self._detector.classify(question) if self._detector else None
 
+    def asks_room(self, question: str) -> bool:
+        """Whether ``question`` asks whether there is still room (knowledge/meta.yaml)."""
+        return self._detector.asks_room(question) if self._detector else False
+
     def without_still(self, question: str) -> str:
         """The question without "noch" and words of taking part (see CurrencyDetector)."""
         return self._detector.without_still(question) if self._detector else question

@@ -254,3 +254,16 @@ def test_without_meta_answers_carry_no_stand(tmp_path: Path) -> None:
     reply = plain_answerer.entry_reply(kb.entries["kurs"])
     assert reply.text == "Der Kurs begann am 16. März 2022."
     assert plain_answerer.stand.classify("Gibt es schon Termine für 2027?") is None
+
+
+def test_the_words_that_ask_for_room_are_data(detector: CurrencyDetector) -> None:
+    """Whether a question asks for room ("noch Plätze frei?") is read from meta.yaml's
+    ``currency.room``: without those words the same question asks nothing of the kind, and a
+    statement beside the question does not count."""
+    assert detector.asks_room("Sind für die Lernwerkstatt noch Plätze frei?")
+    assert not detector.asks_room("Wir haben genug Plätze. Was kostet die Beratung?")
+    meta = load_meta(BUNDLED_KNOWLEDGE / META_FILE)
+    without = CurrencyDetector(
+        meta.currency.model_copy(update={"room": []}), meta.programme_year
+    )
+    assert not without.asks_room("Sind für die Lernwerkstatt noch Plätze frei?")

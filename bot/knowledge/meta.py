@@ -56,8 +56,13 @@ class CurrencyCues(_Strict):
         description="Words that ask for a date (Termin, wann, Beginn …). A question about a date "
         "in the future (a later year or a 'future' word) is one the offer cannot answer.",
     )
+    room: list[str] = Field(
+        default_factory=list,
+        description="Words that ask whether there is still room (Plätze, frei …): asked about a "
+        "dated event that is current, what became of it answers them.",
+    )
 
-    @field_validator("current", "still", "still_before", "future", "schedule")
+    @field_validator("current", "still", "still_before", "future", "schedule", "room")
     @classmethod
     def _clean(cls, values: list[str]) -> list[str]:
         return _words(values)
