@@ -137,6 +137,9 @@ def test_stop_words_are_dropped() -> None:
         ("Gilt das auch für Inselgemeinden?", "zielgruppe"),
         ("Von welcher Stelle kommt das Angebot?", "traeger"),
         ("Wie lange dauert die Lernwerkstatt?", "m1"),
+        # Officialese for paying a fee.
+        ("Haben wir für die Lernwerkstatt etwas zu entrichten?", "kosten"),
+        ("Wir sind Kirchengemeinde. Müssen wir für die Workshops etwas entrichten?", "kosten"),
     ],
 )
 def test_everyday_words_find_the_entry(matcher: Matcher, question: str, entry: str) -> None:

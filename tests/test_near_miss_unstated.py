@@ -219,6 +219,28 @@ def test_a_gap_stands_for_at_most_a_few_words() -> None:
     assert phrases.find(stems(far)) is None
 
 
+def test_a_modal_particle_does_not_hide_a_word_group() -> None:
+    """"Wo genau sollte …" asks like "Wo sollte …": a modal particle between the words of a
+    group is passed over, unless the group holds the particle itself ("wann genau")."""
+    phrases = PhraseSet(["wo sollte … stattfinden"])
+    with_particle = PhraseSet(["wann genau", "wann sollte"])
+
+    def stems(text: str) -> tuple[str, ...]:
+        return tuple(stem(word) for word in text.split())
+
+    assert phrases.find(stems("wo genau sollte das stattfinden")) == "wo sollt … stattfind"
+    assert phrases.find(stems("wo sollte denn das stattfinden")) == "wo sollt … stattfind"
+    assert with_particle.find(stems("und wann genau")) == "wann genau"
+    assert with_particle.find(stems("wann genau sollte das sein")) == "wann genau"
+    assert with_particle.find(stems("wann denn sollte das sein")) == "wann sollt"
+
+
+def test_a_place_asked_with_a_particle_is_a_near_miss(answerer: Answerer) -> None:
+    """Where the Lernwerkstatt was to be held, asked with "genau", is a detail the offer does
+    not state: no answer about the cancellation as if it said."""
+    assert NO_DETAIL in _near_miss(answerer, "Wo genau sollte die Lernwerkstatt denn stattfinden?")
+
+
 def test_check_refuses_a_gap_at_the_edge_or_in_a_word_list(tmp_path: Path) -> None:
     """A "…" stands only between two words, and only in the lists of asked details: `check`
     names the word otherwise."""

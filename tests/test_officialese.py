@@ -53,6 +53,15 @@ def test_names_of_bodies_and_roles_say_who_asks(matcher: Matcher) -> None:
     assert units["bauamt"].foreign
 
 
+def test_a_session_stands_for_what_it_is_a_session_of(matcher: Matcher) -> None:
+    """"Beratungssitzung" is a consultation ("…sitzung" is the meeting of a body or a
+    service): asked how long one takes, the consultation's length is answered, not the
+    fallback an unknown noun would give."""
+    assert matcher.units("Beratungssitzung")[0].terms() == ("beratung",)
+    result = matcher.match("Wie lange geht bei Ihnen eine Beratungssitzung?")
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "m2_dauer")
+
+
 def test_a_question_naming_colleagues_by_their_office_is_answered(matcher: Matcher) -> None:
     """Who comes along ("unsere Gleichstellungsbeauftragte mit dem Seniorenbeirat") is no
     foreign topic: the question about taking part is answered."""

@@ -192,7 +192,7 @@ ORG_HEADS = words(
     ausschuss ausschuess beirat beiraet beauftragt beauftragter leitung leit leiterin abteilung
     vertretung vorlag verwaltung referat konferenz vorsteh vorsteherin direktor
     direktorin amt aemt management koordination koordinator koordinatorin agentur vorsitzend
-    fraktion gremium gremi kommission sitzungsvorlag kanzlei bezirk
+    fraktion gremium gremi kommission sitzungsvorlag sitzung kanzlei bezirk
     """
 )
 # Officials and offices named by one word (stemmed).

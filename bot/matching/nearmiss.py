@@ -39,6 +39,13 @@ _DATE_WORDS = frozenset(
 _WHEN_WORDS = frozenset(stem(w) for w in words("wann beginn beginnt start startet"))
 
 
+# Modal particles stand anywhere in a question ("Wo genau sollte … stattfinden?", "Wie viele
+# dürfen denn mitmachen?"): a word group is looked for as if they were not there, unless it
+# holds the particle itself ("wann genau").
+_PARTICLES = frozenset(
+    stem(w) for w in words("genau eigentlich eigtl denn ueberhaupt ungefaehr etwa wohl nochmal")
+)
+
 GAP = "…"
 # Words allowed between the parts of a word group with a gap: about one clause.
 MAX_GAP = 6
@@ -95,9 +102,12 @@ class PhraseSet:
             for part in p
             for w in part
         )
+        self._particles = _PARTICLES - self.words
 
     def find(self, stems: tuple[str, ...]) -> str | None:
         """The first phrase standing in ``stems``, as its stems joined by spaces (and gaps)."""
+        if not self._particles.isdisjoint(stems):
+            stems = tuple(s for s in stems if s not in self._particles)
         last = len(stems) - 1
         for i, first in enumerate(stems):
             group = self._by_first.get(first)
