@@ -635,16 +635,31 @@ def test_angaben_frames_a_question(matcher: Matcher) -> None:
         # a statement about the writer run into the question without any stop
         ("wir sind ein kleines amt an der westküste können wir uns bei euch beraten lassen",
          "m2"),
+        # a relative clause only says which thing is meant: the main clause asks
+        ("Was ist mit dem Zertifikatskurs gemeint, den Sie bei den Workshops nennen?",
+         "m3_zertifikat"),
+        ("Was hat es mit dem Zertifikatskurs auf sich, der unter den Workshops steht?",
+         "m3_zertifikat"),
     ],
 )
 def test_officialese_and_chat_forms_are_read_as_meant(
     matcher: Matcher, question: str, entry_id: str
 ) -> None:
-    """Particles, synonym phrases holding a foreign-looking word, purpose clauses and a
-    statement run into the question without punctuation are read as what they mean."""
+    """Particles, synonym phrases holding a foreign-looking word, purpose and relative clauses
+    and a statement run into the question without punctuation are read as what they mean."""
     result = matcher.match(question)
     assert result.band == "answer"
     assert result.candidates[0].entry_id.startswith(entry_id)
+
+
+def test_a_relative_clause_is_a_statement_beside_the_question() -> None:
+    """", der/den/dem …" after the question closes it: the "?" stays with the main clause,
+    the relative clause is a statement; ", die"/", das" may open a main clause and stay."""
+    relative = split_clauses("Was ist mit dem Kurs gemeint, den Sie bei den Workshops nennen?")
+    assert [(c.text, c.end) for c in relative] == [
+        ("Was ist mit dem Kurs gemeint", "?"), ("den Sie bei den Workshops nennen", "."),
+    ]
+    assert len(split_clauses("Stimmt es, das kostet doch nichts?")) == 1
 
 
 def test_a_run_on_question_is_split_only_after_a_statement_about_the_writer() -> None:

@@ -32,14 +32,19 @@ PREPOSITION_BEFORE = (
 # these verbs; the verb is checked in the loop, a look-behind per word would cost every space).
 _FRAME_WITHOUT_COMMA = r"\s(?=ob\s)"
 _FRAMES_WITHOUT_COMMA = ("wissen", "erfahren", "fragen", "klären", "klaeren")
+# A relative clause ("… ein Zertifikatskurs, der bei den Workshops erwähnt wird?") says which
+# thing is meant, like a statement about it: the question is the main clause. Only the
+# masculine pronouns: ", die"/", das" open main clauses too ("…, das kostet doch nichts?").
+_RELATIVE = r"(?:der|den|dem|deren|dessen)"
 _BOUNDARY = re.compile(
-    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+damit\s)|,(?=\s+" + PREPOSITION_BEFORE
+    r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+(?:damit|" + _RELATIVE + r")\s)|,(?=\s+"
+    + PREPOSITION_BEFORE
     + INDIRECT_OPENER + r"\s)|"
     + _FRAME_WITHOUT_COMMA
     + r")",
     re.IGNORECASE,
 )
-_PURPOSE = re.compile(r"\s+damit\s", re.IGNORECASE)
+_PURPOSE = re.compile(r"\s+(?:damit|" + _RELATIVE + r")\s", re.IGNORECASE)
 # Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
@@ -217,7 +222,7 @@ def _split(text: str) -> tuple[Clause, ...]:
         clauses.extend(_run_on(rest, ""))
     # The sentence's "?" closes the question before the purpose clause, which asks nothing.
     for n in range(len(clauses) - 1):
-        if clauses[n].end == "," and clauses[n + 1].text.casefold().startswith("damit "):
+        if clauses[n].end == "," and _PURPOSE.match(" " + clauses[n + 1].text):
             clauses[n : n + 2] = [
                 Clause(clauses[n].text, clauses[n + 1].end), Clause(clauses[n + 1].text, ".")
             ]
