@@ -237,6 +237,21 @@ def test_context_before_the_question_counts_less(matcher: Matcher) -> None:
     assert (result.band, top(result)) == ("answer", "kosten")
 
 
+def test_who_writes_counts_less_when_another_statement_names_the_topic(
+    matcher: Matcher,
+) -> None:
+    """A letter whose question names nothing ("ist das in Ordnung?") is about the statement
+    that names the topic, not about the writer's introduction (after a salutation) full of
+    unknown nouns: the Lernwerkstatt's participants are answered, not "Meinten Sie …"."""
+    question = (
+        "Liebe Kolleginnen, ich bin Küsterin in der Kirchengemeinde Wesselburenerkoog und "
+        "betreue dort den Besuchskreis. Wir überlegen, zu dritt aus der Gemeinde zur "
+        "Lernwerkstatt zu kommen – ist das in Ordnung?"
+    )
+    result = matcher.match(question)
+    assert result.band == "answer" and top(result).startswith("m1"), result.reason
+
+
 def test_dates_of_an_entry_are_searchable(matcher: Matcher) -> None:
     """Day and month of an entry's dates ("15.6.") point to that entry."""
     assert top(matcher.match("Lernwerkstatt am 15.6.?")) in {"m1_abgesagt", "m1"}

@@ -111,8 +111,18 @@ _TRAINING = frozenset(
 )
 
 
+# A letter's salutation before the writer's first sentence ("Liebe Leute vom Kompetenzzentrum,
+# ich bin …", "Moin, wir sind …").
+_SALUTATION = frozenset(
+    ("liebe", "lieber", "sehr", "hallo", "moin", "guten", "hi", "hey", "servus", "werte")
+)
+
+
 def _says_who_writes(clause: Clause) -> bool:
-    words = [w.casefold().strip(",.;:!?") for w in clause.text.split()]
+    text = clause.text
+    if text.split(maxsplit=1)[0].casefold() in _SALUTATION and "," in text:
+        text = text.split(",", 1)[1]
+    words = [w.casefold().strip(",.;:!?") for w in text.split()]
     if not {"ich", "wir"} & set(words[:3]):
         return False
     in_training = not _TRAINING.isdisjoint(words[:8])
@@ -230,12 +240,22 @@ class QuestionReader:
             c.clause.asks and _points_back(c.tokens) and sum(u.known for u in units) <= 1
             for c, units in zip(clauses, per_clause, strict=True)
         )
+        who = [_says_who_writes(c.clause) for c in clauses]
+        # Without such a question, a statement of who the writer is still says only who asks
+        # when another sentence names what ("Ich bin Diakon in X. Wir überlegen, mit drei
+        # Leuten zur Lernwerkstatt zu kommen – ist das erwünscht?").
+        named_elsewhere = not asks and any(
+            not who[n] and any(u.known for u in units) for n, units in enumerate(per_clause)
+        )
         scene = [
             self._params.context_weight
-            if asks
-            and not c.clause.asks
-            and not _names_the_topic(c.clause)
-            and not (pointed and n < last_asking and not _says_who_writes(c.clause))
+            if (
+                asks
+                and not c.clause.asks
+                and not _names_the_topic(c.clause)
+                and not (pointed and n < last_asking and not who[n])
+            )
+            or (named_elsewhere and who[n] and not c.clause.asks)
             else 1.0
             for n, c in enumerate(clauses)
         ]
@@ -248,7 +268,7 @@ class QuestionReader:
         # it stands.
         weighed = [
             [(u, 1.0, scene[n] != 1.0)
-             if u.foreign and n < last_asking and not _says_who_writes(clauses[n].clause)
+             if u.foreign and n < last_asking and not who[n]
              else (u, scene[n], scene[n] != 1.0)
              for u in units]
             for n, units in enumerate(per_clause)
