@@ -203,6 +203,11 @@ def test_context_expires_and_is_bounded() -> None:
         # A condition on the answer before ("und falls nicht …") opens a question of its own.
         ("moin läuft die beratung noch und falls nicht was können wir sonst machen", 2),
         ("Wir planen eine Beratung und falls nötig einen Workshop.", 1),
+        # Questions of nouns alone, each with its "?", ask one thing each; "auch online?"
+        # and "Für Vereine?" go on with the one before.
+        ("Anmeldung? Kosten Beratung?", 2),
+        ("Gibt es eine Beratung? Auch online?", 1),
+        ("Lernwerkstatt? Für Vereine?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

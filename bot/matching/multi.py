@@ -16,7 +16,7 @@ from bot.matching.clauses import (
     split_clauses,
 )
 from bot.matching.normalize import fold
-from bot.matching.stopwords import words
+from bot.matching.stopwords import STOP_WORDS, words
 
 MAX_PARTS = 3
 _JOINERS = re.compile(
@@ -82,6 +82,20 @@ _QUESTION_AFTER_STATEMENT = re.compile(
     r"(?:man|ich|wir|er|es|ihr|sie|du|die|der|das|dies|sowas|so etwas)\b",
     re.IGNORECASE,
 )
+
+
+# "Kosten? Dauer Workshop?": questions of nouns alone (capitalised, no function word first),
+# each closed by its own "?", ask one thing each.
+_MAX_KEYWORDS = 3
+
+
+def _keywords_only(text: str) -> bool:
+    words_ = text.split()
+    return (
+        0 < len(words_) <= _MAX_KEYWORDS
+        and all(w[:1].isupper() for w in words_)
+        and fold(words_[0]).strip(",.:!?") not in STOP_WORDS | _OPENERS
+    )
 
 
 def _asks(text: str) -> bool:
@@ -210,7 +224,9 @@ def split_questions(text: str) -> list[str]:
         return compared
     parts: list[str] = []
     pending = ""
+    keywords_before = False  # the question before was nouns alone
     for clause in split_clauses(text):
+        keywords = clause.end == "?" and _keywords_only(clause.text)
         # A further request that goes on in an indirect question ("Außerdem wüsste ich gern,
         # wie lange …") leaves the asking to that question (its sentence goes on at a comma).
         further = (
@@ -235,11 +251,13 @@ def split_questions(text: str) -> list[str]:
                 and not further
                 and not _opens_question(_LEADING_JOINER.sub("", piece, count=1))
                 and not (clause.end == "?" and _QUESTION_AFTER_STATEMENT.search(piece))
+                and not (keywords and keywords_before)
             ):
                 parts[-1] = f"{parts[-1]} – {piece}"
             else:
                 parts.append(f"{pending} {piece}?".strip())
                 pending = ""
+        keywords_before = keywords
     if pending and parts:
         parts[-1] = f"{parts[-1]} {pending}"
     asking = [p for p in parts if p.strip()]
