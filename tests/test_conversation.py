@@ -988,6 +988,20 @@ def test_time_spans_roles_and_kinds_of_clubs_weigh_as_what_they_are(matcher: Mat
     assert not matcher.units("gleichzeitig und zugleich")
 
 
+def test_a_group_of_people_coming_along_is_several_persons(matcher: Matcher) -> None:
+    """"mit 3 Frauen", "mit vier Kolleginnen": several persons taking part, not the offer's
+    number 3 or an unknown topic "Frauen"; the question about coming with them is answered
+    by who may take part."""
+    def terms(text: str) -> set[str]:
+        return {t for u in matcher.units(text) for t in u.terms()}
+
+    assert terms("mit 3 Frauen und mit vier Kolleginnen") == terms("mehrere Personen")
+    result = matcher.match("kann ich mit 3 frauen zur lernwerkstatt")
+    assert (result.band, result.candidates[0].entry_id) == ("answer", "m1_teilnahme")
+    # A number of anything else stays a number.
+    assert not terms("mit 3 Terminen") & terms("mehrere Personen")
+
+
 def _weights(matcher: Matcher, question: str) -> dict[str, float]:
     _, clauses, spelling, _ = matcher._read(question)
     return {u.term: u.weight for u in matcher._reader.units(clauses, spelling)}

@@ -178,6 +178,36 @@ def _without_time_spans(tokens: list[str]) -> list[str]:
     return kept
 
 
+# "mit 3 Frauen", "mit zwei Kolleginnen": a group of people coming along is several persons,
+# whoever they are (the number alone would weigh like the offer's "3 Std.", the noun like an
+# unknown topic).
+_WITH = words("mit")
+_GROUP_COUNTS = words("zwei drei vier fuenf sechs sieben acht neun zehn paar einigen mehreren")
+_PEOPLE = words(
+    """
+    leute leuten frauen maennern maenner personen kollegen kolleginnen mitarbeitern
+    mitarbeiterinnen mitarbeitenden ehrenamtlichen mitgliedern vertretern vertreterinnen damen
+    herren helfern helferinnen menschen aktiven
+    """
+)
+
+
+def _as_group_of_people(tokens: list[str]) -> list[str]:
+    """``tokens`` with "mit <count> <people>" read as "mit mehreren personen"."""
+    if _WITH.isdisjoint(tokens) or _PEOPLE.isdisjoint(tokens):
+        return tokens
+    out = list(tokens)
+    for n in range(len(out) - 2):
+        count, people = out[n + 1], out[n + 2]
+        if (
+            out[n] in _WITH
+            and (count in _GROUP_COUNTS or (count.isdigit() and 1 < int(count) < 100))
+            and people in _PEOPLE
+        ):
+            out[n + 1], out[n + 2] = "mehreren", "personen"
+    return out
+
+
 def _join_separable(tokens: list[str]) -> list[str]:
     """Tokens with a separated verb particle read as the whole verb (in the particle's place)."""
     for particle, verbs in _SEPARABLE.items():
@@ -289,7 +319,9 @@ class Analyzer:
     def analyse_tokens(self, normalised: list[str]) -> list[Term]:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
         tokens = [t for t in high_german(normalised) if t not in _PARTICLES]
-        tokens = _join_separable(_without_numbering(_without_kind_of(_without_time_spans(tokens))))
+        tokens = _join_separable(
+            _without_numbering(_without_kind_of(_as_group_of_people(_without_time_spans(tokens))))
+        )
         stems = [stem(token) for token in tokens]
         single = self._single
         terms: list[Term] = []
