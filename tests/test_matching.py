@@ -140,6 +140,10 @@ def test_stop_words_are_dropped() -> None:
         # Officialese for paying a fee.
         ("Haben wir für die Lernwerkstatt etwas zu entrichten?", "kosten"),
         ("Wir sind Kirchengemeinde. Müssen wir für die Workshops etwas entrichten?", "kosten"),
+        # "Ihr Haus" in a letter is the provider, no building; asking leave to ask is a frame.
+        ("Wir erlauben uns die Frage, welche Kosten Ihres Hauses für einen Workshop anfallen.",
+         "kosten"),
+        ("Kann man die Beratung Ihres Hauses per Telefon bekommen?", "m2_formate"),
     ],
 )
 def test_everyday_words_find_the_entry(matcher: Matcher, question: str, entry: str) -> None:

@@ -76,6 +76,10 @@ STOP_PHRASES: tuple[str, ...] = (
     # belongs to the target group ("gehört").
     "habe gehört", "hab gehört", "haben gehört", "hat gehört", "was gehört", "etwas gehört",
     "davon gehört", "da was gehört", "zu ohren gekommen", "mir ist zu ohren",
+    # Officialese for the provider ("durch Ihr Haus", "Ihres Hauses"): "it", no building.
+    "durch ihr haus", "ihres hauses", "ihrem hause", "ihrem haus", "aus ihrem hause",
+    "von ihrem haus", "von ihrem hause", "ihr haus",
+    "erlaube ich mir die frage", "erlaube mir die frage", "erlauben wir uns die frage",
     # "in detail": how much the writer wants to know, not an overview of the offer.
     "im einzelnen", "im detail", "in einzelnen",
     # A change of topic says nothing about the new topic ("Etwas anderes: …").
