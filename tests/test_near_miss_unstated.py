@@ -129,6 +129,8 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Wie lange müssen wir auf einen Termin für die Beratung warten?",
         "Muss man für den Zertifikatskurs zum Schluss eine Prüfung machen?",
         "Von wem wird das Zertifikat am Ende ausgestellt?",
+        # how long the written concept is to be
+        "Wie viele Seiten hat so ein Engagement-Konzept am Schluss?",
     ],
 )
 def test_details_the_offer_does_not_state_are_near_misses(
