@@ -208,6 +208,8 @@ def test_context_expires_and_is_bounded() -> None:
         ("Anmeldung? Kosten Beratung?", 2),
         ("Gibt es eine Beratung? Auch online?", 1),
         ("Lernwerkstatt? Für Vereine?", 1),
+        # "kan" is "kann" as typed in a hurry.
+        ("wie lang geht die beratung und kan da auch der bürgermeister mit rein", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

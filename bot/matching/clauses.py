@@ -69,7 +69,7 @@ QUESTION_WORDS = words(
 # A sentence that opens with one of these asks: a question word, or a verb before its subject.
 _OPENS_ASKING = QUESTION_WORDS | words(
     """
-    gibt gibts kann koennen koennt kannst darf duerfen muss muessen ist sind seid hat habt haben
+    gibt gibts kann kan koennen koennt kannst darf duerfen muss muessen ist sind seid hat habt haben
     wird werden findet geht bietet macht kommt koennte koennten wuerde wuerden waere waeren
     sollte sollten duerfte muesste gilt gelten
     """

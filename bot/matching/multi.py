@@ -24,7 +24,7 @@ _JOINERS = re.compile(
 )
 _OPENERS = QUESTION_WORDS | words(
     """
-    gibt gibts kann koennen darf duerfen muss muessen ist sind hat haben wird werden findet geht
+    gibt gibts kann kan koennen darf duerfen muss muessen ist sind hat haben wird werden findet geht
     gilt bietet kostet dauert braucht faellt fallen ginge gaebe waere waeren koennte koennten
     soll sollen sollte kommt kommen laeuft brauchen bekommen
     durfte durften konnte konnten musste mussten war waren gab gabs hatte hatten fand fanden
