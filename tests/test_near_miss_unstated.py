@@ -122,6 +122,7 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Wie viele Menschen passen höchstens in einen Workshop hinein?",
         "Ist die Fortbildung zur Organisationsberatung offiziell anerkannt?",
         "Gibt es nach dem Zertifikatskurs ein Zeugnis?",
+        "Ist die Beratung für Kommunen auch auf Dänisch möglich?",
         "Wer bezahlt uns die Fähre, wenn ihr zur Beratung auf die Hallig kommt?",
         "Bekommt unser Sportverein Geld von euch?",
         "Zahlt ihr Kommunen auch einen Zuschuss zur Engagementförderung?",
@@ -279,6 +280,8 @@ def test_an_offer_like_this_elsewhere_is_a_near_miss(answerer: Answerer, questio
         "gilt das für uns in hamburg-bergedorf?",
         "Wir sitzen in Tønder, gilt das für uns?",
         "geht das auch für uns im landkreis rotenburg",
+        # "dänisch" of the side of the border is a place; of a language, a near miss (below)
+        "Geht das auch bei uns auf der dänischen Seite?",
     ],
 )
 def test_a_place_outside_schleswig_holstein_gets_the_region_answer(
