@@ -123,6 +123,11 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Ist die Fortbildung zur Organisationsberatung offiziell anerkannt?",
         "Gibt es nach dem Zertifikatskurs ein Zeugnis?",
         "Ist die Beratung für Kommunen auch auf Dänisch möglich?",
+        # other languages, the video software, the course's last date written as a compound
+        "Kann die Beratung für Kommunen auch auf Türkisch stattfinden?",
+        "Gibt es die Beratung für Kommunen auch in Leichter Sprache?",
+        "Mit welchem Tool macht ihr die Videoberatung?",
+        "Wann war beim Zertifikatskurs der letzte Kurstermin?",
         "Wer bezahlt uns die Fähre, wenn ihr zur Beratung auf die Hallig kommt?",
         "Bekommt unser Sportverein Geld von euch?",
         "Zahlt ihr Kommunen auch einen Zuschuss zur Engagementförderung?",
