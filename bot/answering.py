@@ -17,6 +17,7 @@ from bot.matching.clauses import split_clauses
 from bot.matching.multi import (
     asks_what_next,
     asks_yes_no_about_it,
+    changes_topic,
     is_elliptic,
     question_sentence,
     split_questions,
@@ -351,6 +352,8 @@ class Answerer:
         answers in one reply; a question about what is current is answered as a whole
         (bot/stand.py).
         """
+        if changes_topic(question):
+            topic = last = None  # "Ganz andere Frage: …" is read on its own
         parts = split_questions(question)
         currency = self.stand.classify(question)
         if len(parts) > 1 and currency is None:

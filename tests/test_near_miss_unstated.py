@@ -203,6 +203,27 @@ def test_a_follow_up_asking_an_unstated_detail_is_a_near_miss(
     assert reply.kind == "fallback" and reply.text.startswith(NO_DETAIL)
 
 
+def test_a_compound_ending_in_a_listed_detail_asks_that_detail(answerer: Answerer) -> None:
+    """"Mindestteilnehmerzahl" is a "Teilnehmerzahl" (German puts the head last): a near
+    miss, not the workshops' length; a short listed word ends no compound."""
+    _near_miss(answerer, "Gibt es eine Mindestteilnehmerzahl für den Auftaktworkshop vor Ort?")
+    phrases = PhraseSet(["teilnehmerzahl", "plätze"])
+    assert phrases.find(("gibt", "mindestteilnehmerzahl")) == "teilnehmerzahl"
+    assert phrases.find(("sitzplaetz",)) is None
+
+
+def test_a_change_of_topic_leaves_the_conversation(answerer: Answerer) -> None:
+    """"Ganz andere Frage: …" is read on its own: a question outside the offer gets the plain
+    fallback, not "Dazu habe ich keine Angabe" about the conversation's topic."""
+    user = ("change of topic",)
+    answerer.forget_conversation(user)
+    first, _ = answerer.answer_from(user, "Erzähl mir was über die Lernwerkstatt")
+    assert first.kind == "answer"
+    question = "Ganz andere Frage: Wer erteilt bei uns die Genehmigung für einen Flohmarkt?"
+    reply, _ = answerer.answer_from(user, question)
+    assert reply.kind == "fallback" and not reply.text.startswith(NO_DETAIL)
+
+
 def test_thanks_in_advance_asks_no_detail(answerer: Answerer) -> None:
     """"Haben Sie vielen Dank im Voraus?" after a question thanks, so the reply names no part it
     cannot answer; only "wie früh im Voraus" asks for a lead time the offer does not state."""

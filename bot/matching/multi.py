@@ -338,3 +338,20 @@ def is_elliptic(text: str) -> bool:
             rest = words[len(opener) :]
             return bool(rest) and not _opens_question(" ".join(rest))
     return False
+
+
+# "Ganz andere Frage: …", "Anderes Thema – …", "Themenwechsel: …": the writer leaves the
+# conversation's topic; what follows is read on its own.
+_CHANGE_OF_TOPIC = re.compile(
+    r"^\W*(?:(?:ok|okay|gut|danke|alles klar|super)\W+)?(?:(?:eine\s+)?ganz\s+)?"
+    r"(?:(?:andere|anderes|neue|neues)\s+(?:frage|thema|sache|anliegen)"
+    r"|(?:etwas|was|noch\s+was|noch\s+etwas)\s+(?:ganz\s+)?anderes|themenwechsel)"
+    r"(?:\s+(?:noch|mal|bitte))?\s*[:,.;!?–-]",
+    re.IGNORECASE,
+)
+
+
+def changes_topic(text: str) -> bool:
+    """Whether ``text`` opens by leaving the conversation's topic ("Ganz andere Frage: …")."""
+    return _CHANGE_OF_TOPIC.match(text) is not None
+

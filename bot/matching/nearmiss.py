@@ -46,6 +46,8 @@ _PARTICLES = frozenset(
     stem(w) for w in words("genau eigentlich eigtl denn ueberhaupt ungefaehr etwa wohl nochmal")
 )
 
+_MIN_HEAD = 8  # letters of a one-word group that may end a compound
+
 GAP = "…"
 # Words allowed between the parts of a word group with a gap: about one clause.
 MAX_GAP = 6
@@ -103,11 +105,33 @@ class PhraseSet:
             for w in part
         )
         self._particles = _PARTICLES - self.words
+        # Long one-word groups also end a compound ("Mindest-teilnehmerzahl" is a
+        # "Teilnehmerzahl"): German puts the head of a compound last.
+        one_words = [
+            parts[0][0]
+            for group in self._by_first.values()
+            for _, parts in group.get("", ())
+            if len(parts) == 1 and len(parts[0]) == 1
+        ]
+        self._heads = tuple(
+            sorted({w for w in one_words if len(w) >= _MIN_HEAD}, key=lambda w: (-len(w), w))
+        )
 
     def find(self, stems: tuple[str, ...]) -> str | None:
         """The first phrase standing in ``stems``, as its stems joined by spaces (and gaps)."""
         if not self._particles.isdisjoint(stems):
             stems = tuple(s for s in stems if s not in self._particles)
+        found = self._find(stems)
+        if found is None and self._heads:
+            heads = self._heads
+            for word in stems:
+                if len(word) > _MIN_HEAD and word.endswith(heads):
+                    head = next((h for h in heads if word.endswith(h) and word != h), None)
+                    if head is not None:
+                        return head
+        return found
+
+    def _find(self, stems: tuple[str, ...]) -> str | None:
         last = len(stems) - 1
         for i, first in enumerate(stems):
             group = self._by_first.get(first)
