@@ -153,6 +153,8 @@ def test_everyday_words_find_the_entry(matcher: Matcher, question: str, entry: s
         # "entrichten" is paying a fee.
         ("Haben wir für die Lernwerkstatt etwas zu entrichten?", "kosten"),
         ("Wir sind Kirchengemeinde. Müssen wir für die Workshops etwas entrichten?", "kosten"),
+        # English mixed in
+        ("Is the workshop free of charge?", "kosten"),
     ],
 )
 def test_officialese_of_letters_is_read_as_meant(

@@ -128,6 +128,9 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Gibt es die Beratung für Kommunen auch in Leichter Sprache?",
         "Mit welchem Tool macht ihr die Videoberatung?",
         "Wann war beim Zertifikatskurs der letzte Kurstermin?",
+        # the length of one of the course's modules, the team's qualification
+        "Wie lange dauert eins der Module beim Zertifikatskurs?",
+        "Welche Qualifikation haben die Beraterinnen im Team?",
         "Wer bezahlt uns die Fähre, wenn ihr zur Beratung auf die Hallig kommt?",
         "Bekommt unser Sportverein Geld von euch?",
         "Zahlt ihr Kommunen auch einen Zuschuss zur Engagementförderung?",
