@@ -210,6 +210,11 @@ def test_context_expires_and_is_bounded() -> None:
         ("Lernwerkstatt? Für Vereine?", 1),
         # "kan" is "kann" as typed in a hurry.
         ("wie lang geht die beratung und kan da auch der bürgermeister mit rein", 2),
+        # "bzgl." ends no sentence; "u." joins like "und".
+        ("Bzgl. der Beratung wäre zu klären, welche Themen es gibt, und zum anderen, wie "
+         "lange sie dauert.", 2),
+        ("Was kostet die Beratung u. ob die auch per Video geht?", 2),
+        ("Bzgl. der Beratung: wie lange dauert die?", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

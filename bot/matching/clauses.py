@@ -56,6 +56,7 @@ _ASKING_FRAME = re.compile(
 _ABBREVIATIONS = words(
     """
     bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs vs
+    bzgl bezgl bezuegl ggfs gem lt insb zzt zt allg vllt mind ausschl hinsichtl
     """
 )
 # The words that open a question of their own or an indirect one (folded: ä → ae).

@@ -20,7 +20,7 @@ from bot.matching.stopwords import STOP_WORDS, words
 
 MAX_PARTS = 3
 _JOINERS = re.compile(
-    r",?\s+(?:und|sowie|oder auch|bzw\.?|beziehungsweise|zum anderen,?)\s+", re.IGNORECASE
+    r",?\s+(?:und|u\.|&|sowie|oder auch|bzw\.?|beziehungsweise|zum anderen,?)\s+", re.IGNORECASE
 )
 _OPENERS = QUESTION_WORDS | words(
     """
