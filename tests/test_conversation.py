@@ -215,6 +215,8 @@ def test_context_expires_and_is_bounded() -> None:
          "lange sie dauert.", 2),
         ("Was kostet die Beratung u. ob die auch per Video geht?", 2),
         ("Bzgl. der Beratung: wie lange dauert die?", 1),
+        # A subjunctive yes/no question after a statement's comma.
+        ("Was kostet das? Wir wären gern zu dritt gekommen, wäre das erlaubt gewesen?", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

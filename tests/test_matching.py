@@ -155,14 +155,16 @@ def test_everyday_words_find_the_entry(matcher: Matcher, question: str, entry: s
         ("Wir sind Kirchengemeinde. Müssen wir für die Workshops etwas entrichten?", "kosten"),
         # English mixed in
         ("Is the workshop free of charge?", "kosten"),
+        # "was war da los" asks what happened, no start ("wann geht es los")
+        ("Die Lernwerkstatt fiel aus? Was war da los?", "m1_abgesagt"),
     ],
 )
-def test_officialese_of_letters_is_read_as_meant(
+def test_letters_loanwords_and_idioms_are_answered(
     matcher: Matcher, question: str, entry: str
 ) -> None:
     """"Ihr Haus", "Ihres Hauses" in a letter is the provider, no unknown building; asking
-    leave to ask only frames the question; "entrichten" is paying: all are answered, not
-    the fallback."""
+    leave to ask only frames the question; "entrichten" and "free of charge" are about
+    paying; "was war da los" asks what happened: all are answered, not the fallback."""
     result = matcher.match(question)
     assert (result.band, top(result)) == ("answer", entry), result.reason
 

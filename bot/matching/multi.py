@@ -78,7 +78,8 @@ _INDIRECT = re.compile(r",\s*" + PREPOSITION_BEFORE + INDIRECT_OPENER + r"\s", r
 # statement and, after its comma, a yes/no question (a verb and its subject).
 _QUESTION_AFTER_STATEMENT = re.compile(
     r",\s+(?:kann|kannst|können|koennen|könnt|koennt|geht|gibt|gibts|ist|sind|darf|dürfen|"
-    r"duerfen|muss|müssen|muessen|läuft|laeuft|findet|fallen|kostet|dauert)\s+"
+    r"duerfen|muss|müssen|muessen|läuft|laeuft|findet|fallen|kostet|dauert|wäre|waere|"
+    r"wären|waeren|hätte|haette|könnte|koennte|dürfte|duerfte|durfte|war)\s+"
     r"(?:man|ich|wir|er|es|ihr|sie|du|die|der|das|dies|sowas|so etwas)\b",
     re.IGNORECASE,
 )
