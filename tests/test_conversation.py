@@ -217,6 +217,9 @@ def test_context_expires_and_is_bounded() -> None:
         ("Bzgl. der Beratung: wie lange dauert die?", 1),
         # A subjunctive yes/no question after a statement's comma.
         ("Was kostet das? Wir wären gern zu dritt gekommen, wäre das erlaubt gewesen?", 2),
+        # After a greeting, "wie viele" asks where it stands; "was" may be "etwas".
+        ("moin hier aus dem amt wie lange dauert die beratung und wer kann da mitmachen", 2),
+        ("moin ich hab da was gehört und wer kann da mitmachen", 1),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:

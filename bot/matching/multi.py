@@ -99,8 +99,20 @@ def _keywords_only(text: str) -> bool:
     )
 
 
+# "ja hallo hier aus X wie viele tage geht die lernwerkstatt und wer darf …": after a greeting
+# or a few words of who writes, these question words still ask wherever they stand.
+_ASKS_WITHIN = re.compile(
+    r"\b(?:wann|warum|wieso|weshalb|welche[rsnm]?|wieviele?|wie\s+(?:viele?|lange?|oft|teuer))\b",
+    re.IGNORECASE,
+)
+
+
 def _asks(text: str) -> bool:
-    return _opens_question(text) or _INDIRECT.search(text) is not None
+    return (
+        _opens_question(text)
+        or _INDIRECT.search(text) is not None
+        or _ASKS_WITHIN.search(text) is not None
+    )
 
 
 # Words that open a sentence but are no finite verb, though they end like one ("einen", "jetzt").
