@@ -119,8 +119,10 @@ def test_im_rahmen_as_part_of_is_not_the_political_frame() -> None:
 
 
 def test_stop_words_are_dropped() -> None:
-    """Function words and fillers leave no terms behind."""
+    """Function words and fillers (also the hesitations of dictated messages) leave no terms
+    behind."""
     assert Analyzer({}).terms("Können Sie mir bitte sagen, ob es das gibt?") == []
+    assert Analyzer({}).terms("ähm äh hm kan ich") == []
 
 
 @pytest.mark.parametrize(
