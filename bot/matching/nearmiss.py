@@ -105,6 +105,7 @@ class PhraseSet:
             for w in part
         )
         self._particles = _PARTICLES - self.words
+        self._last: tuple[tuple[str, ...] | None, str | None] = (None, None)
         # Long one-word groups also end a compound ("Mindest-teilnehmerzahl" is a
         # "Teilnehmerzahl"): German puts the head of a compound last.
         one_words = [
@@ -119,6 +120,15 @@ class PhraseSet:
 
     def find(self, stems: tuple[str, ...]) -> str | None:
         """The first phrase standing in ``stems``, as its stems joined by spaces (and gaps)."""
+        # The same asking words are looked up several times per message (its parts, with and
+        # without the conversation's context): the last answer is kept.
+        if stems is self._last[0]:
+            return self._last[1]
+        found = self._found(stems)
+        self._last = (stems, found)
+        return found
+
+    def _found(self, stems: tuple[str, ...]) -> str | None:
         if not self._particles.isdisjoint(stems):
             stems = tuple(s for s in stems if s not in self._particles)
         found = self._find(stems)
