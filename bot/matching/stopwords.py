@@ -22,7 +22,8 @@ STOP_WORDS: frozenset[str] = words(
     gebe geben gegeben gehabt gehen geht gehts genau gerade gern gerne gibt gibts gilt habe haben
     habt halt hast hat hatte hatten haette haetten hier ich ihm ihn ihnen ihr ihre ihrem ihren
     ihrer im immer in infos info information informationen ins irgendwie ist ja je jemand jetzt
-    aeh aehm oehm hm hmm kann kan kannst kein keine keinen koennen koennt koennte koennten lassen lasse laesst man manche
+    aeh aehm oehm hm hmm kann kan kannst kein keine keinen koennen koennt koennte koennten
+    lassen lasse laesst man manche
     mal mehr mein meine meinem meinen meiner mich mir mit moechte moechten moechtest moeglich
     moeglichkeit muss muessen musst na nach naechste naechsten nein nicht nichts noch nun nur ob
     oder ohne schon sehr sei seid sein seine sich sie sind so sog soll sollen sollte sollten
