@@ -183,6 +183,13 @@ def test_compound_parts_in_entries_match_single_words(matcher: Matcher) -> None:
     assert top(matcher.match("Gibt es ein Zertifikat?")) == "m3_zertifikat"
 
 
+def test_a_compound_ending_in_tool_or_software_is_a_foreign_topic(matcher: Matcher) -> None:
+    """"Onboarding-Tool", "Planungssoftware": a tool is nothing the offer provides, whatever
+    it is for, so the word counts against an answer as the plain "Tool" does."""
+    units = matcher.units("Onboarding-Tool Planungssoftware")
+    assert [u.foreign for u in units] == [True, True]
+
+
 def test_typos_are_absorbed(matcher: Matcher) -> None:
     """One or two wrong letters in a long word do not lose the match."""
     assert top(matcher.match("Wann beginnt der Zertifkatskurs?")) == "m3_zertifikat"

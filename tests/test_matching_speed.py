@@ -453,6 +453,20 @@ def test_kept_and_shortened_readings_equal_the_plain_ones(kb: KnowledgeBase) -> 
         assert matcher.unstated_detail(question, "m1") == fresh.unstated_detail(question, "m1")
 
 
+def test_a_word_group_list_answers_the_same_asking_words_as_a_fresh_one(
+    kb: KnowledgeBase,
+) -> None:
+    """A word-group list keeps its answer for the last asking words: asked again with them,
+    and asked after other words, it answers what a fresh list answers, on the bundled
+    questions."""
+    details = kb.foreign.details
+    kept = nearmiss_module.PhraseSet(details)
+    for question in _blind_questions()[::3]:
+        stems = tuple(stemming.stem(t) for t in tokenize(question))
+        fresh = nearmiss_module.PhraseSet(details).find(stems)
+        assert kept.find(stems) == fresh == kept.find(stems), question
+
+
 def test_word_classes_and_later_years_read_as_the_plain_pass(kb: KnowledgeBase) -> None:
     """The spelling guess made in one pass over the words (one word looked up without a
     generator) and the year check made only on tokens opening with "20" give what the plain
