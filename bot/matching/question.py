@@ -240,12 +240,23 @@ class QuestionReader:
             c.clause.asks and _points_back(c.tokens) and sum(u.known for u in units) <= 1
             for c, units in zip(clauses, per_clause, strict=True)
         )
-        who = [_says_who_writes(c.clause) for c in clauses]
+        # Whether a clause says who writes, read only where a rule asks (most clauses never).
+        said: dict[int, bool] = {}
+
+        def who(n: int) -> bool:
+            if n not in said:
+                said[n] = _says_who_writes(clauses[n].clause)
+            return said[n]
+
         # Without such a question, a statement of who the writer is still says only who asks
         # when another sentence names what ("Ich bin Diakon in X. Wir überlegen, mit drei
         # Leuten zur Lernwerkstatt zu kommen – ist das erwünscht?").
-        named_elsewhere = not asks and any(
-            not who[n] and any(u.known for u in units) for n, units in enumerate(per_clause)
+        named_elsewhere = (
+            not asks
+            and len(clauses) > 1
+            and any(
+                any(u.known for u in units) and not who(n) for n, units in enumerate(per_clause)
+            )
         )
         scene = [
             self._params.context_weight
@@ -253,9 +264,9 @@ class QuestionReader:
                 asks
                 and not c.clause.asks
                 and not _names_the_topic(c.clause)
-                and not (pointed and n < last_asking and not who[n])
+                and not (pointed and n < last_asking and not who(n))
             )
-            or (named_elsewhere and who[n] and not c.clause.asks)
+            or (named_elsewhere and not c.clause.asks and who(n))
             else 1.0
             for n, c in enumerate(clauses)
         ]
@@ -268,7 +279,7 @@ class QuestionReader:
         # it stands.
         weighed = [
             [(u, 1.0, scene[n] != 1.0)
-             if u.foreign and n < last_asking and not who[n]
+             if u.foreign and n < last_asking and not who(n)
              else (u, scene[n], scene[n] != 1.0)
              for u in units]
             for n, units in enumerate(per_clause)
