@@ -84,6 +84,8 @@ def test_normalize_strips_punctuation_and_repeated_letters() -> None:
         (("teilnehmerinnen", "teilnehmer"), True),
         (("kurs", "kur"), False),
         (("termin", "termi"), False),
+        # the genitive of a noun in -en ("des Zeitrahmens")
+        (("zeitrahmen", "zeitrahmens"), True),
     ],
 )
 def test_stemming_conflates_inflection_only(forms: tuple[str, str], same: bool) -> None:

@@ -16,6 +16,7 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("keiten", "keit", 3),
     ("ern", "", 4),
     ("ers", "", 4),  # genitive of -er nouns: Trägers = Träger
+    ("ens", "", 4),  # genitive of -en nouns: Rahmens = Rahmen
     ("em", "", 4),
     ("en", "", 4),
     ("er", "", 4),
