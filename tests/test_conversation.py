@@ -751,6 +751,8 @@ def test_paraphrases_of_the_alternative_and_of_the_offer(
         ("Was ist die Lernwerkstatt?\nund was wird da besprochen?\n", "m1_inhalte"),
         # a topic named in the follow-up wins over the conversation's
         ("Was ist die Lernwerkstatt?\nund was wird in der Beratung besprochen?\n", "m2_themen"),
+        # "was wird dort gemacht" asks what is done there: the contents
+        ("Darf ich zu zweit zur Lernwerkstatt kommen?\nund was wird dort gemacht?\n", "m1_inhalte"),
     ],
 )
 def test_a_follow_up_naming_no_topic_stays_in_the_conversation(

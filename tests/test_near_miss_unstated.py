@@ -227,6 +227,16 @@ def test_a_change_of_topic_leaves_the_conversation(answerer: Answerer) -> None:
     assert reply.kind == "fallback" and not reply.text.startswith(NO_DETAIL)
 
 
+def test_coming_along_is_no_question_about_the_venue(answerer: Answerer) -> None:
+    """"Dürfen wir da zu dritt hinkommen?" asks whether several may come, not where the
+    Lernwerkstatt was held: no "Dazu habe ich keine Angabe" about a venue."""
+    user = ("coming along",)
+    answerer.forget_conversation(user)
+    answerer.answer_from(user, "Für wen war die Lernwerkstatt?")
+    reply, _ = answerer.answer_from(user, "Dürfen wir da zu dritt hinkommen?")
+    assert not reply.text.startswith(NO_DETAIL)
+
+
 def test_thanks_in_advance_asks_no_detail(answerer: Answerer) -> None:
     """"Haben Sie vielen Dank im Voraus?" after a question thanks, so the reply names no part it
     cannot answer; only "wie früh im Voraus" asks for a lead time the offer does not state."""
