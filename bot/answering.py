@@ -127,7 +127,13 @@ class Answerer:
         if entry is not None:
             rows.append((Button(entry.button_label, callbacks.entry(entry.id)),))
         rows.append((Button(self.texts.plain("btn_menu"), callbacks.menu()),))
-        return Reply(kind="fallback", text=text, buttons=tuple(rows), entry_id=None)
+        return Reply(
+            kind="fallback",
+            text=text,
+            buttons=tuple(rows),
+            entry_id=None,
+            about=entry.id if entry is not None else None,
+        )
 
     def show_entry(self, entry_id: str) -> Reply | None:
         entry = self.kb.entry(entry_id)
@@ -188,6 +194,14 @@ class Answerer:
             self.context.remember(
                 user, reply.entry_id, topical, options, None if topical else named
             )
+        elif reply.about is not None and (
+            self.matcher.family(reply.about) in self.matcher.named_topics(question)
+        ):
+            # "Gibt es die Lernwerkstatt 2026 wieder?" answers nothing, but names what the
+            # conversation is about now: "Und welche Inhalte hatte die?" asks of it. (The
+            # closest entry of a near miss that names no topic is only a guess.)
+            topical = self.matcher.topic_of(reply.about) is not None
+            self.context.remember(user, reply.about, topical, options)
         elif options:
             self.context.offer(user, options)
         return reply, result
@@ -652,7 +666,9 @@ class Answerer:
             (Button(self.kb.entries[s.entry_id].button_label, callbacks.entry(s.entry_id)),)
             for s in close
         ]
+        about = None
         if result.near_miss and close:
+            about = close[0].entry_id
             text = "\n\n".join(
                 (
                     self.texts.render("near_miss", title=close[0].title),
@@ -668,6 +684,7 @@ class Answerer:
                 text=text,
                 buttons=(*rows, *self.menu_buttons(kind_named_in(question))),
                 suggestions=close,
+                about=about,
             ),
             result,
         )

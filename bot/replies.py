@@ -33,3 +33,6 @@ class Reply:
     extras: dict[str, str] = field(default_factory=dict)
     # A dialogue step answered by typing: a door with a text field puts the focus there.
     expects_text: bool = False
+    # The entry a reply that answers nothing is about ("Dazu habe ich keine Angabe. Das weiß
+    # ich zu …", a later year of a dated event): a follow-up stays in its topic.
+    about: str | None = None

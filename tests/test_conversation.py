@@ -753,6 +753,9 @@ def test_paraphrases_of_the_alternative_and_of_the_offer(
         ("Was ist die Lernwerkstatt?\nund was wird in der Beratung besprochen?\n", "m2_themen"),
         # "was wird dort gemacht" asks what is done there: the contents
         ("Darf ich zu zweit zur Lernwerkstatt kommen?\nund was wird dort gemacht?\n", "m1_inhalte"),
+        # a reply that answers nothing but names the topic (a later year) sets it
+        ("Gibt es die Lernwerkstatt 2027 wieder?\nUnd welche Inhalte hatte die?\n",
+         "m1_inhalte"),
     ],
 )
 def test_a_follow_up_naming_no_topic_stays_in_the_conversation(
@@ -760,7 +763,8 @@ def test_a_follow_up_naming_no_topic_stays_in_the_conversation(
 ) -> None:
     """A follow-up that names no topic is answered from the conversation's topic when that
     topic has an entry scoring as an answer, even if alone it reads as another topic's
-    aspect; a follow-up that names a topic keeps it."""
+    aspect; a follow-up that names a topic keeps it; a question about a later year names
+    the topic it asks of, though its reply answers nothing."""
     replies = ask(lines, conversations=True)
     assert replies[-1]["kind"] == "answer"
     kb = load_knowledge(BUNDLED_KNOWLEDGE)
