@@ -773,18 +773,19 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_w.yaml", 0.95, 0.87),
         (DATA_DIR / "blind_conv_x.yaml", 0.88, 0.99),
         # Twenty-fourth and twenty-fifth authors: first contact 84.4 % / 100 % and
-        # 81.8 % / 80 % (ac16f31); 86.7 % / 100 % and 81.8 % / 100 % here.
+        # 81.8 % / 80 % (ac16f31); 86.7 % / 100 % and 81.8 % / 100 % then (stop 12: 86.4 %).
         (DATA_DIR / "blind_conv_y.yaml", 0.86, 0.99),
-        (DATA_DIR / "blind_conv_z.yaml", 0.81, 0.99),
+        (DATA_DIR / "blind_conv_z.yaml", 0.86, 0.99),
         # Stop 12: twenty-sixth and twenty-seventh authors, first contact 95.2 % / 100 % and
         # 90.9 % / 100 % (344e915); 97.6 % and 100 % after "Ihr Haus", relative clauses, groups
         # of people ("mit 3 Frauen"), "auf der dänischen Seite". Twenty-eighth and twenty-ninth:
-        # 88.6 % / 100 % and 93.2 % / 60 % (64ada64); 90.9 % / 100 % and 93.2 % / 90 % after
-        # languages, the video software and the course's last date as near misses.
+        # 88.6 % / 100 % and 93.2 % / 60 % (64ada64); 95.5 % / 100 % and 95.5 % / 90 % after
+        # languages, the video software and the course's last date as near misses, "des
+        # Zeitrahmens", and the topic a later year's question names.
         (DATA_DIR / "blind_conv_aa.yaml", 0.97, 0.99),
         (DATA_DIR / "blind_conv_ab.yaml", 0.99, 0.99),
-        (DATA_DIR / "blind_conv_ac.yaml", 0.90, 0.99),
-        (DATA_DIR / "blind_conv_ad.yaml", 0.93, 0.89),
+        (DATA_DIR / "blind_conv_ac.yaml", 0.95, 0.99),
+        (DATA_DIR / "blind_conv_ad.yaml", 0.95, 0.89),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
