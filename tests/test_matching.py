@@ -574,6 +574,11 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # compound details ("Mindestteilnehmerzahl") and the team's qualification.
         (DATA_DIR / "blind_ai.yaml", 0.98, 0.94),
         (DATA_DIR / "blind_aj.yaml", 0.91, 0.94),
+        # Thirtieth and thirty-first authors, written at the end of stop 12 and not tuned
+        # for: first contact 87.1 % / 90 % and 98.6 % / 95 % (f6ac906; blind_ak 84.3 % with
+        # the matcher alone).
+        (DATA_DIR / "blind_ak.yaml", 0.84, 0.89),
+        (DATA_DIR / "blind_al.yaml", 0.97, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -581,6 +586,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
         "blind_w", "blind_x", "blind_y", "blind_z", "blind_aa", "blind_ab", "blind_ac",
         "blind_ad", "blind_ae", "blind_af", "blind_ag", "blind_ah", "blind_ai", "blind_aj",
+        "blind_ak", "blind_al",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -688,6 +694,9 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_ab.yaml", 0.99),
         (DATA_DIR / "blind_multi_ac.yaml", 0.93),
         (DATA_DIR / "blind_multi_ad.yaml", 0.93),
+        # Thirtieth and thirty-first authors, not tuned for: 73.3 % and 93.3 % (f6ac906).
+        (DATA_DIR / "blind_multi_ae.yaml", 0.73),
+        (DATA_DIR / "blind_multi_af.yaml", 0.93),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -696,7 +705,7 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_o", "blind_multi_p", "blind_multi_q", "blind_multi_r", "blind_multi_s",
         "blind_multi_t", "blind_multi_u", "blind_multi_v", "blind_multi_w", "blind_multi_x",
         "blind_multi_y", "blind_multi_z", "blind_multi_aa", "blind_multi_ab", "blind_multi_ac",
-        "blind_multi_ad",
+        "blind_multi_ad", "blind_multi_ae", "blind_multi_af",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -786,6 +795,10 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_ab.yaml", 0.99, 0.99),
         (DATA_DIR / "blind_conv_ac.yaml", 0.95, 0.99),
         (DATA_DIR / "blind_conv_ad.yaml", 0.95, 0.89),
+        # Thirtieth and thirty-first authors, not tuned for: 93.0 % / 100 % and 97.5 % / 80 %
+        # (f6ac906).
+        (DATA_DIR / "blind_conv_ae.yaml", 0.93, 0.99),
+        (DATA_DIR / "blind_conv_af.yaml", 0.97, 0.79),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -794,7 +807,7 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_o", "blind_conv_p", "blind_conv_q", "blind_conv_r", "blind_conv_s",
         "blind_conv_t", "blind_conv_u", "blind_conv_v", "blind_conv_w", "blind_conv_x",
         "blind_conv_y", "blind_conv_z", "blind_conv_aa", "blind_conv_ab", "blind_conv_ac",
-        "blind_conv_ad",
+        "blind_conv_ad", "blind_conv_ae", "blind_conv_af",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
