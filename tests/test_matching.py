@@ -192,6 +192,18 @@ def test_a_compound_ending_in_tool_or_software_is_a_foreign_topic(matcher: Match
     assert [u.foreign for u in units] == [True, True]
 
 
+def test_what_the_provider_offers_is_the_overview_and_who_it_is_the_provider(
+    matcher: Matcher,
+) -> None:
+    """"Was bietet der Paritätische … an?" asks what is offered (the overview): the provider's
+    name only says by whom; "Wer bietet das an?" and "Was ist der Paritätische?" still ask
+    who it is."""
+    result = matcher.match("Was bietet der Paritätische Städten und Ämtern an?")
+    assert (result.band, top(result)) == ("answer", "angebot")
+    assert top(matcher.match("Wer bietet das an?")) == "traeger"
+    assert top(matcher.match("Was ist der Paritätische?")) == "traeger"
+
+
 def test_typos_are_absorbed(matcher: Matcher) -> None:
     """One or two wrong letters in a long word do not lose the match."""
     assert top(matcher.match("Wann beginnt der Zertifkatskurs?")) == "m3_zertifikat"

@@ -38,6 +38,9 @@ _OFFER_NAME = frozenset(("kommun", "engagementfoerderung"))
 # "Who runs it" (wer bietet, wer führt … durch, welche Organisation, Anbieter) asked with a
 # question word of who or which: the same team runs every module, so none has its own answer.
 _WHO_RUNS = "anbiet"
+# Offering, and the names of who offers it (terms).
+_OFFERS = frozenset(("anbiet", "angebot"))
+_PROVIDER = frozenset(("paritaetisch", "kompetenzzentrum"))
 _WHO = frozenset((
     "wer", "wem", "wessen", "organisation", "verband", "stelle", "traeger", "einrichtung",
     "anbieter", "anbieters", "veranstalter", "institution",
@@ -254,6 +257,12 @@ class Matcher:
         Engagementförderung?", "Für wen ist das Programm …?") stands for "it" too; asked what
         it comprises, or alone, the name is what the question is about."""
         terms = {t for u in units if u.known for t in u.terms()}
+        if not _OFFERS.isdisjoint(terms) and not _PROVIDER.isdisjoint(terms):
+            asking = _asking_tokens(clauses)
+            if "was" in asking and _WHO.isdisjoint(asking):
+                # "Was bietet der Paritätische den Gemeinden an?" asks what is offered: the
+                # provider's name only says by whom.
+                return self._as_context(units, lambda u: _PROVIDER.issuperset(u.terms()))
         if _WHO_RUNS in terms and not _WHO.isdisjoint(_asking_tokens(clauses)):
             names = self._names_of_it
             # (a compound of such names counts too: "Kommunal-beratung")
