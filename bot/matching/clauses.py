@@ -44,7 +44,8 @@ _BOUNDARY = re.compile(
     + r")",
     re.IGNORECASE,
 )
-_PURPOSE = re.compile(r"\s+(?:damit|" + _RELATIVE + r")\s", re.IGNORECASE)
+# A clause after a comma that asks nothing: a purpose ("damit …") or a relative clause.
+_ASIDE = re.compile(r"\s+(?:damit|" + _RELATIVE + r")\s", re.IGNORECASE)
 # Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
@@ -212,7 +213,7 @@ def _split(text: str) -> tuple[Clause, ...]:
             continue
         piece = text[start : match.start()].strip()
         after = text[match.end() :]
-        if mark == "," and not _ASKING_FRAME.search(piece) and not _PURPOSE.match(after):
+        if mark == "," and not _ASKING_FRAME.search(piece) and not _ASIDE.match(after):
             continue  # "wir überlegen, wie …": a statement about the writer goes on
         if piece:
             end = "?" if "?" in mark else ("-" if mark in "–—-" else mark[:1])
@@ -221,9 +222,10 @@ def _split(text: str) -> tuple[Clause, ...]:
     rest = text[start:].strip()
     if rest:
         clauses.extend(_run_on(rest, ""))
-    # The sentence's "?" closes the question before the purpose clause, which asks nothing.
+    # The sentence's "?" closes the question before the purpose or relative clause, which asks
+    # nothing.
     for n in range(len(clauses) - 1):
-        if clauses[n].end == "," and _PURPOSE.match(" " + clauses[n + 1].text):
+        if clauses[n].end == "," and _ASIDE.match(" " + clauses[n + 1].text):
             clauses[n : n + 2] = [
                 Clause(clauses[n].text, clauses[n + 1].end), Clause(clauses[n + 1].text, ".")
             ]

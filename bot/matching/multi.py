@@ -88,6 +88,7 @@ _QUESTION_AFTER_STATEMENT = re.compile(
 # "Kosten? Dauer Workshop?": questions of nouns alone (capitalised, no function word first),
 # each closed by its own "?", ask one thing each.
 _MAX_KEYWORDS = 3
+_NO_KEYWORDS = STOP_WORDS | _OPENERS
 
 
 def _keywords_only(text: str) -> bool:
@@ -95,7 +96,7 @@ def _keywords_only(text: str) -> bool:
     return (
         0 < len(words_) <= _MAX_KEYWORDS
         and all(w[:1].isupper() for w in words_)
-        and fold(words_[0]).strip(",.:!?") not in STOP_WORDS | _OPENERS
+        and fold(words_[0]).strip(",.:!?") not in _NO_KEYWORDS
     )
 
 
