@@ -65,7 +65,7 @@ def is_misspelt_stop_word(token: str) -> bool:
 
 
 # Modal particles carry nothing and would break a phrase apart ("steckt eigentlich hinter").
-_PARTICLES = words(
+MODAL_PARTICLES = words(
     "eigentlich eigentl denn eben halt ueberhaupt wirklich uebrigens bitte konkret"
 )
 
@@ -318,7 +318,7 @@ class Analyzer:
 
     def analyse_tokens(self, normalised: list[str]) -> list[Term]:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
-        tokens = [t for t in high_german(normalised) if t not in _PARTICLES]
+        tokens = [t for t in high_german(normalised) if t not in MODAL_PARTICLES]
         tokens = _join_separable(
             _without_numbering(_without_kind_of(_as_group_of_people(_without_time_spans(tokens))))
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.matching.analyzer import stems_of
+from bot.matching.analyzer import MODAL_PARTICLES, stems_of
 from bot.matching.stemming import stem
 from bot.matching.stopwords import words
 
@@ -41,9 +41,10 @@ _WHEN_WORDS = frozenset(stem(w) for w in words("wann beginn beginnt start starte
 
 # Modal particles stand anywhere in a question ("Wo genau sollte … stattfinden?", "Wie viele
 # dürfen denn mitmachen?"): a word group is looked for as if they were not there, unless it
-# holds the particle itself ("wann genau").
+# holds the particle itself ("wann genau"). The analyzer's modal particles, and a few that
+# it keeps because they carry a meaning elsewhere ("genau" in "wann genau").
 _PARTICLES = frozenset(
-    stem(w) for w in words("genau eigentlich eigtl denn ueberhaupt ungefaehr etwa wohl nochmal")
+    stem(w) for w in MODAL_PARTICLES | words("genau eigtl ungefaehr etwa wohl nochmal")
 )
 
 _MIN_HEAD = 8  # letters of a one-word group that may end a compound
