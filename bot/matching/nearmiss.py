@@ -41,8 +41,8 @@ _WHEN_WORDS = frozenset(stem(w) for w in words("wann beginn beginnt start starte
 
 # Modal particles stand anywhere in a question ("Wo genau sollte … stattfinden?", "Wie viele
 # dürfen denn mitmachen?"): a word group is looked for as if they were not there, unless it
-# holds the particle itself ("wann genau"). The analyzer's modal particles, and a few that
-# it keeps because they carry a meaning elsewhere ("genau" in "wann genau").
+# holds the particle itself ("wann genau"): the analyzer's modal particles and a few more
+# fillers of questions ("genau", "ungefähr").
 _PARTICLES = frozenset(
     stem(w) for w in MODAL_PARTICLES | words("genau eigtl ungefaehr etwa wohl nochmal")
 )
