@@ -370,7 +370,7 @@ class Answerer:
             topic = last = None  # "Ganz andere Frage: …" is read on its own
         parts = split_questions(question)
         currency = self.stand.classify(question)
-        if len(parts) > 1 and currency is None:
+        if len(parts) > 1 and currency != "later_date":
             composed = self._answer_parts(parts, topic)
             if composed is not None:
                 return composed
@@ -382,6 +382,7 @@ class Answerer:
         """One reply for several questions, or None when fewer than two parts are answered
         and no part needs the note that it cannot be answered."""
         answered: list[tuple[Entry, MatchResult]] = []
+        currencies: dict[str, Currency] = {}  # per answered entry: what is current, asked
         unknown: list[str] = []
         context = self._topic_text(topic)
         earlier: Entry | None = None  # the entry the part before was answered with
@@ -392,6 +393,13 @@ class Answerer:
             result = self._match(part, context, earlier.id if earlier else None)
             if earlier is not None and context:
                 result = self._kept_in_earlier_topic(part, result, earlier.id, context)
+            if earlier is not None:
+                # "Was kostet die Beratung? Und die Workshops?": the earlier part's aspect.
+                result = self._elliptic(part, earlier.id) or result
+            currency = self.stand.classify(part)
+            if currency == "later_date":
+                return None  # a later date is answered as a whole (bot/stand.py)
+            result = self._about_stated_topic(part, result, currency) or result
             # "und wie lange dauert sie?" refers to the part before: to the topic of its
             # answer, or to its words when it had none.
             context = part
@@ -405,8 +413,12 @@ class Answerer:
                 earlier = entry
                 if all(entry.id != e.id for e, _ in answered):
                     answered.append((entry, result))
-            elif result.foreign:
-                return None  # one part is about another topic: the message is out of scope
+                if currency is not None:
+                    currencies[entry.id] = currency
+            elif result.foreign or currency is not None:
+                # One part is about another topic: the message is out of scope. One that asks
+                # what is current and is no answer gets the reply about the present as a whole.
+                return None
             elif result.band != "smalltalk":
                 unknown.append(part)
         if not answered or (len(answered) == 1 and not unknown):
@@ -416,7 +428,7 @@ class Answerer:
                 entry, result = answered[0]
                 return self.entry_reply(entry), result
             return None
-        texts = [self.entry_reply(entry).text for entry, _ in answered]
+        texts = [self.entry_reply(entry, currencies.get(entry.id)).text for entry, _ in answered]
         texts += [self.texts.render("multi_part_unknown", part=p.strip(" ?")) for p in unknown]
         result = answered[0][1]
         last = answered[-1][0]
@@ -430,6 +442,25 @@ class Answerer:
             ),
             result,
         )
+
+    def _about_stated_topic(
+        self, part: str, result: MatchResult, currency: Currency | None
+    ) -> MatchResult | None:
+        """"… ich hatte mir die Lernwerkstatt rausgesucht – findet die eigentlich noch statt?":
+        a part that asks yes or no only about "it" (or only whether it is still on), after a
+        statement that names a topic, and is no answer alone, is about that topic."""
+        if result.band == "answer" and result.candidates:
+            return None
+        stated = self._stated_topic(part)
+        if stated is None:
+            return None
+        if not self._asks_about_it(part) and not (
+            currency == "current"
+            and not any(u.known for u in self.matcher.units(self.stand.without_still(stated[1])))
+        ):
+            return None
+        chosen = Candidate(stated[0], 1.0)
+        return _answered_with(result, chosen, "asks about the topic its statement names")
 
     def _clear_part(self, result: MatchResult) -> bool:
         """Whether a part of a longer message that scores only as a suggestion has one clear

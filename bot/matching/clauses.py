@@ -49,9 +49,11 @@ _ASIDE = re.compile(r"\s+(?:damit|" + _RELATIVE + r")\s", re.IGNORECASE)
 # Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
-    r"\b(?:wissen|wüsste|wuesste|erfahren|herausfinden|herauszufinden|fragen|fragt|frage|"
+    r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|herauszufinden|fragen|fragt|frage|"
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
-    r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen)\b",
+    r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
+    # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.
+    r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetige)\b",
     re.IGNORECASE,
 )
 _ABBREVIATIONS = words(
@@ -232,11 +234,11 @@ def _split(text: str) -> tuple[Clause, ...]:
     return tuple(_without_list_marker(c) for c in clauses)
 
 
-# A list's numbering ("1. Entstehen Kosten? 2. Muss …", "a) …") is no content; "1. Modul" is
-# the first module.
-_LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[a-hA-H]\))\s+(?!modul|teil)", re.IGNORECASE)
+# A list's numbering ("1. Entstehen Kosten? 2. Muss …", "(2) ob …", "a) …") is no content;
+# "1. Modul" is the first module.
+LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-hA-H]\))\s+(?!modul|teil)", re.IGNORECASE)
 
 
 def _without_list_marker(clause: Clause) -> Clause:
-    text = _LIST_MARKER.sub("", clause.text, count=1)
+    text = LIST_MARKER.sub("", clause.text, count=1)
     return clause if text == clause.text else Clause(text, clause.end)

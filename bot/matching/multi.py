@@ -11,6 +11,7 @@ import re
 
 from bot.matching.clauses import (
     INDIRECT_OPENER,
+    LIST_MARKER,
     PREPOSITION_BEFORE,
     QUESTION_WORDS,
     split_clauses,
@@ -56,6 +57,8 @@ _COMPARED = words("wir ich uns du ihr sie die der das den dem ein eine einer ein
 def _opens_question(text: str) -> bool:
     # Only question words may stand after the first word: "Beraterinnen und Berater gibt es …"
     # goes on with a verb in second place, which continues the question, not opens a new one.
+    # A list's numbering before it ("… sowie (2) ob …") is no word of the question.
+    text = LIST_MARKER.sub("", text.lstrip(), count=1)
     first = [fold(w).strip(",.:!?") for w in text.split()[: _OPENING_WORDS + 1]]
     after = [*first[1:], ""]  # the word after each word
     return bool(first) and (
@@ -85,18 +88,24 @@ _QUESTION_AFTER_STATEMENT = re.compile(
 )
 
 
-# "Kosten? Dauer Workshop?": questions of nouns alone (capitalised, no function word first),
-# each closed by its own "?", ask one thing each.
-_MAX_KEYWORDS = 3
+# "Kosten? Dauer Workshop vor Ort?": questions of nouns alone (capitalised, no function word
+# first; function words only between them), each closed by its own "?", ask one thing each.
+_MAX_KEYWORDS = 5
 _NO_KEYWORDS = STOP_WORDS | _OPENERS
+_BETWEEN_KEYWORDS = STOP_WORDS | words("vor gegen je")  # "Dauer Workshop vor Ort?"
 
 
 def _keywords_only(text: str) -> bool:
     words_ = text.split()
+    folded = [fold(w).strip(",.:!?") for w in words_]
     return (
         0 < len(words_) <= _MAX_KEYWORDS
-        and all(w[:1].isupper() for w in words_)
-        and fold(words_[0]).strip(",.:!?") not in _NO_KEYWORDS
+        and all(
+            w[:1].isupper() or f in _BETWEEN_KEYWORDS
+            for w, f in zip(words_, folded, strict=True)
+        )
+        and folded[0] not in _NO_KEYWORDS
+        and folded[-1] not in STOP_WORDS
     )
 
 
@@ -138,6 +147,34 @@ def _verb_first(text: str) -> bool:
     )
 
 
+# "… Außerdem bräuchte ich die möglichen Formate.": after a question, a statement that adds a
+# request ("außerdem", "zudem" and a verb of needing or wanting to know) asks a second thing.
+_FURTHER_REQUEST = re.compile(
+    r"^(?:und\s+)?(?:" + _FURTHER + r")\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
+    r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
+    r"suche|bitte|wäre|waere)\b",
+    re.IGNORECASE,
+)
+
+
+_AND = re.compile(r"^\s*und\b", re.IGNORECASE)
+
+# The subject (or reflexive) right after a sentence's first verb: "Richtet sich das …?",
+# "Entstehen uns Kosten?", "Gilt das …?".
+_AFTER_VERB = words("sich man das es ihr wir ich sie du dies uns euch ihnen")
+
+
+def _yes_no_opening(text: str) -> bool:
+    """Whether ``text`` opens a yes/no question of its own: a finite verb, then its subject
+    ("Richtet sich das an Kommunen?"), when its sentence ends with "?"."""
+    first = text.split()[:2]
+    return (
+        len(first) == 2
+        and _verb_first(first[0])
+        and fold(first[1]).strip(",.:!?") in _AFTER_VERB
+    )
+
+
 _CONDITION = re.compile(r"(?:falls|wenn)\s+(?:nicht|ja|doch|ja,|nicht,)\s", re.IGNORECASE)
 
 
@@ -155,7 +192,8 @@ def _pieces(text: str, question: bool = False) -> list[str]:
         # "… findet die statt und falls nicht, welche Alternative gibt es?": a condition on the
         # answer to the part before opens a question of its own.
         conditional = _CONDITION.match(after) is not None
-        if _opens_question(after) and (yes_no or conditional or _asks(before)):
+        opens = _opens_question(after) or _FURTHER_REQUEST.match(after) is not None
+        if opens and (yes_no or conditional or _asks(before)):
             out.append(before)
             start = joiner.end()
     out.append(text[start:])
@@ -216,16 +254,6 @@ def request_parts(text: str) -> list[str] | None:
     return [f"{found['a'].strip()}?", f"{found['b'].strip()}?"]
 
 
-# "… Außerdem bräuchte ich die möglichen Formate.": after a question, a statement that adds a
-# request ("außerdem", "zudem" and a verb of needing or wanting to know) asks a second thing.
-_FURTHER_REQUEST = re.compile(
-    r"^(?:und\s+)?(?:" + _FURTHER + r")\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
-    r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
-    r"suche|bitte|wäre|waere)\b",
-    re.IGNORECASE,
-)
-
-
 def split_questions(text: str) -> list[str]:
     """The questions of ``text`` (one item when it asks one thing).
 
@@ -239,7 +267,9 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     pending = ""
     keywords_before = False  # the question before was nouns alone
+    ended = ""  # how the sentence before ended
     for clause in split_clauses(text):
+        before_ended, ended = ended, clause.end
         keywords = clause.end == "?" and _keywords_only(clause.text)
         # A further request that goes on in an indirect question ("Außerdem wüsste ich gern,
         # wie lange …") leaves the asking to that question (its sentence goes on at a comma).
@@ -260,11 +290,27 @@ def split_questions(text: str) -> list[str]:
             continue
         for piece in pieces:
             # "Inhalte? Und dürfen mehrere kommen?": a sentence may open with the joiner.
+            opened = _LEADING_JOINER.sub("", piece, count=1)
             if (
                 parts
                 and not further
-                and not _opens_question(_LEADING_JOINER.sub("", piece, count=1))
-                and not (clause.end == "?" and _QUESTION_AFTER_STATEMENT.search(piece))
+                and not _opens_question(opened)
+                and not (
+                    clause.end == "?"
+                    and (
+                        _QUESTION_AFTER_STATEMENT.search(piece)
+                        # "… Träger? Richtet sich das an Kommunen?" (a sentence of its own)
+                        or (before_ended == "?" and _yes_no_opening(opened))
+                        # "… findet die noch statt? Wir sind knapp bei Kasse. Und die
+                        # Kosten?": after a statement; right after a question ("Was kostet
+                        # das? Und Verwaltung und Vereine?") or as "Auch zu …?" it goes on.
+                        or (
+                            before_ended != "?"
+                            and _AND.match(piece) is not None
+                            and is_elliptic(piece)
+                        )
+                    )
+                )
                 and not (keywords and keywords_before)
             ):
                 parts[-1] = f"{parts[-1]} – {piece}"

@@ -34,7 +34,8 @@ STOP_WORDS: frozenset[str] = words(
     hallo hi hey moin servus danke dank vielen herzlichen tschuess ciao bye gruss gruesse lg mfg
     freundlichen liebe lieber liebes geehrte geehrter bot okay ok super prima
     kurz kurze frage hab nochmal nochmals eigentl bekommen bekomme bekommt erfahren wissen sagen
-    erklaeren erzaehl erzaehlen brauche brauchen braucht teil anspruch nimmt nehmen wem uebrigens
+    erklaeren erzaehl erzaehlen brauche brauchen braucht braeuchte braeuchten benoetige
+    benoetigen benoetigt teil anspruch nimmt nehmen wem uebrigens
     irgendwas jemanden komme kommen kommt sache sachen ding dinge zeug
     zusammenhang bezug hinblick meiner meinem meines deiner deinem sowas
     fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber pro
