@@ -399,7 +399,7 @@ class Answerer:
             currency = self.stand.classify(part)
             if currency == "later_date":
                 return None  # a later date is answered as a whole (bot/stand.py)
-            result = self._about_stated_topic(part, result, currency) or result
+            result = self._about_stated_topic(part, result, currency, earlier) or result
             # "und wie lange dauert sie?" refers to the part before: to the topic of its
             # answer, or to its words when it had none.
             context = part
@@ -444,16 +444,22 @@ class Answerer:
         )
 
     def _about_stated_topic(
-        self, part: str, result: MatchResult, currency: Currency | None
+        self, part: str, result: MatchResult, currency: Currency | None, earlier: Entry | None
     ) -> MatchResult | None:
         """"… ich hatte mir die Lernwerkstatt rausgesucht – findet die eigentlich noch statt?":
         a part that asks yes or no only about "it" (or only whether it is still on), after a
-        statement that names a topic, and is no answer alone, is about that topic."""
+        statement that names a topic, and is no answer alone, is about that topic; without
+        such a statement, about the earlier part's answer."""
         if result.band == "answer" and result.candidates:
             return None
         stated = self._stated_topic(part)
         if stated is None:
-            return None
+            # "Was wäre in der Lernwerkstatt drangekommen, und findet die überhaupt statt?":
+            # "it" is what the part before was answered with.
+            if earlier is None or not self._asks_about_it(part):
+                return None
+            chosen = Candidate(earlier.id, 1.0)
+            return _answered_with(result, chosen, "asks about the earlier part's answer")
         if not self._asks_about_it(part) and not (
             currency == "current"
             and not any(u.known for u in self.matcher.units(self.stand.without_still(stated[1])))

@@ -220,6 +220,23 @@ def test_context_expires_and_is_bounded() -> None:
         # After a greeting, "wie viele" asks where it stands; "was" may be "etwas".
         ("moin hier aus dem amt wie lange dauert die beratung und wer kann da mitmachen", 2),
         ("moin ich hab da was gehört und wer kann da mitmachen", 1),
+        # A numbered list's second item, a yes/no question of a verb and its subject; within
+        # a sentence, a verb after a dash goes on with the question.
+        ("Zwei Punkte: 1. Wer bietet das an? 2. Eignet sich das auch für Städte?", 2),
+        ("Wo ist das, und wie – politisch, fachlich – hilft das Team den Kommunen?", 2),
+        ("Wie viele Termine hat der Workshop? Bleibt es bei zweien?", 2),
+        # Nouns alone with "vor Ort" between them; "(2) ob …" after "sowie".
+        ("Kosten? Länge Workshop vor Ort?", 2),
+        ("Ich bitte um Auskunft, (1) wer das anbietet sowie (2) ob es etwas kostet.", 2),
+        # "und außerdem wüsste … gern, wann …" after an indirect question.
+        ("Wir prüfen, ob wir Mittel einplanen, und außerdem wüsste ich gern, wann der Kurs "
+         "begann.", 2),
+        # A request for information before a sentence of only "Ferner" or "Außerdem, …".
+        ("Ich brauche einen Überblick über die Module. Ferner: Was kostet das?", 2),
+        ("Ich brauche einen Überblick über die Module. Außerdem, was kostet das?", 2),
+        ("Wir sind ein kleines Amt. Ferner: Was kostet das?", 1),
+        # "Und die Kosten?" after a statement asks anew; right after a question it goes on.
+        ("Läuft die Beratung noch? Wir haben wenig Geld. Und die Kosten?", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -1135,3 +1152,61 @@ def test_a_flyer_frames_and_dahinter_asks_who_only_with_wer(matcher: Matcher) ->
     assert matcher.match("Wer steckt dahinter?").candidates[0].entry_id == "traeger"
     what = matcher.match("Modul II: Was verbirgt sich eigentlich dahinter?")
     assert what.band == "answer" and what.candidates[0].entry_id == "m2"
+
+
+def test_a_part_asking_whether_it_is_on_takes_the_topic_of_its_statement() -> None:
+    """"… die Lernwerkstatt ausgesucht – läuft die noch? … Und die Kosten?": the part that asks
+    whether "it" is still on is about the Lernwerkstatt its statement names (with the Stand
+    note), and the cost after the statement is answered beside it."""
+    (reply,) = ask(
+        "Unser Seniorenbeirat hatte sich die Lernwerkstatt ausgesucht – findet die denn noch "
+        "statt? – wir wären zu zweit, haben aber kein Budget. Und die Kosten?\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer"
+    assert "abgesagt" in reply["text"] and "kostenfrei" in reply["text"]
+    assert "Programm 2022" in reply["text"]
+
+
+def test_a_yes_no_part_about_it_refers_to_the_earlier_parts_answer() -> None:
+    """"Was wäre da drangekommen, und findet die überhaupt statt?": "die" is the Lernwerkstatt
+    the earlier part was answered with ("drankommen" asks the contents)."""
+    (reply,) = ask(
+        "was wäre in der lernwerkstatt so drangekommen, und findet die überhaupt statt\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer"
+    assert "abgesagt" in reply["text"] and "Auf dem Programm" in reply["text"]
+
+
+def test_a_part_about_the_present_that_is_no_answer_leaves_the_message_whole() -> None:
+    """A message that asks what is current gets its parts answered, unless a part about the
+    present is no answer: then the message is read whole (the honest fallback about 2022),
+    not answered by its other part's weak guess."""
+    (reply,) = ask(
+        "Wie hoch ist die Ehrenamtspauschale 2026 und muss der Verein die versteuern?\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "fallback"
+
+
+def test_officialese_requests_for_information_frame_the_question(matcher: Matcher) -> None:
+    """"Ich bitte um Mitteilung" frames the question (the modal particle "bitte" no longer
+    hides the phrase), "auf welchem Wege" asks how, and an "Ersuchen" is the request."""
+    assert matcher.units("Ich bitte um Mitteilung.") == []
+    result = matcher.match(
+        "Das Amt möchte die Beratung nutzen. Ich bitte um Mitteilung, auf welchem Wege ein "
+        "Ersuchen zu stellen ist."
+    )
+    assert result.band == "answer" and result.candidates[0].entry_id == "anfrage"
+
+
+def test_a_wish_to_have_known_opens_an_indirect_question() -> None:
+    """"… und wir hätten gern gewusst, was …" and "bräuchte ich, welche …" ask the indirect
+    question after their comma: it becomes a clause of its own."""
+    clauses = split_clauses(
+        "Wir sind zu dritt und hätten gern gewusst, was auf dem Programm steht."
+    )
+    assert [c.text for c in clauses][-1] == "was auf dem Programm steht"
+    clauses = split_clauses("Für das Referat bräuchte ich, welche Organisation das anbietet.")
+    assert [c.text for c in clauses][-1] == "welche Organisation das anbietet"

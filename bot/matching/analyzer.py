@@ -70,6 +70,12 @@ MODAL_PARTICLES = words(
 )
 
 
+def _phrase_stems(text: str) -> tuple[str, ...]:
+    """A phrase of the tables as the reading meets it: the modal particles are gone before
+    phrases are looked up ("bitte um Mitteilung" is met as "um Mitteilung")."""
+    return tuple(stem(t) for t in tokenize(text) if t not in MODAL_PARTICLES)
+
+
 # Separable verbs: the particle at the end of the clause belongs to the verb before it
 # ("findet … statt" = take place, not "statt" = instead; "nimmt … teil" = take part, not
 # "Teil" = a part of the programme; "fragen wir … an" = to request, not the preposition).
@@ -261,16 +267,16 @@ class Analyzer:
         self._variant_tokens: set[str] = set()
         self._phrases: dict[tuple[str, ...], str] = {}
         for phrase in STOP_PHRASES:
-            self._phrases[stems_of(phrase)] = _DROP
+            self._phrases[_phrase_stems(phrase)] = _DROP
         self._foreign_phrases: set[str] = set()
         for phrase in self.foreign.phrases:
-            stems = stems_of(phrase)
+            stems = _phrase_stems(phrase)
             self._phrases[stems] = "".join(stems)
             self._foreign_phrases.add("".join(stems))
         for canonical, variants in synonyms.items():
             target = "".join(stems_of(canonical))
             for variant in [canonical, *variants]:
-                stems = stems_of(variant)
+                stems = _phrase_stems(variant)
                 if len(stems) == 1:
                     self._words.setdefault(stems[0], target)
                     self._variant_tokens.update(tokenize(variant))

@@ -36,8 +36,11 @@ _FRAMES_WITHOUT_COMMA = ("wissen", "erfahren", "fragen", "klären", "klaeren")
 # thing is meant, like a statement about it: the question is the main clause. Only the
 # masculine pronouns: ", die"/", das" open main clauses too ("…, das kostet doch nichts?").
 _RELATIVE = r"(?:der|den|dem|deren|dessen)"
+# "…, (1) auf welcher Grundlage …": a list's numbering may stand before the indirect question.
+_NUMBERED = r"(?:\(\d{1,2}\)\s+)?"
 _BOUNDARY = re.compile(
     r"([.!?;]+|\s[–—-]\s|:(?=\s)|,(?=\s+(?:damit|" + _RELATIVE + r")\s)|,(?=\s+"
+    + _NUMBERED
     + PREPOSITION_BEFORE
     + INDIRECT_OPENER + r"\s)|"
     + _FRAME_WITHOUT_COMMA
@@ -53,7 +56,9 @@ _ASKING_FRAME = re.compile(
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
     r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
     # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.
-    r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetige)\b",
+    r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetige|"
+    # "… bitte ich um Mitteilung, (1) auf welcher Grundlage …"
+    r"mitteilung|auskunft)\b",
     re.IGNORECASE,
 )
 _ABBREVIATIONS = words(

@@ -19,7 +19,7 @@ from bot.matching.clauses import (
 from bot.matching.normalize import fold
 from bot.matching.stopwords import STOP_WORDS, words
 
-MAX_PARTS = 3
+MAX_PARTS = 4
 _JOINERS = re.compile(
     r",?\s+(?:und|u\.|&|sowie|oder auch|bzw\.?|beziehungsweise|zum anderen,?)\s+", re.IGNORECASE
 )
@@ -157,6 +157,16 @@ _FURTHER_REQUEST = re.compile(
 )
 
 
+# "Für die Vorlage brauche ich einen Überblick über die Module. Ferner: Wann …?": a request
+# for information before a sentence of only "ferner", "außerdem" asks a first thing.
+_REQUEST_STATEMENT = re.compile(
+    r"\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|bitte um|bitten um|hätte gerne?|"
+    r"haette gerne?|hätten gerne?|haetten gerne?)\b",
+    re.IGNORECASE,
+)
+_ONLY_FURTHER = re.compile(r"^\s*(?:und\s+)?(?:" + _FURTHER + r")\W*$", re.IGNORECASE)
+_STARTS_FURTHER = re.compile(r"^\s*(?:und\s+)?(?:" + _FURTHER + r")\b", re.IGNORECASE)
+
 _AND = re.compile(r"^\s*und\b", re.IGNORECASE)
 
 # The subject (or reflexive) right after a sentence's first verb: "Richtet sich das …?",
@@ -282,6 +292,18 @@ def split_questions(text: str) -> list[str]:
         # "Ich wüsste gern, wie lange das dauert und ob es etwas kostet.": two indirect
         # questions in a statement ask as much as with a question mark.
         pieces = _pieces(clause.text, clause.end == "?")
+        if (
+            not parts
+            and _REQUEST_STATEMENT.search(pending)
+            and (
+                _ONLY_FURTHER.match(clause.text)
+                or (question and _STARTS_FURTHER.match(clause.text))
+            )
+        ):
+            parts.append(pending)
+            pending = ""
+            if not question:
+                continue
         if not question and len(pieces) < 2:
             # A fragment before a dash keeps its dash: it names the topic of the question
             # after it ("Das Kompetenzzentrum – wer ist das?"), which a full stop would not.

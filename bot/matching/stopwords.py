@@ -74,6 +74,10 @@ STOP_PHRASES: tuple[str, ...] = (
     # Requests in the third person of a formal letter ("Der Unterzeichnende bittet um Auskunft").
     "bittet um auskunft", "bitte um auskunft", "bitten um auskunft", "bittet um mitteilung",
     "bitte um mitteilung", "bitten um mitteilung", "bittet er", "bittet sie",
+    "bitte ich um mitteilung", "bitte ich um auskunft", "bitten wir um mitteilung",
+    "bitten wir um auskunft",
+    # Officialese for "how" ("auf welchem Wege ein Ersuchen zu stellen ist"), no way to travel.
+    "auf welchem wege", "auf welchem weg",
     # Hearsay: someone heard something ("mein Stellvertreter hat da was gehört"), not who
     # belongs to the target group ("gehört").
     "habe gehört", "hab gehört", "haben gehört", "hat gehört", "was gehört", "etwas gehört",
