@@ -202,9 +202,24 @@ class Answerer:
             # closest entry of a near miss that names no topic is only a guess.)
             topical = self.matcher.topic_of(reply.about) is not None
             self.context.remember(user, reply.about, topical, options)
+        elif (family := self._suggested_family(reply, question)) is not None:
+            # "Gibt es eine Beratung für kleine Gemeinden?" offered the consultation's aspects:
+            # "Und kommt ihr dafür zu uns raus?" asks of the consultation.
+            self.context.remember(user, family, True, options)
         elif options:
             self.context.offer(user, options)
         return reply, result
+
+    def _suggested_family(self, reply: Reply, question: str) -> str | None:
+        """The topic a suggestion reply is about: every entry it offers belongs to it, and the
+        question names it."""
+        if reply.kind != "suggestions" or not reply.suggestions:
+            return None
+        families = {self.matcher.family(s.entry_id) for s in reply.suggestions}
+        family = families.pop() if len(families) == 1 else None
+        if family is None or family not in self.matcher.named_topics(question):
+            return None
+        return family
 
     def _picked_option(
         self, question: str, turn: Turn | None

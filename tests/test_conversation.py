@@ -1210,3 +1210,59 @@ def test_a_wish_to_have_known_opens_an_indirect_question() -> None:
     assert [c.text for c in clauses][-1] == "was auf dem Programm steht"
     clauses = split_clauses("Für das Referat bräuchte ich, welche Organisation das anbietet.")
     assert [c.text for c in clauses][-1] == "welche Organisation das anbietet"
+
+
+def test_suggestions_all_of_the_named_topic_make_it_the_conversations_topic() -> None:
+    """"Gibt es eine Beratung für so kleine Orte wie uns?" is offered the consultation's
+    aspects as suggestions: the consultation it named is the topic the follow-up asks of;
+    suggestions of several topics set none."""
+    replies = ask(
+        "Moin, wir sind ein Dorf mit 250 Leuten. Gibt es bei euch auch eine Beratung für so "
+        "kleine Gemeinden wie uns?\nUnd kommt ihr dafür auch zu uns raus?\n",
+        conversations=True,
+    )
+    assert replies[0]["kind"] == "suggestions"
+    assert replies[1]["kind"] == "answer" and "telefonisch" in replies[1]["text"]
+    alone = ask("Und kommt ihr dafür auch zu uns raus?\n", conversations=True)
+    assert alone[0]["kind"] != "answer" or "telefonisch" not in alone[0]["text"]
+
+
+def test_an_off_topic_announcement_changes_the_topic() -> None:
+    """"Abschließend eine themenfremde Frage: …" leaves the conversation's topic (the
+    workshops), and "auf einzelne Kreise beschränkt" asks whether the offer is statewide."""
+    replies = ask(
+        "Was passiert in den Workshops vor Ort?\nAbschließend eine themenfremde Frage: Gilt "
+        "das Angebot nur für einzelne Kreise?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "landesweit" in replies[1]["text"]
+
+
+def test_examples_after_a_group_are_no_topic_of_their_own(matcher: Matcher) -> None:
+    """"Vereine wie die Feuerwehr": the fire brigade is an example of the clubs, not an unknown
+    topic that turns the question away."""
+    result = matcher.match("Sind bei dem Workshop auch Vereine wie die Feuerwehr dabei?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "m3_dialog"
+    assert all("feuerwehr" not in u.term for u in matcher.units(
+        "Sind bei dem Workshop auch Vereine wie die Feuerwehr dabei?"
+    ))
+
+
+def test_the_year_in_what_the_provider_offers_says_when_not_what(matcher: Matcher) -> None:
+    """"Was bietet das Kompetenzzentrum 2022 eigentlich an?" asks for the overview: the year
+    does not make it a question about the dated Lernwerkstatt."""
+    result = matcher.match("Was bietet das Kompetenzzentrum Engagement 2022 eigentlich an?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "angebot"
+
+
+def test_a_board_is_no_misspelt_consultation_and_learning_asks_the_contents(
+    matcher: Matcher,
+) -> None:
+    """"Beirat" is a body of the municipality, not a typo of "Beratung"; "was hätte man da
+    gelernt?" after the Lernwerkstatt asks its contents."""
+    assert all("beratung" not in u.terms() for u in matcher.units("Mitglieder des Beirats"))
+    replies = ask(
+        "Für wen war die Lernwerkstatt?\nUnd was hätte man da so gelernt?\n",
+        conversations=True,
+    )
+    assert "Auf dem Programm" in replies[1]["text"]

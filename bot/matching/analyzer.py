@@ -214,6 +214,48 @@ def _as_group_of_people(tokens: list[str]) -> list[str]:
     return out
 
 
+# "Vereine wie die Feuerwehr", "Träger wie AWO oder DRK": after a group the offer knows, what
+# follows "wie" are examples of it, not a topic of their own (a fire brigade is a club here).
+_GROUPS = words(
+    """
+    vereine vereinen verbaende verbaenden initiativen organisationen einrichtungen traeger
+    traegern akteure akteuren gruppen
+    """
+)
+_LIKE = words("wie")
+_EXAMPLE_ARTICLES = words("die der das den dem z zb b etwa")
+_EXAMPLE_JOINERS = words("und oder")
+_MAX_EXAMPLES = 3
+
+
+def _without_examples(tokens: list[str]) -> list[str]:
+    """``tokens`` without the examples after "<group> wie": the group says what is meant."""
+    if _LIKE.isdisjoint(tokens) or _GROUPS.isdisjoint(tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in _LIKE and out and out[-1] in _GROUPS:
+            # Skip "wie [die] X [und|oder [die] Y] …", at most a few examples.
+            j, examples = i + 1, 0
+            while j < len(tokens) and examples < _MAX_EXAMPLES:
+                while j < len(tokens) and tokens[j] in _EXAMPLE_ARTICLES:
+                    j += 1
+                if j >= len(tokens):
+                    break
+                j += 1  # the example
+                examples += 1
+                if j < len(tokens) and tokens[j] in _EXAMPLE_JOINERS:
+                    j += 1
+                else:
+                    break
+            i = j
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
 def _join_separable(tokens: list[str]) -> list[str]:
     """Tokens with a separated verb particle read as the whole verb (in the particle's place)."""
     for particle, verbs in _SEPARABLE.items():
@@ -326,7 +368,11 @@ class Analyzer:
         """``analyse`` of the text whose tokens (``tokenize``) these are."""
         tokens = [t for t in high_german(normalised) if t not in MODAL_PARTICLES]
         tokens = _join_separable(
-            _without_numbering(_without_kind_of(_as_group_of_people(_without_time_spans(tokens))))
+            _without_numbering(
+                _without_kind_of(
+                    _as_group_of_people(_without_examples(_without_time_spans(tokens)))
+                )
+            )
         )
         stems = [stem(token) for token in tokens]
         single = self._single

@@ -201,11 +201,11 @@ ORG_WORDS = words(
     kaemmer kaemmerei kaemmerin amtsleitung amtsleit buergervorsteh buergervorsteherin
     amtsdirektor amtsdirektorin hauptamt ordnungsamt sozialamt jugendamt fachdienst
     fachbereich sachgebiet dezernat dezernent dezernentin landrat landraetin kreistag
-    gemeinderat stadtrat ortsbeirat magistrat buergermeist buergermeisterin landtag bundestag
-    ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef chefin vorgesetzt
-    stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied unterzeichnend
-    unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk pastor pastorin pfarr
-    pfarrerin diakon diakonin priest pastorat
+    gemeinderat stadtrat ortsbeirat beirat beiraet magistrat buergermeist buergermeisterin
+    landtag bundestag ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef
+    chefin vorgesetzt stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied
+    unterzeichnend unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk pastor
+    pastorin pfarr pfarrerin diakon diakonin priest pastorat
     """
 )
 # Groups of people engagement is for ("mehr Jugendliche ins Ehrenamt bringen", "mit Senioren"):

@@ -261,8 +261,10 @@ class Matcher:
             asking = _asking_tokens(clauses)
             if "was" in asking and _WHO.isdisjoint(asking):
                 # "Was bietet der Paritätische den Gemeinden an?" asks what is offered: the
-                # provider's name only says by whom.
-                return self._as_context(units, lambda u: _PROVIDER.issuperset(u.terms()))
+                # provider's name only says by whom (and a year, "… 2022 an?", when).
+                return self._as_context(
+                    units, lambda u: _PROVIDER.issuperset(u.terms()) or _is_year(u.term)
+                )
         if _WHO_RUNS in terms and not _WHO.isdisjoint(_asking_tokens(clauses)):
             names = self._names_of_it
             # (a compound of such names counts too: "Kommunal-beratung")
@@ -625,6 +627,10 @@ def _asked_words(clauses: list[ClauseTokens]) -> list[str]:
     elsewhere asks, but not what the user wrote: without it, a message without "?" ("… sowas
     auch in Hamburg gibt") is read as a whole."""
     return high_german(_asking_tokens([c for c in clauses if c.tokens != [_ELSEWHERE]]))
+
+
+def _is_year(term: str) -> bool:
+    return len(term) == 4 and term.isdigit()
 
 
 def _asking_tokens(clauses: list[ClauseTokens]) -> list[str]:

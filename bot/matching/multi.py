@@ -422,11 +422,13 @@ def is_elliptic(text: str) -> bool:
     return False
 
 
-# "Ganz andere Frage: …", "Anderes Thema – …", "Themenwechsel: …": the writer leaves the
-# conversation's topic; what follows is read on its own.
+# "Ganz andere Frage: …", "Anderes Thema – …", "Themenwechsel: …", "Abschließend eine
+# themenfremde Frage: …": the writer leaves the conversation's topic; what follows is read on
+# its own.
 _CHANGE_OF_TOPIC = re.compile(
-    r"^\W*(?:(?:ok|okay|gut|danke|alles klar|super)\W+)?(?:(?:eine\s+)?ganz\s+)?"
-    r"(?:(?:andere|anderes|neue|neues)\s+(?:frage|thema|sache|anliegen)"
+    r"^\W*(?:(?:ok|okay|gut|danke|alles klar|super|abschließend|abschliessend|zuletzt)\W+)?"
+    r"(?:eine\s+)?(?:ganz\s+)?"
+    r"(?:(?:andere|anderes|neue|neues|themenfremde|fachfremde)\s+(?:frage|thema|sache|anliegen)"
     r"|(?:etwas|was|noch\s+was|noch\s+etwas)\s+(?:ganz\s+)?anderes|themenwechsel)"
     r"(?:\s+(?:noch|mal|bitte))?\s*[:,.;!?–-]",
     re.IGNORECASE,
