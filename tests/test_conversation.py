@@ -1266,3 +1266,15 @@ def test_a_board_is_no_misspelt_consultation_and_learning_asks_the_contents(
         conversations=True,
     )
     assert "Auf dem Programm" in replies[1]["text"]
+
+
+def test_everyday_words_and_a_municipal_role_are_no_topic(matcher: Matcher) -> None:
+    """"durchführt", "ungern", "mit Unbekannten" and a "Jugendpflegerin" say nothing the offer
+    would have to know: the question about who runs it is answered."""
+    result = matcher.match(
+        "Ich wüsste gern, welcher Verband die Workshops durchführt – wir arbeiten ungern mit "
+        "Unbekannten."
+    )
+    assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
+    units = matcher.units("Kommen Bürgermeister und Jugendpflegerin zu zweit mit?")
+    assert all(u.weight < 2.0 for u in units if u.term.startswith("jugendpfleg"))

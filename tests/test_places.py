@@ -151,3 +151,24 @@ def test_an_unknown_name_with_a_place_ending_is_a_place_wherever_it_stands() -> 
     scan = finder.scan("Ich bin Vorsitzende des Vereins Drelsdorf")
     assert scan.in_state and "drelsdorf" not in scan.text
     assert not finder.scan("unser nachbardorf macht mit").found
+
+
+def test_a_two_word_name_with_a_prefix_and_a_river_after_it_is_one_place() -> None:
+    """"in Groß Rönnau", "aus Sankt Margarethen an der Elbe": the prefix and the river belong
+    to the name; "in groß und klein" names no place."""
+    finder = PlaceFinder([], [], is_known=lambda token: token in {"gross", "klein", "und"})
+    scan = finder.scan("Wir in Groß Rönnau arbeiten gern")
+    assert scan.in_state and scan.text == "wir arbeiten gern"
+    scan = finder.scan("Gilt das für uns in Sankt Margarethen an der Elbe?")
+    assert scan.in_state and scan.text == "gilt das fuer uns"
+    assert not finder.scan("Das gilt in groß und klein").found
+
+
+def test_a_question_from_a_two_word_place_is_answered(matcher: Matcher) -> None:
+    """A place name of two words ("Klein Offenseth") is neither a missing key word nor an
+    unknown topic: the question is answered."""
+    result = matcher.match(
+        "Gilt euer Angebot auch für uns in Klein Offenseth an der Krückau oder nur für "
+        "bestimmte Kreise?"
+    )
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"

@@ -58,6 +58,7 @@ _VERBS = words(
     haben habe hast hat habt hatte hatten gehabt haette haetten
     werden werde wirst wird werdet wurde wurden geworden wuerde wuerden
     tun tue tut tust getan tat
+    durchfuehrt durchgefuehrt durchfuehrte
     machen mache machst macht gemacht machte
     gehen gehe gehst geht ging gingen gegangen
     stehen stehe steht stand gestanden
@@ -122,6 +123,7 @@ _VERBS = words(
 _ADJECTIVES = words(
     """
     gut gute guten guter gutes besser beste besten schlecht schlechte
+    unbekannt unbekannte unbekannten ungern
     gross grosse grossen grosser kleinere groesser groessere
     neu neue neuen neuer neues alt alte alten
     jung junge jungen
@@ -205,7 +207,7 @@ ORG_WORDS = words(
     landtag bundestag ratsversammlung buergerschaft abgeordnet abgeordnete abgeordneten chef
     chefin vorgesetzt stellvertret stellvertreterin vorsitzend vorsitz vorstand mitglied
     unterzeichnend unterzeichn unterzeichnerin mandant mandantin bezirk stadtbezirk pastor
-    pastorin pfarr pfarrerin diakon diakonin priest pastorat
+    pastorin pfarr pfarrerin diakon diakonin priest pastorat jugendpfleg jugendpflegerin
     """
 )
 # Groups of people engagement is for ("mehr Jugendliche ins Ehrenamt bringen", "mit Senioren"):

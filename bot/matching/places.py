@@ -26,6 +26,8 @@ _UNITS = words(
 # Words that only locate the place after them ("im Raum Husum"): they go with the place.
 _LOCATORS = words("raum grossraum ortsteil insel halbinsel hallig naehe umgebung umland")
 # Without an article: "in Kappeln" names a place, "im Tierschutz" a topic.
+# Words that begin a two-word place name ("Groß Rönnau", "Sankt Margarethen", "Alt Duvenstedt").
+_NAME_PREFIXES = words("gross klein alt neu sankt st bad hohen nieder ober")
 _PREPOSITIONS = words("in nach aus bei auf op bi ut")  # (op, bi, ut: Plattdeutsch)
 # Endings that make an unknown capitalised word a place name wherever it stands
 # ("Vorsitzende des Landfrauenvereins Drelsdorf"), folded; nouns rarely end so.
@@ -179,6 +181,14 @@ class PlaceFinder:
             # The unknown capitalised words right after the trigger are a name not listed.
             limit = _MAX_NAME_WORDS if tokens[i - 1] in _UNITS else 1
             taken = 0
+            if (
+                i + 1 < len(tokens)
+                and tokens[i] in _NAME_PREFIXES
+                and self._unknown_name(words[i + 1], tokens[i + 1])
+            ):
+                # "in Groß Rönnau", "aus Sankt Margarethen": the prefix belongs to the name.
+                i += 1
+                limit = max(limit, 1)
             while (
                 i < len(tokens)
                 and taken < limit
@@ -193,6 +203,14 @@ class PlaceFinder:
             in_state |= taken > 0
             if taken:
                 _drop_locators(kept)
+                # "… Sankt Margarethen an der Elbe": the river or coast says where it lies.
+                if (
+                    i + 2 < len(tokens) + 1
+                    and tokens[i : i + 2] in (["an", "der"], ["an", "dem"])
+                    and i + 2 < len(tokens)
+                    and self._unknown_name(words[i + 2], tokens[i + 2])
+                ):
+                    i += 3
         if not (in_state or elsewhere):
             return PlaceScan(text)
         return PlaceScan(" ".join(kept), in_state, elsewhere, tuple(kept))
