@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -1278,3 +1279,40 @@ def test_everyday_words_and_a_municipal_role_are_no_topic(matcher: Matcher) -> N
     assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
     units = matcher.units("Kommen Bürgermeister und Jugendpflegerin zu zweit mit?")
     assert all(u.weight < 2.0 for u in units if u.term.startswith("jugendpfleg"))
+
+
+def test_asked_whether_it_is_for_a_group_it_is_not_for_says_whom_it_is_for(
+    matcher: Matcher,
+) -> None:
+    """"Ist das Angebot auch für Kitas gedacht?" asks whom the offer is for (the groups of
+    foreign.yaml); a question about a school that asks nothing of whom stays out of scope;
+    "wen spricht es an?" is "ansprechen"."""
+    result = matcher.match("Ich leite eine Kita. Ist euer Angebot auch für Kitas gedacht?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+    assert matcher.match("Wann sind an den Schulen Ferien?").band == "fallback"
+    result = matcher.match("Richtet sich euer Angebot auch an Horte, oder wen spricht es an?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_groups_are_counted_by_check_and_must_be_single_words(tmp_path: Path) -> None:
+    """`check` counts the groups the offer is not for; a group of two words is an error naming
+    the file and the entry."""
+    import shutil
+
+    from bot.cli.check import run_check
+
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(None, out, err) == 0, err.getvalue()
+    assert "groups the offer is not for" in out.getvalue()
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
+    path = knowledge / "foreign.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("groups: [schule,", "groups: [offene schule,"),
+        encoding="utf-8",
+    )
+    config = tmp_path / "c.yaml"
+    config.write_text(f"knowledge: {{path: '{knowledge}'}}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(config, out, err) == 1
+    assert "foreign.yaml: foreign.groups 'offene schule': nur ein Wort" in err.getvalue()

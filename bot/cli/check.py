@@ -41,6 +41,7 @@ def run_check(config_path: Path | None, out: TextIO, err: TextIO) -> int:
     foreign, places = kb.foreign, kb.places
     out.write(
         f"foreign topics: {len(foreign.words) + len(foreign.phrases)} words and phrases, "
+        f"{len(foreign.groups)} groups the offer is not for, "
         f"{len(foreign.details)} details not stated; places: "
         f"{len(places.schleswig_holstein)} in Schleswig-Holstein, "
         f"{len(places.elsewhere)} elsewhere\n"

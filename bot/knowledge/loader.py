@@ -195,7 +195,7 @@ class _WordLists:
 
     def __init__(self) -> None:
         self.foreign: dict[str, list[str]] = {
-            "words": [], "phrases": [], "heads": [], "details": [], "date_asks": [],
+            "words": [], "phrases": [], "heads": [], "groups": [], "details": [], "date_asks": [],
             "named_only": [], "detail_asks": [], "place_asks": [], "count_asks": [],
             "elsewhere_asks": [],
         }
@@ -210,7 +210,7 @@ class _WordLists:
         problems = []
         for value in values:
             label = f"{file_name}: {section}.{key} '{value}'"
-            if key in ("words", "heads") and len(value.split()) != 1:
+            if key in ("words", "heads", "groups") and len(value.split()) != 1:
                 problems.append(f"{label}: nur ein Wort (Wortgruppen unter phrases)")
                 continue
             folded = (key if section == "foreign" else section, " ".join(value.casefold().split()))

@@ -151,6 +151,12 @@ class ForeignTopics(Strict):
     heads: list[str] = Field(
         default_factory=list, description="Compound endings that make a word foreign ('antrag')."
     )
+    groups: list[str] = Field(
+        default_factory=list,
+        description="Groups and institutions the offer is not for ('schule', 'kita'): foreign "
+        "words, but asked whether the offer is for one ('Ist das auch für Schulen gedacht?'), "
+        "the answer says whom it is for.",
+    )
     details: list[str] = Field(
         default_factory=list,
         description="Words or word groups asking for a detail the offer does not state "

@@ -25,8 +25,12 @@ class ForeignLexicon:
         words: Iterable[str] = (),
         phrases: Iterable[str] = (),
         heads: Iterable[str] = (),
+        groups: Iterable[str] = (),
     ) -> None:
-        self.words = frozenset(normalize(w) for w in words if normalize(w))
+        group_words = frozenset(normalize(g) for g in groups if normalize(g))
+        # Groups the offer is not for are foreign words too (see is_group).
+        self.words = frozenset(normalize(w) for w in words if normalize(w)) | group_words
+        self._group_stems = frozenset(stem(g) for g in group_words)
         self.phrases = tuple(p for p in (normalize(p) for p in phrases) if p)
         self.heads = tuple(h for h in (normalize(h) for h in heads) if h)
         # Inflected forms of the longer words count too (Versicherungen, Gründungen).
@@ -43,6 +47,12 @@ class ForeignLexicon:
             token, self._long, scorer=OSA.distance, processor=None, score_cutoff=1
         )
         return hit is not None and hit[0][:1] == token[:1]
+
+    def is_group(self, term: str) -> bool:
+        """Whether a foreign term (stemmed) names a group or institution the offer is not for
+        ("schul" of "Schulen"): asked whether the offer is for it, the question asks whom the
+        offer is for."""
+        return term in self._group_stems
 
     def __contains__(self, token: str) -> bool:
         return token in self.words

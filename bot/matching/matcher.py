@@ -38,6 +38,7 @@ _OFFER_NAME = frozenset(("kommun", "engagementfoerderung"))
 # "Who runs it" (wer bietet, wer führt … durch, welche Organisation, Anbieter) asked with a
 # question word of who or which: the same team runs every module, so none has its own answer.
 _WHO_RUNS = "anbiet"
+_FOR_WHOM = "zielgrupp"  # whom the offer is for ("für wen", "gedacht für", "richtet sich an")
 # Offering, and the names of who offers it (terms).
 _OFFERS = frozenset(("anbiet", "angebot"))
 _PROVIDER = frozenset(("paritaetisch", "kompetenzzentrum"))
@@ -80,7 +81,10 @@ class Matcher:
     ) -> None:
         self._settings = settings
         self._params = params or ScoringParams()
-        foreign = ForeignLexicon(kb.foreign.words, kb.foreign.phrases, kb.foreign.heads)
+        foreign = ForeignLexicon(
+            kb.foreign.words, kb.foreign.phrases, kb.foreign.heads, kb.foreign.groups
+        )
+        self._foreign = foreign
         analyzer = Analyzer(kb.synonyms, foreign)
         self._index = SearchIndex(kb, analyzer)
         self._smalltalk = SmallTalkRecognizer(kb.smalltalk)
@@ -280,6 +284,17 @@ class Matcher:
         ):
             return units
         return self._as_context(units, lambda u: name.issuperset(u.terms()))
+
+    def _for_whom(self, units: list[Unit]) -> list[Unit]:
+        """``units`` without the groups the offer is not for (foreign.yaml), when the question
+        asks whom the offer is for ("Ist euer Angebot auch für Schulen gedacht?"): the answer
+        says whom it is for; the school is no topic of its own there."""
+        groups = self._foreign
+        if not any(u.foreign and groups.is_group(u.term) for u in units) or not any(
+            u.known and _FOR_WHOM in u.terms() for u in units
+        ):
+            return units
+        return [u for u in units if not (u.foreign and groups.is_group(u.term))]
 
     def _as_context(self, units: list[Unit], stands_for_it: Callable[[Unit], bool]) -> list[Unit]:
         """``units`` with the known ones that ``stands_for_it`` weighed as context."""
@@ -520,7 +535,7 @@ class Matcher:
                 # offer does not know, so the question is not whether the offer reaches it.
                 clauses = [c for c in clauses if c.tokens != [_ELSEWHERE]]
                 units = self._reader.units(clauses, spelling)
-            units = self._named_offer(units, clauses)
+            units = self._for_whom(self._named_offer(units, clauses))
             self._memo = (question, (talk_id, clauses, spelling, named_place, units))
         if talk_id is not None:
             return MatchResult("smalltalk", (), smalltalk_id=talk_id, reason="small-talk phrase")
