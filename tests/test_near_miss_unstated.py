@@ -140,6 +140,8 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Von wem wird das Zertifikat am Ende ausgestellt?",
         # how long the written concept is to be
         "Wie viele Seiten hat so ein Engagement-Konzept am Schluss?",
+        # a closing event of the course
+        "Gibt es zum Zertifikatskurs eine Abschlussveranstaltung?",
     ],
 )
 def test_details_the_offer_does_not_state_are_near_misses(
