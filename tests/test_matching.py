@@ -591,6 +591,11 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # the matcher alone).
         (DATA_DIR / "blind_ak.yaml", 0.84, 0.89),
         (DATA_DIR / "blind_al.yaml", 0.97, 0.94),
+        # Stop 13: thirty-second and thirty-third authors, first contact 91.4 % / 95 % and
+        # 88.6 % / 90 % (3989b90); 92.9 % / 100 % and 94.3 % / 90 % after two-word places,
+        # groups the offer is not for, officialese ("bitte ich um Mitteilung").
+        (DATA_DIR / "blind_am.yaml", 0.92, 0.99),
+        (DATA_DIR / "blind_an.yaml", 0.94, 0.89),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -598,7 +603,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
         "blind_w", "blind_x", "blind_y", "blind_z", "blind_aa", "blind_ab", "blind_ac",
         "blind_ad", "blind_ae", "blind_af", "blind_ag", "blind_ah", "blind_ai", "blind_aj",
-        "blind_ak", "blind_al",
+        "blind_ak", "blind_al", "blind_am", "blind_an",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -709,6 +714,11 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # Thirtieth and thirty-first authors, not tuned for: 73.3 % and 93.3 % (f6ac906).
         (DATA_DIR / "blind_multi_ae.yaml", 0.73),
         (DATA_DIR / "blind_multi_af.yaml", 0.93),
+        # Stop 13: thirty-second and thirty-third authors (25 messages each), first contact
+        # 76 % each (3989b90); 92 % and 100 % after numbered lists, "Und die Kosten?" after a
+        # statement, "(2) ob …", "Ferner:", a part about "it", a split question about the present.
+        (DATA_DIR / "blind_multi_ag.yaml", 0.91),
+        (DATA_DIR / "blind_multi_ah.yaml", 0.99),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -717,7 +727,8 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_o", "blind_multi_p", "blind_multi_q", "blind_multi_r", "blind_multi_s",
         "blind_multi_t", "blind_multi_u", "blind_multi_v", "blind_multi_w", "blind_multi_x",
         "blind_multi_y", "blind_multi_z", "blind_multi_aa", "blind_multi_ab", "blind_multi_ac",
-        "blind_multi_ad", "blind_multi_ae", "blind_multi_af",
+        "blind_multi_ad", "blind_multi_ae", "blind_multi_af", "blind_multi_ag",
+        "blind_multi_ah",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -811,6 +822,11 @@ def test_multi_question_accuracy_does_not_regress(
         # (f6ac906).
         (DATA_DIR / "blind_conv_ae.yaml", 0.93, 0.99),
         (DATA_DIR / "blind_conv_af.yaml", 0.97, 0.79),
+        # Stop 13: thirty-second and thirty-third authors, first contact 92.9 % / 88.9 % and
+        # 75.0 % / 90.9 % (3989b90); 95.2 % and 90.9 % after suggestions of the named topic
+        # set the topic and "Abschließend eine themenfremde Frage".
+        (DATA_DIR / "blind_conv_ag.yaml", 0.95, 0.88),
+        (DATA_DIR / "blind_conv_ah.yaml", 0.90, 0.90),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -819,7 +835,7 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_o", "blind_conv_p", "blind_conv_q", "blind_conv_r", "blind_conv_s",
         "blind_conv_t", "blind_conv_u", "blind_conv_v", "blind_conv_w", "blind_conv_x",
         "blind_conv_y", "blind_conv_z", "blind_conv_aa", "blind_conv_ab", "blind_conv_ac",
-        "blind_conv_ad", "blind_conv_ae", "blind_conv_af",
+        "blind_conv_ad", "blind_conv_ae", "blind_conv_af", "blind_conv_ag", "blind_conv_ah",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
