@@ -424,7 +424,10 @@ class Answerer:
             if (result.band == "answer" and result.candidates) or self._clear_part(result):
                 all_answered += 1
                 entry = self.kb.entries[result.candidates[0].entry_id]
-                context = self.matcher.topic_of(entry.id) or part
+                # An answer of no topic ("Für wen ist die Beratung?": whom the offer is for)
+                # leaves the topic the part named for the parts after it.
+                named = None if self.matcher.family(entry.id) else self.matcher.named_topic(part)
+                context = self.matcher.topic_of(entry.id) or self._topic_text(named) or part
                 earlier = entry
                 if all(entry.id != e.id for e, _ in answered):
                     answered.append((entry, result))

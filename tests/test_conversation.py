@@ -236,8 +236,19 @@ def test_context_expires_and_is_bounded() -> None:
         ("Ich brauche einen Überblick über die Module. Ferner: Was kostet das?", 2),
         ("Ich brauche einen Überblick über die Module. Außerdem, was kostet das?", 2),
         ("Wir sind ein kleines Amt. Ferner: Was kostet das?", 1),
-        # "Und die Kosten?" after a statement asks anew; right after a question it goes on.
+        # "Und die Kosten?" after a statement asks anew; right after a question it goes on,
+        # unless it names an aspect ("Und die Dauer?").
         ("Läuft die Beratung noch? Wir haben wenig Geld. Und die Kosten?", 2),
+        ("Was lernt man in der Lernwerkstatt? Und die Dauer?", 2),
+        # Numbered items in sequence ask one thing each; dates are no list.
+        ("1) Können auch Ämter mitmachen? 2) Länge Beratung?", 2),
+        ("a) Wer macht das? b) Was kostet es?", 2),
+        ("Wann war die Lernwerkstatt am 15. und 27. Juni?", 1),
+        # "seit wann", "woran" open indirect questions.
+        ("Ich wüsste gern, seit wann der Kurs läuft. Außerdem würde mich interessieren, ob es "
+         "noch andere Workshops gibt.", 2),
+        ("Läuft die noch? Jemand meinte, sie sei abgesagt. Falls ja, würde mich interessieren, "
+         "woran es lag.", 2),
     ],
 )
 def test_split_only_where_both_halves_ask(message: str, parts: int) -> None:
@@ -1316,3 +1327,34 @@ def test_groups_are_counted_by_check_and_must_be_single_words(tmp_path: Path) ->
     out, err = io.StringIO(), io.StringIO()
     assert run_check(config, out, err) == 1
     assert "foreign.yaml: foreign.groups 'offene schule': nur ein Wort" in err.getvalue()
+
+
+def test_a_sentence_that_goes_on_with_a_question_keeps_its_question_mark() -> None:
+    """"Und wie? Telefon, Video?" goes on with "Und wie?" and keeps its "?": the nouns are what
+    is asked (the formats), not a statement around the question."""
+    (reply,) = ask(
+        "Kann man sich zur Rolle unseres Ehrenamtsbüros beraten lassen? Und wie? Telefon, "
+        "Video?\n",
+        conversations=False,
+    )
+    assert "telefonisch" in reply["text"] and "Unterstützungsstrukturen" in reply["text"]
+
+
+def test_a_part_answered_by_an_entry_of_no_topic_leaves_its_topic_to_the_next() -> None:
+    """"Für wen genau ist die [Beratung], und worum geht es da?": the first part is answered
+    by whom the offer is for (no topic of its own); "da" in the second is the consultation the
+    first part named, so the consultation's themes answer it."""
+    (reply,) = ask(
+        "Ihr bietet doch auch eine Beratung für Ämter an. Für wen genau ist die, und worum geht "
+        "es da ungefähr?\n",
+        conversations=False,
+    )
+    assert "landesweit" in reply["text"] and "Engagementkonzept für Ihre Kommune" in reply["text"]
+
+
+def test_standing_by_someone_is_support(matcher: Matcher) -> None:
+    """"… dass uns jemand zur Seite steht" asks for support, like "unterstützt"."""
+    assert any(
+        "unterstuetzung" in u.terms()
+        for u in matcher.units("Gibt es jemanden, der uns beim Konzept zur Seite steht?")
+    )

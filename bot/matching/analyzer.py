@@ -96,8 +96,8 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
         (words("melde melden meldet meldest meldete meldeten"), "anmelden", False),
         (words("rufe rufst ruft rufen rief riefen"), "anrufen", False),
         (words("stosse stoesst stossen stiess stiessen"), "anstossen", False),
-        # "Wen spricht es an?" asks whom it addresses.
-        (words("spricht sprechen sprach sprachen"), "ansprechen", True),
+        # "Wen spricht es an?" asks whom it addresses ("Wen spreche ich an?" whom to contact).
+        (words("spricht sprach"), "anspricht", True),
     ),
     "mit": (
         (words("mache machst macht machen machte machten"), "mitmachen", True),

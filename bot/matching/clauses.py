@@ -21,12 +21,13 @@ from bot.matching.stopwords import words
 # herausfinden, was …") says who asks and why, the indirect question what.
 # The words that open an indirect question, as written (a regular expression's alternatives).
 INDIRECT_OPENER = (
-    r"(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern)"
+    r"(?:ob|was|wie|welche[rsnm]?|wann|wer|wo|warum|wieso|weshalb|inwieweit|inwiefern|"
+    r"woran|worum|wozu|wofür|wofuer|womit|wobei|worüber|worueber|wovon|wodurch|weswegen)"
 )
 # "…, in welchen Rahmen …", "…, zu welchem Zeitpunkt …": a preposition may stand first.
 PREPOSITION_BEFORE = (
     r"(?:(?:in|zu|zur|zum|mit|an|auf|aus|bei|für|fuer|nach|von|vom|über|ueber|um|unter|"
-    r"wegen)\s+)?"
+    r"wegen|seit|bis|ab)\s+)?"
 )
 # Spoken style leaves the comma out: "der will auch wissen ob das am Telefon geht" (only after
 # these verbs; the verb is checked in the loop, a look-behind per word would cost every space).

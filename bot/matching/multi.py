@@ -168,6 +168,18 @@ _ONLY_FURTHER = re.compile(r"^\s*(?:und\s+)?(?:" + _FURTHER + r")\W*$", re.IGNOR
 _STARTS_FURTHER = re.compile(r"^\s*(?:und\s+)?(?:" + _FURTHER + r")\b", re.IGNORECASE)
 
 _AND = re.compile(r"^\s*und\b", re.IGNORECASE)
+# What is asked of a topic, as a noun ("Und die Dauer?", "und die Kosten?"), not who or what
+# else the question is about.
+_ASPECTS = words(
+    """
+    dauer kosten preis preise gebuehr gebuehren termin termine inhalt inhalte formate format
+    ablauf zielgruppe anmeldung voraussetzungen zeitaufwand zeitbedarf laenge
+    """
+)
+
+
+def _names_aspect(text: str) -> bool:
+    return any(fold(w).strip(",.:!?") in _ASPECTS for w in text.split())
 
 # The subject (or reflexive) right after a sentence's first verb: "Richtet sich das …?",
 # "Entstehen uns Kosten?", "Gilt das …?".
@@ -264,6 +276,31 @@ def request_parts(text: str) -> list[str] | None:
     return [f"{found['a'].strip()}?", f"{found['b'].strip()}?"]
 
 
+# "1) Kann unser Amt mitmachen? 2) Dauer Beratung?", "a) … b) …": numbered items in sequence
+# ask one thing each ("am 15. und 27. Juni" is no such list).
+_ITEM = re.compile(
+    r"(?:^|(?<=[\s?.!:;,]))(?:(\d{1,2})[.)]|\((\d{1,2})\)|\(?([a-h])\))\s+(?!modul|teil)",
+    re.IGNORECASE,
+)
+
+
+def _item_number(found: re.Match[str]) -> int:
+    number = found[1] or found[2]
+    return int(number) if number else ord(found[3].casefold()) - ord("a") + 1
+
+
+def _numbered_items(text: str) -> list[str] | None:
+    """The items of a numbered list (1, 2, … or a, b, … in order; the text before the first
+    item goes with it), or None."""
+    found = list(_ITEM.finditer(text))
+    if len(found) < 2 or [_item_number(f) for f in found] != list(range(1, len(found) + 1)):
+        return None
+    ends = [f.start() for f in found[1:]] + [len(text)]
+    items = [text[f.end() : end].strip() for f, end in zip(found, ends, strict=True)]
+    items[0] = f"{text[: found[0].start()].rstrip()} {items[0]}".strip()
+    return [item for item in items if item]
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of ``text`` (one item when it asks one thing).
 
@@ -274,6 +311,9 @@ def split_questions(text: str) -> list[str]:
     compared = comparison_parts(text) or request_parts(text)
     if compared is not None:
         return compared
+    items = _numbered_items(text)
+    if items is not None and len(items) > 1:
+        return items[:MAX_PARTS]
     parts: list[str] = []
     pending = ""
     keywords_before = False  # the question before was nouns alone
@@ -324,10 +364,11 @@ def split_questions(text: str) -> list[str]:
                         # "… Träger? Richtet sich das an Kommunen?" (a sentence of its own)
                         or (before_ended == "?" and _yes_no_opening(opened))
                         # "… findet die noch statt? Wir sind knapp bei Kasse. Und die
-                        # Kosten?": after a statement; right after a question ("Was kostet
-                        # das? Und Verwaltung und Vereine?") or as "Auch zu …?" it goes on.
+                        # Kosten?": after a statement, or naming an aspect ("… behandelt?
+                        # Und die Dauer?"); right after a question a group ("Was kostet das?
+                        # Und Verwaltung und Vereine?") or "Auch zu …?" goes on with it.
                         or (
-                            before_ended != "?"
+                            (before_ended != "?" or _names_aspect(piece))
                             and _AND.match(piece) is not None
                             and is_elliptic(piece)
                         )
@@ -335,7 +376,9 @@ def split_questions(text: str) -> list[str]:
                 )
                 and not (keywords and keywords_before)
             ):
-                parts[-1] = f"{parts[-1]} – {piece}"
+                # (a sentence that asked keeps its "?": "Und wie? – Telefon, Video?")
+                close = "?" if clause.end == "?" and piece is pieces[-1] else ""
+                parts[-1] = f"{parts[-1]} – {piece}{close}"
             else:
                 parts.append(f"{pending} {piece}?".strip())
                 pending = ""
