@@ -221,11 +221,12 @@ def test_context_expires_and_is_bounded() -> None:
         # After a greeting, "wie viele" asks where it stands; "was" may be "etwas".
         ("moin hier aus dem amt wie lange dauert die beratung und wer kann da mitmachen", 2),
         ("moin ich hab da was gehört und wer kann da mitmachen", 1),
-        # A numbered list's second item, a yes/no question of a verb and its subject; within
-        # a sentence, a verb after a dash goes on with the question.
+        # A numbered list's items ask one thing each; a yes/no question after a question
+        # restates it ("Habt ihr da feste Leute?"); a verb after a dash goes on.
         ("Zwei Punkte: 1. Wer bietet das an? 2. Eignet sich das auch für Städte?", 2),
         ("Wo ist das, und wie – politisch, fachlich – hilft das Team den Kommunen?", 2),
-        ("Wie viele Termine hat der Workshop? Bleibt es bei zweien?", 2),
+        ("Wie viele Termine hat der Workshop? Bleibt es bei zweien?", 1),
+        ("Wer leitet die Workshops? Habt ihr da feste Leute?", 1),
         # Nouns alone with "vor Ort" between them; "(2) ob …" after "sowie".
         ("Kosten? Länge Workshop vor Ort?", 2),
         ("Ich bitte um Auskunft, (1) wer das anbietet sowie (2) ob es etwas kostet.", 2),
@@ -1358,3 +1359,24 @@ def test_standing_by_someone_is_support(matcher: Matcher) -> None:
         "unterstuetzung" in u.terms()
         for u in matcher.units("Gibt es jemanden, der uns beim Konzept zur Seite steht?")
     )
+
+
+def test_the_programme_year_beside_the_whole_offer_says_when(matcher: Matcher) -> None:
+    """"Was hattet ihr 2022 alles im Angebot?" asks for the overview: beside the offer as a
+    whole, the year names no dated event (the Lernwerkstatt's contents)."""
+    for question in ("Was hattet ihr 2022 denn alles im Angebot?", "Welche Angebote gab es 2022?"):
+        result = matcher.match(question)
+        assert result.band == "answer" and result.candidates[0].entry_id == "angebot", question
+
+
+def test_who_moderates_and_the_teams_size_are_details_the_offer_does_not_state(
+    matcher: Matcher,
+) -> None:
+    """"Wer moderiert die? Habt ihr da feste Leute?" is one question, a detail the offer does
+    not state; so is how many people work in the team."""
+    for question in (
+        "Und wer moderiert das? Habt ihr da feste Leute?",
+        "wie viele leute arbeiten bei euch im team",
+    ):
+        result = matcher.match(question)
+        assert result.band == "fallback" and result.near_miss, question

@@ -42,6 +42,7 @@ _FOR_WHOM = "zielgrupp"  # whom the offer is for ("für wen", "gedacht für", "r
 # Offering, and the names of who offers it (terms).
 _OFFERS = frozenset(("anbiet", "angebot"))
 _PROVIDER = frozenset(("paritaetisch", "kompetenzzentrum"))
+_WHOLE_OFFER = frozenset(("angebot", "programm"))  # the offer as a whole, by a general word
 _WHO = frozenset((
     "wer", "wem", "wessen", "organisation", "verband", "stelle", "traeger", "einrichtung",
     "anbieter", "anbieters", "veranstalter", "institution",
@@ -261,6 +262,10 @@ class Matcher:
         Engagementförderung?", "Für wen ist das Programm …?") stands for "it" too; asked what
         it comprises, or alone, the name is what the question is about."""
         terms = {t for u in units if u.known for t in u.terms()}
+        if not _WHOLE_OFFER.isdisjoint(terms) and any(_is_year(u.term) for u in units):
+            # "Was gibt es 2022 alles im Angebot?": the programme year says when, not which
+            # dated event.
+            units = self._as_context(units, lambda u: _is_year(u.term))
         if not _OFFERS.isdisjoint(terms) and not _PROVIDER.isdisjoint(terms):
             asking = _asking_tokens(clauses)
             if "was" in asking and _WHO.isdisjoint(asking):
