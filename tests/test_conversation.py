@@ -227,6 +227,7 @@ def test_context_expires_and_is_bounded() -> None:
         ("Wo ist das, und wie – politisch, fachlich – hilft das Team den Kommunen?", 2),
         ("Wie viele Termine hat der Workshop? Bleibt es bei zweien?", 1),
         ("Wer leitet die Workshops? Habt ihr da feste Leute?", 1),
+        ("Was kostet die Beratung? Und gehört das Programm zu einer Landesstrategie?", 2),
         # Nouns alone with "vor Ort" between them; "(2) ob …" after "sowie".
         ("Kosten? Länge Workshop vor Ort?", 2),
         ("Ich bitte um Auskunft, (1) wer das anbietet sowie (2) ob es etwas kostet.", 2),

@@ -596,6 +596,11 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # groups the offer is not for, officialese ("bitte ich um Mitteilung").
         (DATA_DIR / "blind_am.yaml", 0.92, 0.99),
         (DATA_DIR / "blind_an.yaml", 0.94, 0.89),
+        # Thirty-fourth and thirty-fifth authors, written after the first round's fixes: first
+        # contact 94.3 % / 100 % and 90.0 % / 95 % (53ef313; blind_ao 88.6 % with the matcher
+        # alone).
+        (DATA_DIR / "blind_ao.yaml", 0.88, 0.99),
+        (DATA_DIR / "blind_ap.yaml", 0.89, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -603,7 +608,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
         "blind_w", "blind_x", "blind_y", "blind_z", "blind_aa", "blind_ab", "blind_ac",
         "blind_ad", "blind_ae", "blind_af", "blind_ag", "blind_ah", "blind_ai", "blind_aj",
-        "blind_ak", "blind_al", "blind_am", "blind_an",
+        "blind_ak", "blind_al", "blind_am", "blind_an", "blind_ao", "blind_ap",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -719,6 +724,10 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # statement, "(2) ob …", "Ferner:", a part about "it", a split question about the present.
         (DATA_DIR / "blind_multi_ag.yaml", 0.91),
         (DATA_DIR / "blind_multi_ah.yaml", 0.99),
+        # Thirty-fourth and thirty-fifth authors: first contact 80 % and 76 % (53ef313); 88 %
+        # each after numbered items, "Und die Dauer?", "seit wann", "woran".
+        (DATA_DIR / "blind_multi_ai.yaml", 0.87),
+        (DATA_DIR / "blind_multi_aj.yaml", 0.87),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -728,7 +737,7 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_t", "blind_multi_u", "blind_multi_v", "blind_multi_w", "blind_multi_x",
         "blind_multi_y", "blind_multi_z", "blind_multi_aa", "blind_multi_ab", "blind_multi_ac",
         "blind_multi_ad", "blind_multi_ae", "blind_multi_af", "blind_multi_ag",
-        "blind_multi_ah",
+        "blind_multi_ah", "blind_multi_ai", "blind_multi_aj",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -827,6 +836,11 @@ def test_multi_question_accuracy_does_not_regress(
         # set the topic and "Abschließend eine themenfremde Frage".
         (DATA_DIR / "blind_conv_ag.yaml", 0.95, 0.88),
         (DATA_DIR / "blind_conv_ah.yaml", 0.90, 0.90),
+        # Thirty-fourth and thirty-fifth authors: first contact 90.5 % / 83.3 % and 90.7 % /
+        # 60 % (53ef313); 90.5 % / 91.7 % and 93.0 % / 70 % after the team's size, "feste
+        # Leute" and a restating yes/no question.
+        (DATA_DIR / "blind_conv_ai.yaml", 0.90, 0.91),
+        (DATA_DIR / "blind_conv_aj.yaml", 0.92, 0.69),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -836,6 +850,7 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_t", "blind_conv_u", "blind_conv_v", "blind_conv_w", "blind_conv_x",
         "blind_conv_y", "blind_conv_z", "blind_conv_aa", "blind_conv_ab", "blind_conv_ac",
         "blind_conv_ad", "blind_conv_ae", "blind_conv_af", "blind_conv_ag", "blind_conv_ah",
+        "blind_conv_ai", "blind_conv_aj",
     ],
 )
 def test_conversation_accuracy_does_not_regress(

@@ -181,6 +181,22 @@ _ASPECTS = words(
 def _names_aspect(text: str) -> bool:
     return any(fold(w).strip(",.:!?") in _ASPECTS for w in text.split())
 
+# The subject (or reflexive) right after a sentence's first verb: "Und gehört das …?",
+# "Außerdem: entstehen uns Kosten?".
+_AFTER_VERB = words("sich man das es ihr wir ich sie du dies uns euch ihnen")
+
+
+def _yes_no_opening(text: str) -> bool:
+    """Whether ``text`` opens a yes/no question: a finite verb, then its subject ("gehört das
+    Programm zu …")."""
+    first = text.split()[:2]
+    return (
+        len(first) == 2
+        and _verb_first(first[0])
+        and fold(first[1]).strip(",.:!?") in _AFTER_VERB
+    )
+
+
 _CONDITION = re.compile(r"(?:falls|wenn)\s+(?:nicht|ja|doch|ja,|nicht,)\s", re.IGNORECASE)
 
 
@@ -345,6 +361,14 @@ def split_questions(text: str) -> list[str]:
                     clause.end == "?"
                     and (
                         _QUESTION_AFTER_STATEMENT.search(piece)
+                        # "… statt? Und gehört das Programm zu …?": a yes/no question after
+                        # a joiner (without one it restates the question before: "Wer
+                        # moderiert? Habt ihr da feste Leute?")
+                        or (
+                            before_ended == "?"
+                            and opened != piece.lstrip()
+                            and _yes_no_opening(opened)
+                        )
                         # "… findet die noch statt? Wir sind knapp bei Kasse. Und die
                         # Kosten?": after a statement, or naming an aspect ("… behandelt?
                         # Und die Dauer?"); right after a question a group ("Was kostet das?
