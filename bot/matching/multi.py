@@ -301,6 +301,38 @@ def _numbered_items(text: str) -> list[str] | None:
     return [item for item in items if item]
 
 
+def _request_before_further(pending: str, sentence: str, question: bool) -> bool:
+    """Whether the statements before ``sentence`` request information and the sentence adds a
+    further question ("… brauche ich einen Überblick über die Module. Ferner: Wann …?",
+    "… Außerdem, wann …?"): then the request asks a first thing."""
+    return _REQUEST_STATEMENT.search(pending) is not None and (
+        _ONLY_FURTHER.match(sentence) is not None
+        or (question and _STARTS_FURTHER.match(sentence) is not None)
+    )
+
+
+def _asks_anew(piece: str, opened: str, before_ended: str) -> bool:
+    """Whether a sentence closed by "?" after a question asks a question of its own, though it
+    does not open like one (``opened``: without its joiner; ``before_ended``: how the sentence
+    before it ended)."""
+    return (
+        # "Wir hätten gern eine Beratung, geht die auch am Telefon?"
+        _QUESTION_AFTER_STATEMENT.search(piece) is not None
+        # "… statt? Und gehört das Programm zu …?": a yes/no question after a joiner (without
+        # one it restates the question before: "Wer moderiert? Habt ihr da feste Leute?")
+        or (before_ended == "?" and opened != piece.lstrip() and _yes_no_opening(opened))
+        # "… findet die noch statt? Wir sind knapp bei Kasse. Und die Kosten?": after a
+        # statement, or naming an aspect ("… behandelt? Und die Dauer?"); right after a
+        # question a group ("Was kostet das? Und Verwaltung und Vereine?") or "Auch zu …?"
+        # goes on with it.
+        or (
+            (before_ended != "?" or _names_aspect(piece))
+            and _AND.match(piece) is not None
+            and is_elliptic(piece)
+        )
+    )
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of ``text`` (one item when it asks one thing).
 
@@ -332,14 +364,7 @@ def split_questions(text: str) -> list[str]:
         # "Ich wüsste gern, wie lange das dauert und ob es etwas kostet.": two indirect
         # questions in a statement ask as much as with a question mark.
         pieces = _pieces(clause.text, clause.end == "?")
-        if (
-            not parts
-            and _REQUEST_STATEMENT.search(pending)
-            and (
-                _ONLY_FURTHER.match(clause.text)
-                or (question and _STARTS_FURTHER.match(clause.text))
-            )
-        ):
+        if not parts and _request_before_further(pending, clause.text, question):
             parts.append(pending)
             pending = ""
             if not question:
@@ -357,29 +382,7 @@ def split_questions(text: str) -> list[str]:
                 parts
                 and not further
                 and not _opens_question(opened)
-                and not (
-                    clause.end == "?"
-                    and (
-                        _QUESTION_AFTER_STATEMENT.search(piece)
-                        # "… statt? Und gehört das Programm zu …?": a yes/no question after
-                        # a joiner (without one it restates the question before: "Wer
-                        # moderiert? Habt ihr da feste Leute?")
-                        or (
-                            before_ended == "?"
-                            and opened != piece.lstrip()
-                            and _yes_no_opening(opened)
-                        )
-                        # "… findet die noch statt? Wir sind knapp bei Kasse. Und die
-                        # Kosten?": after a statement, or naming an aspect ("… behandelt?
-                        # Und die Dauer?"); right after a question a group ("Was kostet das?
-                        # Und Verwaltung und Vereine?") or "Auch zu …?" goes on with it.
-                        or (
-                            (before_ended != "?" or _names_aspect(piece))
-                            and _AND.match(piece) is not None
-                            and is_elliptic(piece)
-                        )
-                    )
-                )
+                and not (clause.end == "?" and _asks_anew(piece, opened, before_ended))
                 and not (keywords and keywords_before)
             ):
                 # (a sentence that asked keeps its "?": "Und wie? – Telefon, Video?")
