@@ -601,6 +601,11 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # alone).
         (DATA_DIR / "blind_ao.yaml", 0.88, 0.99),
         (DATA_DIR / "blind_ap.yaml", 0.89, 0.94),
+        # Thirty-sixth and thirty-seventh authors, written at the end of stop 13 and not tuned
+        # for: first contact 95.7 % / 100 % and 94.3 % / 95 % (023bc2b; with the matcher
+        # alone 95 % rejection and 91.4 %).
+        (DATA_DIR / "blind_aq.yaml", 0.94, 0.94),
+        (DATA_DIR / "blind_ar.yaml", 0.91, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -608,7 +613,8 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_o", "blind_p", "blind_q", "blind_r", "blind_s", "blind_t", "blind_u", "blind_v",
         "blind_w", "blind_x", "blind_y", "blind_z", "blind_aa", "blind_ab", "blind_ac",
         "blind_ad", "blind_ae", "blind_af", "blind_ag", "blind_ah", "blind_ai", "blind_aj",
-        "blind_ak", "blind_al", "blind_am", "blind_an", "blind_ao", "blind_ap",
+        "blind_ak", "blind_al", "blind_am", "blind_an", "blind_ao", "blind_ap", "blind_aq",
+        "blind_ar",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -728,6 +734,9 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # each after numbered items, "Und die Dauer?", "seit wann", "woran".
         (DATA_DIR / "blind_multi_ai.yaml", 0.87),
         (DATA_DIR / "blind_multi_aj.yaml", 0.87),
+        # Thirty-sixth and thirty-seventh authors, not tuned for: 80 % and 92 % (023bc2b).
+        (DATA_DIR / "blind_multi_ak.yaml", 0.79),
+        (DATA_DIR / "blind_multi_al.yaml", 0.91),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -737,7 +746,8 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_t", "blind_multi_u", "blind_multi_v", "blind_multi_w", "blind_multi_x",
         "blind_multi_y", "blind_multi_z", "blind_multi_aa", "blind_multi_ab", "blind_multi_ac",
         "blind_multi_ad", "blind_multi_ae", "blind_multi_af", "blind_multi_ag",
-        "blind_multi_ah", "blind_multi_ai", "blind_multi_aj",
+        "blind_multi_ah", "blind_multi_ai", "blind_multi_aj", "blind_multi_ak",
+        "blind_multi_al",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -841,6 +851,10 @@ def test_multi_question_accuracy_does_not_regress(
         # Leute" and a restating yes/no question.
         (DATA_DIR / "blind_conv_ai.yaml", 0.90, 0.91),
         (DATA_DIR / "blind_conv_aj.yaml", 0.92, 0.69),
+        # Thirty-sixth and thirty-seventh authors, not tuned for: 90.7 % / 100 % and 90.9 % /
+        # 88.9 % (023bc2b).
+        (DATA_DIR / "blind_conv_ak.yaml", 0.90, 0.99),
+        (DATA_DIR / "blind_conv_al.yaml", 0.90, 0.88),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -850,7 +864,7 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_t", "blind_conv_u", "blind_conv_v", "blind_conv_w", "blind_conv_x",
         "blind_conv_y", "blind_conv_z", "blind_conv_aa", "blind_conv_ab", "blind_conv_ac",
         "blind_conv_ad", "blind_conv_ae", "blind_conv_af", "blind_conv_ag", "blind_conv_ah",
-        "blind_conv_ai", "blind_conv_aj",
+        "blind_conv_ai", "blind_conv_aj", "blind_conv_ak", "blind_conv_al",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
