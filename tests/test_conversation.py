@@ -228,6 +228,10 @@ def test_context_expires_and_is_bounded() -> None:
         ("Wie viele Termine hat der Workshop? Bleibt es bei zweien?", 1),
         ("Wer leitet die Workshops? Habt ihr da feste Leute?", 1),
         ("Was kostet die Beratung? Und gehört das Programm zu einer Landesstrategie?", 2),
+        # Two aspects of one topic, nouns alone; one aspect and a group is one question.
+        ("dauer und kosten workshop?", 2),
+        ("Kosten + Dauer der Beratung?", 2),
+        ("Verwaltung und Vereine Workshop?", 1),
         # Nouns alone with "vor Ort" between them; "(2) ob …" after "sowie".
         ("Kosten? Länge Workshop vor Ort?", 2),
         ("Ich bitte um Auskunft, (1) wer das anbietet sowie (2) ob es etwas kostet.", 2),
@@ -1381,3 +1385,13 @@ def test_who_moderates_and_the_teams_size_are_details_the_offer_does_not_state(
     ):
         result = matcher.match(question)
         assert result.band == "fallback" and result.near_miss, question
+
+
+def test_ihres_is_a_function_word_and_whom_to_reach_asks_the_target_group(
+    matcher: Matcher,
+) -> None:
+    """"Träger Ihres Angebots": "Ihres" names nothing; "wen wollt ihr damit erreichen?" asks
+    whom the offer is for (not how to reach the team)."""
+    assert all(u.term != "ihres" for u in matcher.units("Wer ist Träger Ihres Angebots?"))
+    result = matcher.match("Ist das nur für Gemeinden, oder wen wollt ihr damit erreichen?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"

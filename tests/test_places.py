@@ -172,3 +172,14 @@ def test_a_question_from_a_two_word_place_is_answered(matcher: Matcher) -> None:
         "bestimmte Kreise?"
     )
     assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_a_name_ending_in_bek_and_a_river_are_places(matcher: Matcher) -> None:
+    """"Kuhlenbek an der Elbe" (the ending "-bek", the river of the gazetteer) is where the
+    writer sits: "Gilt euer Angebot auch bei uns?" asks whether the offer reaches it."""
+    finder = PlaceFinder([], [])
+    assert finder.scan("Wir sind aus der Gemeinde Kleinebek").in_state
+    result = matcher.match(
+        "Wir sind ein kleines Dorf im Süden, Kuhlenbek an der Elbe. Gilt euer Angebot auch bei uns?"
+    )
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"

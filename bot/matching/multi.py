@@ -242,6 +242,24 @@ _VERSUS = re.compile(
 )
 
 
+# "kosten und dauer beratung?": two aspects asked of one topic, nouns alone.
+_ASPECT_PAIR = re.compile(
+    r"^\s*(?P<a>\w+)\s+(?:und|u\.|&|\+|sowie)\s+(?P<b>\w+)\s+(?P<topic>[^?.!;]+?)\s*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
+def aspect_pair_parts(text: str) -> list[str] | None:
+    """"Kosten und Dauer Beratung?": each aspect asked of the topic, or None."""
+    found = _ASPECT_PAIR.match(text)
+    if found is None or not all(fold(found[k]) in _ASPECTS for k in ("a", "b")):
+        return None
+    topic = found["topic"].strip()
+    if _names_aspect(topic) or len(topic.split()) > _MAX_KEYWORDS:
+        return None
+    return [f"{found['a']} {topic}?", f"{found['b']} {topic}?"]
+
+
 def comparison_parts(text: str) -> list[str] | None:
     """The two things a comparison asks about, as questions of their own, or None."""
     versus = _VERSUS.match(text.strip())
@@ -340,7 +358,7 @@ def split_questions(text: str) -> list[str]:
     sentence that does not open a question continues the one before it. A comparison of two
     things, or a request for information about two things, asks about each of them.
     """
-    compared = comparison_parts(text) or request_parts(text)
+    compared = comparison_parts(text) or request_parts(text) or aspect_pair_parts(text)
     if compared is not None:
         return compared
     items = _numbered_items(text)

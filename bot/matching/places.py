@@ -33,7 +33,7 @@ _PREPOSITIONS = words("in nach aus bei auf op bi ut")  # (op, bi, ut: Plattdeuts
 # ("Vorsitzende des Landfrauenvereins Drelsdorf"), folded; nouns rarely end so.
 _NAME_ENDINGS = (
     "dorf", "stedt", "buettel", "fleth", "koog", "rup", "lund", "hagen", "felde", "husen",
-    "hausen", "beek", "hude", "rade", "wisch",
+    "hausen", "beek", "bek", "hude", "rade", "wisch",
 )
 # All endings of place names in Schleswig-Holstein, also those of nouns ("Hochmoor",
 # "Dorfkirchen"): a compound of known words that ends so names a place only after "in", "aus" …

@@ -40,6 +40,7 @@ STOP_WORDS: frozenset[str] = words(
     zusammenhang bezug hinblick meiner meinem meines deiner deinem sowas
     fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber pro
     u bzgl bzgln ggf evtl vllt vlt iwie wuerd haett ua uvm ums durchs uebers
+    ihres eures unseres deines meines seines
     """
 )
 # English function words in German messages ("Ihr habt so einen Kurs, right? What's it
