@@ -843,18 +843,19 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_af.yaml", 0.97, 0.79),
         # Stop 13: thirty-second and thirty-third authors, first contact 92.9 % / 88.9 % and
         # 75.0 % / 90.9 % (3989b90); 95.2 % and 90.9 % after suggestions of the named topic
-        # set the topic and "Abschließend eine themenfremde Frage".
-        (DATA_DIR / "blind_conv_ag.yaml", 0.95, 0.88),
-        (DATA_DIR / "blind_conv_ah.yaml", 0.90, 0.90),
+        # set the topic and "Abschließend eine themenfremde Frage"; rejection 100 % each after
+        # the details who comes, an example municipality, dates back to back.
+        (DATA_DIR / "blind_conv_ag.yaml", 0.95, 0.99),
+        (DATA_DIR / "blind_conv_ah.yaml", 0.90, 0.99),
         # Thirty-fourth and thirty-fifth authors: first contact 90.5 % / 83.3 % and 90.7 % /
-        # 60 % (53ef313); 90.5 % / 91.7 % and 93.0 % / 70 % after the team's size, "feste
-        # Leute" and a restating yes/no question.
-        (DATA_DIR / "blind_conv_ai.yaml", 0.90, 0.91),
-        (DATA_DIR / "blind_conv_aj.yaml", 0.92, 0.69),
+        # 60 % (53ef313); 90.5 % / 100 % and 93.0 % / 80 % after the team's size, "feste
+        # Leute", a restating yes/no question, who comes, dates back to back.
+        (DATA_DIR / "blind_conv_ai.yaml", 0.90, 0.99),
+        (DATA_DIR / "blind_conv_aj.yaml", 0.92, 0.79),
         # Thirty-sixth and thirty-seventh authors, not tuned for: 90.7 % / 100 % and 90.9 % /
-        # 88.9 % (023bc2b).
+        # 88.9 % (023bc2b); conv_al 100 % rejection after the later near-miss details.
         (DATA_DIR / "blind_conv_ak.yaml", 0.90, 0.99),
-        (DATA_DIR / "blind_conv_al.yaml", 0.90, 0.88),
+        (DATA_DIR / "blind_conv_al.yaml", 0.90, 0.99),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",

@@ -142,6 +142,11 @@ def test_a_later_part_asking_the_venue_of_a_course_is_named_unanswered(answerer:
         "Wie viele Seiten hat so ein Engagement-Konzept am Schluss?",
         # a closing event of the course
         "Gibt es zum Zertifikatskurs eine Abschlussveranstaltung?",
+        # who exactly comes, an example municipality, dates back to back, a maximum of dates
+        "Welche Person kommt denn dann zur Beratung zu uns?",
+        "Habt ihr ein Beispiel einer Kommune mit so einem Workshop?",
+        "Kann man zwei Beratungen direkt hintereinander buchen?",
+        "Wie viele Termine für die Beratung gibt es maximal?",
     ],
 )
 def test_details_the_offer_does_not_state_are_near_misses(
