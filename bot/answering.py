@@ -444,7 +444,7 @@ class Answerer:
             # that entry answers the message; else the message is read as a whole.
             if len(answered) == 1 and all_answered == len(parts):
                 entry, result = answered[0]
-                return self.entry_reply(entry), result
+                return self.entry_reply(entry, currencies.get(entry.id)), result
             return None
         texts = [self.entry_reply(entry, currencies.get(entry.id)).text for entry, _ in answered]
         texts += [self.texts.render("multi_part_unknown", part=p.strip(" ?")) for p in unknown]

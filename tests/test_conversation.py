@@ -1395,3 +1395,13 @@ def test_ihres_is_a_function_word_and_whom_to_reach_asks_the_target_group(
     assert all(u.term != "ihres" for u in matcher.units("Wer ist Träger Ihres Angebots?"))
     result = matcher.match("Ist das nur für Gemeinden, oder wen wollt ihr damit erreichen?")
     assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_parts_answered_by_one_entry_keep_the_note_about_the_present() -> None:
+    """A message split in two parts that one entry answers, one part asking what is still to
+    come ("… noch"), gets that entry with the note that the team knows what is current."""
+    (reply,) = ask(
+        "Wie viele Folgeworkshops kommen nach dem Auftakt noch, und wie lange dauern die?\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer" and "Was heute gilt" in reply["text"]
