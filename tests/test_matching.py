@@ -611,6 +611,11 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # the matcher alone).
         (DATA_DIR / "blind_as.yaml", 0.92, 0.84),
         (DATA_DIR / "blind_at.yaml", 0.91, 0.99),
+        # Fortieth and forty-first authors, written at the very end of stop 13 and not tuned
+        # for: first contact 94.3 % / 95 % and 92.9 % / 95 % (f19e1b3; 91.4 % / 95 % and
+        # 92.9 % / 90 % with the matcher alone).
+        (DATA_DIR / "blind_au.yaml", 0.91, 0.94),
+        (DATA_DIR / "blind_av.yaml", 0.92, 0.89),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -619,7 +624,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_w", "blind_x", "blind_y", "blind_z", "blind_aa", "blind_ab", "blind_ac",
         "blind_ad", "blind_ae", "blind_af", "blind_ag", "blind_ah", "blind_ai", "blind_aj",
         "blind_ak", "blind_al", "blind_am", "blind_an", "blind_ao", "blind_ap", "blind_aq",
-        "blind_ar", "blind_as", "blind_at",
+        "blind_ar", "blind_as", "blind_at", "blind_au", "blind_av",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -745,6 +750,9 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # Thirty-eighth and thirty-ninth authors, not tuned for: 96 % each (148dfd8).
         (DATA_DIR / "blind_multi_am.yaml", 0.95),
         (DATA_DIR / "blind_multi_an.yaml", 0.95),
+        # Fortieth and forty-first authors, not tuned for: 76 % each (f19e1b3).
+        (DATA_DIR / "blind_multi_ao.yaml", 0.75),
+        (DATA_DIR / "blind_multi_ap.yaml", 0.75),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -755,7 +763,8 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_y", "blind_multi_z", "blind_multi_aa", "blind_multi_ab", "blind_multi_ac",
         "blind_multi_ad", "blind_multi_ae", "blind_multi_af", "blind_multi_ag",
         "blind_multi_ah", "blind_multi_ai", "blind_multi_aj", "blind_multi_ak",
-        "blind_multi_al", "blind_multi_am", "blind_multi_an",
+        "blind_multi_al", "blind_multi_am", "blind_multi_an", "blind_multi_ao",
+        "blind_multi_ap",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -868,6 +877,10 @@ def test_multi_question_accuracy_does_not_regress(
         # 88.9 % (148dfd8).
         (DATA_DIR / "blind_conv_am.yaml", 0.90, 0.99),
         (DATA_DIR / "blind_conv_an.yaml", 0.90, 0.88),
+        # Fortieth and forty-first authors, not tuned for: 86.4 % / 90 % and 87.2 % / 100 %
+        # (f19e1b3).
+        (DATA_DIR / "blind_conv_ao.yaml", 0.86, 0.89),
+        (DATA_DIR / "blind_conv_ap.yaml", 0.87, 0.99),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -878,7 +891,7 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_y", "blind_conv_z", "blind_conv_aa", "blind_conv_ab", "blind_conv_ac",
         "blind_conv_ad", "blind_conv_ae", "blind_conv_af", "blind_conv_ag", "blind_conv_ah",
         "blind_conv_ai", "blind_conv_aj", "blind_conv_ak", "blind_conv_al", "blind_conv_am",
-        "blind_conv_an",
+        "blind_conv_an", "blind_conv_ao", "blind_conv_ap",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
