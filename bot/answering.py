@@ -470,15 +470,18 @@ class Answerer:
         such a statement, about the earlier part's answer."""
         if result.band == "answer" and result.candidates:
             return None
+        about_it = self._asks_about_it(part)
+        if not about_it and currency != "current":
+            return None  # (checked first: finding the stated topic reads the part again)
         stated = self._stated_topic(part)
         if stated is None:
             # "Was wäre in der Lernwerkstatt drangekommen, und findet die überhaupt statt?":
             # "it" is what the part before was answered with.
-            if earlier is None or not self._asks_about_it(part):
+            if earlier is None or not about_it:
                 return None
             chosen = Candidate(earlier.id, 1.0)
             return _answered_with(result, chosen, "asks about the earlier part's answer")
-        if not self._asks_about_it(part) and not (
+        if not about_it and not (
             currency == "current"
             and not any(u.known for u in self.matcher.units(self.stand.without_still(stated[1])))
         ):

@@ -242,9 +242,9 @@ def _split(text: str) -> tuple[Clause, ...]:
 
 # A list's numbering ("1. Entstehen Kosten? 2. Muss …", "(2) ob …", "a) …") is no content;
 # "1. Modul" is the first module.
-LIST_MARKER = re.compile(
-    r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-hA-H]\))\s+(?!modul|teil)", re.IGNORECASE
-)
+# (The groups hold the item's number or letter: multi.py reads a list's order from them.)
+LIST_NUMBERING = r"(?:(\d{1,2})[.)]|\((\d{1,2})\)|\(?([a-h])\))\s+(?!modul|teil)"
+LIST_MARKER = re.compile(r"^" + LIST_NUMBERING, re.IGNORECASE)
 
 
 def _without_list_marker(clause: Clause) -> Clause:

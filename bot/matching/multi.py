@@ -12,6 +12,7 @@ import re
 from bot.matching.clauses import (
     INDIRECT_OPENER,
     LIST_MARKER,
+    LIST_NUMBERING,
     PREPOSITION_BEFORE,
     QUESTION_WORDS,
     split_clauses,
@@ -296,10 +297,7 @@ def request_parts(text: str) -> list[str] | None:
 
 # "1) Kann unser Amt mitmachen? 2) Dauer Beratung?", "a) … b) …": numbered items in sequence
 # ask one thing each ("am 15. und 27. Juni" is no such list).
-_ITEM = re.compile(
-    r"(?:^|(?<=[\s?.!:;,]))(?:(\d{1,2})[.)]|\((\d{1,2})\)|\(?([a-h])\))\s+(?!modul|teil)",
-    re.IGNORECASE,
-)
+_ITEM = re.compile(r"(?:^|(?<=[\s?.!:;,]))" + LIST_NUMBERING, re.IGNORECASE)
 
 
 def _item_number(found: re.Match[str]) -> int:
