@@ -50,6 +50,9 @@ _BOUNDARY = re.compile(
 )
 # A clause after a comma that asks nothing: a purpose ("damit …") or a relative clause.
 _ASIDE = re.compile(r"\s+(?:damit|" + _RELATIVE + r")\s", re.IGNORECASE)
+# Verbs of needing something ("Für die Einleitung bräuchte ich, welche …", "brauche ich einen
+# Überblick"), as written (a regular expression's alternatives).
+NEEDING = r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetige"
 # Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
@@ -57,7 +60,7 @@ _ASKING_FRAME = re.compile(
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
     r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
     # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.
-    r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetige|"
+    + NEEDING + r"|"
     # "… bitte ich um Mitteilung, (1) auf welcher Grundlage …"
     r"mitteilung|auskunft)\b",
     re.IGNORECASE,

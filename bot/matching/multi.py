@@ -13,6 +13,7 @@ from bot.matching.clauses import (
     INDIRECT_OPENER,
     LIST_MARKER,
     LIST_NUMBERING,
+    NEEDING,
     PREPOSITION_BEFORE,
     QUESTION_WORDS,
     split_clauses,
@@ -151,7 +152,7 @@ def _verb_first(text: str) -> bool:
 # "… Außerdem bräuchte ich die möglichen Formate.": after a question, a statement that adds a
 # request ("außerdem", "zudem" and a verb of needing or wanting to know) asks a second thing.
 _FURTHER_REQUEST = re.compile(
-    r"^(?:und\s+)?(?:" + _FURTHER + r")\b.*\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|"
+    r"^(?:und\s+)?(?:" + _FURTHER + r")\b.*\b(?:" + NEEDING + r"|"
     r"hätte|haette|wüsste|wuesste|interessiert|interessieren|möchte|moechte|würde|wuerde|"
     r"suche|bitte|wäre|waere)\b",
     re.IGNORECASE,
@@ -161,7 +162,7 @@ _FURTHER_REQUEST = re.compile(
 # "Für die Vorlage brauche ich einen Überblick über die Module. Ferner: Wann …?": a request
 # for information before a sentence of only "ferner", "außerdem" asks a first thing.
 _REQUEST_STATEMENT = re.compile(
-    r"\b(?:brauche|bräuchte|braeuchte|benötige|benoetige|bitte um|bitten um|hätte gerne?|"
+    r"\b(?:" + NEEDING + r"|bitte um|bitten um|hätte gerne?|"
     r"haette gerne?|hätten gerne?|haetten gerne?)\b",
     re.IGNORECASE,
 )
