@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import pytest
 
@@ -1309,30 +1308,6 @@ def test_asked_whether_it_is_for_a_group_it_is_not_for_says_whom_it_is_for(
     assert matcher.match("Wann sind an den Schulen Ferien?").band == "fallback"
     result = matcher.match("Richtet sich euer Angebot auch an Horte, oder wen spricht es an?")
     assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
-
-
-def test_groups_are_counted_by_check_and_must_be_single_words(tmp_path: Path) -> None:
-    """`check` counts the groups the offer is not for; a group of two words is an error naming
-    the file and the entry."""
-    import shutil
-
-    from bot.cli.check import run_check
-
-    out, err = io.StringIO(), io.StringIO()
-    assert run_check(None, out, err) == 0, err.getvalue()
-    assert "groups the offer is not for" in out.getvalue()
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
-    path = knowledge / "foreign.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("groups: [schule,", "groups: [offene schule,"),
-        encoding="utf-8",
-    )
-    config = tmp_path / "c.yaml"
-    config.write_text(f"knowledge: {{path: '{knowledge}'}}\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    assert run_check(config, out, err) == 1
-    assert "foreign.yaml: foreign.groups 'offene schule': nur ein Wort" in err.getvalue()
 
 
 def test_a_sentence_that_goes_on_with_a_question_keeps_its_question_mark() -> None:

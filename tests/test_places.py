@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,11 +90,29 @@ def test_a_town_name_does_not_push_a_question_into_the_fallback(matcher: Matcher
     assert with_town.candidates[0].entry_id == plain.candidates[0].entry_id == "kosten"
 
 
+def _check_broken(tmp_path: Path, file_name: str, edit: Callable[[str], str]) -> str:
+    """`check` of a copy of the knowledge base with ``file_name`` edited: its German errors
+    (the exit code must be 1)."""
+    import io
+    import shutil
+
+    from bot.cli.check import run_check
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
+    path = knowledge / file_name
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"knowledge: {{path: '{knowledge}'}}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(config, out, err) == 1
+    return err.getvalue()
+
+
 def test_check_counts_foreign_topics_and_places(tmp_path: Path) -> None:
     """`python -m bot check` shows how many foreign topics, details and places it loaded, and
     names the file and word of a broken entry."""
     import io
-    import shutil
 
     from bot.cli.check import run_check
 
@@ -101,15 +120,28 @@ def test_check_counts_foreign_topics_and_places(tmp_path: Path) -> None:
     assert run_check(None, out, err) == 0, err.getvalue()
     assert "places: " in out.getvalue() and " in Schleswig-Holstein" in out.getvalue()
 
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
-    (knowledge / "places.yaml").write_text("places:\n  elsewhere: [Kiel, Kiel]\n", "utf-8")
-    config = tmp_path / "c.yaml"
-    config.write_text(f"knowledge: {{path: '{knowledge}'}}\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    assert run_check(config, out, err) == 1
-    assert "places.yaml: places.elsewhere 'Kiel': doppelt eingetragen" in err.getvalue()
+    errors = _check_broken(
+        tmp_path, "places.yaml", lambda _: "places:\n  elsewhere: [Kiel, Kiel]\n"
+    )
+    assert "places.yaml: places.elsewhere 'Kiel': doppelt eingetragen" in errors
 
+
+def test_groups_are_counted_by_check_and_must_be_single_words(tmp_path: Path) -> None:
+    """`check` counts the groups the offer is not for; a group of two words is an error naming
+    the file and the entry."""
+    import io
+
+    from bot.cli.check import run_check
+
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check(None, out, err) == 0, err.getvalue()
+    assert "groups the offer is not for" in out.getvalue()
+    errors = _check_broken(
+        tmp_path,
+        "foreign.yaml",
+        lambda text: text.replace("groups: [schule,", "groups: [offene schule,"),
+    )
+    assert "foreign.yaml: foreign.groups 'offene schule': nur ein Wort" in errors
 
 def test_after_a_unit_word_an_unknown_name_is_a_place_in_any_case() -> None:
     """"auf der halbinsel holnis": after "Halbinsel", "Amt", "Insel" an unknown word is a name
