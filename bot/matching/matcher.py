@@ -85,7 +85,6 @@ class Matcher:
         foreign = ForeignLexicon(
             kb.foreign.words, kb.foreign.phrases, kb.foreign.heads, kb.foreign.groups
         )
-        self._foreign = foreign
         analyzer = Analyzer(kb.synonyms, foreign)
         self._index = SearchIndex(kb, analyzer)
         self._smalltalk = SmallTalkRecognizer(kb.smalltalk)
@@ -294,7 +293,7 @@ class Matcher:
         """``units`` without the groups the offer is not for (foreign.yaml), when the question
         asks whom the offer is for ("Ist euer Angebot auch für Schulen gedacht?"): the answer
         says whom it is for; the school is no topic of its own there."""
-        groups = self._foreign
+        groups = self._analyzer.foreign
         if not any(u.foreign and groups.is_group(u.term) for u in units) or not any(
             u.known and _FOR_WHOM in u.terms() for u in units
         ):
