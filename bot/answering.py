@@ -15,6 +15,7 @@ from bot.knowledge.dates import render_answer
 from bot.matching import Matcher, MatchResult
 from bot.matching.clauses import split_clauses
 from bot.matching.multi import (
+    asked_sentences,
     asks_what_next,
     asks_yes_no_about_it,
     changes_topic,
@@ -403,14 +404,15 @@ class Answerer:
         earlier: Entry | None = None  # the entry the part before was answered with
         all_answered = 0  # parts answered, by whichever entry
         for part in parts:
-            # A later part that names no topic stays in the earlier part's topic ("Was sind die
-            # Inhalte von Modul I und wer ist als Teilnehmende vorgesehen?").
-            result = self._match(part, context, earlier.id if earlier else None)
-            if earlier is not None and context:
-                result = self._kept_in_earlier_topic(part, result, earlier.id, context)
-            if earlier is not None:
-                # "Was kostet die Beratung? Und die Workshops?": the earlier part's aspect.
-                result = self._elliptic(part, earlier.id) or result
+            result = self._read_part(part, context, earlier)
+            asked = None if self._part_answered(result) else asked_sentences(part)
+            if asked is not None and not result.foreign and not result.near_miss:
+                # "… Seniorenheim, wir haben viele Ehrenamtliche, aber keinen Plan. 1. Wer
+                # bietet das an?": the writer's situation weighs a part down that its question
+                # alone answers (unless the situation names a topic outside the offer).
+                alone = self._read_part(asked, context, earlier)
+                if self._part_answered(alone):
+                    result = alone
             currency = self.stand.classify(part)
             if currency == "later_date":
                 return None  # a later date is answered as a whole (bot/stand.py)
@@ -421,7 +423,7 @@ class Answerer:
             if self._misses_earlier_detail(part, result, earlier):
                 unknown.append(part)
                 continue
-            if (result.band == "answer" and result.candidates) or self._clear_part(result):
+            if self._part_answered(result):
                 all_answered += 1
                 entry = self.kb.entries[result.candidates[0].entry_id]
                 # An answer of no topic ("Für wen ist die Beratung?": whom the offer is for)
@@ -460,6 +462,21 @@ class Answerer:
             ),
             result,
         )
+
+    def _read_part(self, part: str, context: str | None, earlier: Entry | None) -> MatchResult:
+        """The match of one part of a longer message, read in the light of the part before."""
+        # A later part that names no topic stays in the earlier part's topic ("Was sind die
+        # Inhalte von Modul I und wer ist als Teilnehmende vorgesehen?").
+        result = self._match(part, context, earlier.id if earlier else None)
+        if earlier is not None and context:
+            result = self._kept_in_earlier_topic(part, result, earlier.id, context)
+        if earlier is not None:
+            # "Was kostet die Beratung? Und die Workshops?": the earlier part's aspect.
+            result = self._elliptic(part, earlier.id) or result
+        return result
+
+    def _part_answered(self, result: MatchResult) -> bool:
+        return (result.band == "answer" and bool(result.candidates)) or self._clear_part(result)
 
     def _about_stated_topic(
         self, part: str, result: MatchResult, currency: Currency | None, earlier: Entry | None

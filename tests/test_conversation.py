@@ -15,7 +15,7 @@ from bot.conversation_context import ConversationContext
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
 from bot.matching.clauses import Clause, split_clauses
-from bot.matching.multi import split_questions
+from bot.matching.multi import asked_sentences, split_questions
 from bot.matching.nearmiss import DetailFinder
 from bot.texts import load_texts
 
@@ -1380,3 +1380,29 @@ def test_parts_answered_by_one_entry_keep_the_note_about_the_present() -> None:
         conversations=False,
     )
     assert reply["kind"] == "answer" and "Was heute gilt" in reply["text"]
+
+
+def test_a_part_weighed_down_by_the_writers_situation_is_answered_by_its_question() -> None:
+    """A first part whose long situation ("Theatergruppe …, keine Proberäume und keinen Plan")
+    drowns its question is answered by the question alone, beside the second part; a sentence
+    that goes on after a dash stays with what stands before it."""
+    (reply,) = ask(
+        "Ich leite eine Theatergruppe in Wankelhusen, wir haben viel Nachwuchs, aber keine "
+        "Proberäume und keinen Plan. Wer bietet diese Engagementförderung eigentlich an? Und "
+        "kostet das was?\n",
+        conversations=False,
+    )
+    assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
+    assert "kostenfrei" in reply["text"]
+    assert asked_sentences("Wir sind klein. Wer bietet das an?") == "Wer bietet das an?"
+    assert asked_sentences("Wir haben keine Struktur – wer macht was, wer entscheidet?") is None
+    assert asked_sentences("Wer bietet das an?") is None
+
+
+def test_who_stands_behind_it_in_an_indirect_question_asks_the_provider(
+    matcher: Matcher,
+) -> None:
+    """"…, wer hinter diesem Programm steckt" (the verb at the end) asks who offers it, like
+    "Wer steckt hinter …?"."""
+    result = matcher.match("Der Ausschuss fragt, wer hinter diesem Programm steckt.")
+    assert result.band == "answer" and result.candidates[0].entry_id == "traeger"

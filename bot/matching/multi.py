@@ -425,6 +425,22 @@ def question_sentence(text: str) -> str:
     return text
 
 
+def asked_sentences(text: str) -> str | None:
+    """The sentences of ``text`` from its first that asks, when statements that ask nothing
+    stand before it ("Wir haben viele Ehrenamtliche, aber keinen Plan. Wer bietet das an?"),
+    else None."""
+    clauses = split_clauses(text)
+    # A sentence that opens like a question but ends with a full stop describes ("… keine
+    # klare Struktur – wer macht was, wer entscheidet.") when another ends with "?".
+    marked = any(c.end == "?" for c in clauses)
+    first = next((n for n, c in enumerate(clauses) if c.end == "?" or (c.asks and not marked)), 0)
+    # After a dash the question goes on with what stands before it ("Das Kompetenzzentrum –
+    # wer ist das?", "keine klare Struktur – wer macht was?").
+    if first == 0 or clauses[first - 1].end == "-":
+        return None
+    return " ".join(f"{c.text}{c.end if c.end in '?.!' else ''}" for c in clauses[first:])
+
+
 # Words that refer back to the conversation's topic ("Findet die denn überhaupt statt?").
 _BACK_REFERENCES = words("die der das er sie es dies diese dieser dieses den dem")
 _MAX_YES_NO_WORDS = 7
