@@ -1406,3 +1406,15 @@ def test_who_stands_behind_it_in_an_indirect_question_asks_the_provider(
     "Wer steckt hinter …?"."""
     result = matcher.match("Der Ausschuss fragt, wer hinter diesem Programm steckt.")
     assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
+
+
+def test_an_item_of_a_numbered_list_asks_and_its_purpose_says_why() -> None:
+    """"b) Zeitaufwand, damit ich die Saalvergabe … koordinieren kann." asks the time needed:
+    an item of a numbered list asks, and the purpose after its comma is why, not what."""
+    (reply,) = ask(
+        "Für den Vermerk bräuchte ich: a) Kosten der Workshops vor Ort, b) Zeitaufwand, damit "
+        "ich die Saalvergabe im Bürgerhaus Wiemershagen koordinieren kann.\n",
+        conversations=False,
+    )
+    assert "kostenfrei" in reply["text"] and "Auftaktworkshop" in reply["text"]
+    assert "keine Angabe" not in reply["text"]

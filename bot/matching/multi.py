@@ -315,7 +315,9 @@ def _numbered_items(text: str) -> list[str] | None:
     ends = [f.start() for f in found[1:]] + [len(text)]
     items = [text[f.end() : end].strip() for f, end in zip(found, ends, strict=True)]
     items[0] = f"{text[: found[0].start()].rstrip()} {items[0]}".strip()
-    return [item for item in items if item]
+    # Each item asks ("b) Zeitbedarf, damit ich den Raum buchen kann."): closed by "?", a
+    # purpose after its comma is read as why it is asked, not what.
+    return [item if "?" in item else f"{item.rstrip(',.;: ')}?" for item in items if item]
 
 
 def _request_before_further(pending: str, sentence: str, question: bool) -> bool:
