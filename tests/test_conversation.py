@@ -1418,3 +1418,17 @@ def test_an_item_of_a_numbered_list_asks_and_its_purpose_says_why() -> None:
     )
     assert "kostenfrei" in reply["text"] and "Auftaktworkshop" in reply["text"]
     assert "keine Angabe" not in reply["text"]
+
+
+def test_an_aspect_alone_after_a_comma_is_asked_anew() -> None:
+    """"Wer macht diese Beratung eigentlich, und die Kosten?": after the comma the aspect alone
+    is a second question, so both the provider and the costs are answered; "Inhalte und
+    Kosten" without a comma stays one question."""
+    (reply,) = ask(
+        "Wir in Wiemershagen planen gerade unser Ehrenamtskonzept. Wer macht diese Beratung "
+        "eigentlich, und die Kosten?\n",
+        conversations=False,
+    )
+    assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
+    assert "kostenfrei" in reply["text"]
+    assert len(split_questions("Was sind Inhalte und Kosten?")) == 1

@@ -183,6 +183,20 @@ _ASPECTS = words(
 def _names_aspect(text: str) -> bool:
     return any(fold(w).strip(",.:!?") in _ASPECTS for w in text.split())
 
+
+_MAX_ASPECT_WORDS = 3
+
+
+def _only_aspect(text: str) -> bool:
+    """"die Kosten", "und die Dauer": an aspect noun and function words alone, which after a
+    question ("Wer bietet die Beratung an, und die Kosten?") asks that aspect anew."""
+    folded = [fold(w).strip(",.:!?") for w in text.split()]
+    return (
+        0 < len(folded) <= _MAX_ASPECT_WORDS
+        and any(w in _ASPECTS for w in folded)
+        and all(w in _ASPECTS or w in STOP_WORDS for w in folded)
+    )
+
 # The subject (or reflexive) right after a sentence's first verb: "Und gehört das …?",
 # "Außerdem: entstehen uns Kosten?".
 _AFTER_VERB = words("sich man das es ihr wir ich sie du dies uns euch ihnen")
@@ -216,7 +230,12 @@ def _pieces(text: str, question: bool = False) -> list[str]:
         # "… findet die statt und falls nicht, welche Alternative gibt es?": a condition on the
         # answer to the part before opens a question of its own.
         conditional = _CONDITION.match(after) is not None
-        opens = _opens_question(after) or _FURTHER_REQUEST.match(after) is not None
+        opens = (
+            _opens_question(after)
+            or _FURTHER_REQUEST.match(after) is not None
+            # "…, und die Kosten?": after a comma, an aspect alone is asked anew.
+            or (question and joiner.group(0).startswith(",") and _only_aspect(after))
+        )
         if opens and (yes_no or conditional or _asks(before)):
             out.append(before)
             start = joiner.end()
@@ -403,6 +422,7 @@ def split_questions(text: str) -> list[str]:
                 and not _opens_question(opened)
                 and not (clause.end == "?" and _asks_anew(piece, opened, before_ended))
                 and not (keywords and keywords_before)
+                and not (piece is not pieces[0] and _only_aspect(piece))
             ):
                 # (a sentence that asked keeps its "?": "Und wie? – Telefon, Video?")
                 close = "?" if clause.end == "?" and piece is pieces[-1] else ""
