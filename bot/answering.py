@@ -405,14 +405,8 @@ class Answerer:
         all_answered = 0  # parts answered, by whichever entry
         for part in parts:
             result = self._read_part(part, context, earlier)
-            asked = None if self._part_answered(result) else asked_sentences(part)
-            if asked is not None and not result.foreign and not result.near_miss:
-                # "… Seniorenheim, wir haben viele Ehrenamtliche, aber keinen Plan. 1. Wer
-                # bietet das an?": the writer's situation weighs a part down that its question
-                # alone answers (unless the situation names a topic outside the offer).
-                alone = self._read_part(asked, context, earlier)
-                if self._part_answered(alone):
-                    result = alone
+            if not (self._part_answered(result) or result.foreign or result.near_miss):
+                result = self._read_after_statement(part, context, earlier) or result
             currency = self.stand.classify(part)
             if currency == "later_date":
                 return None  # a later date is answered as a whole (bot/stand.py)
@@ -449,7 +443,11 @@ class Answerer:
                 return self.entry_reply(entry, currencies.get(entry.id)), result
             return None
         texts = [self.entry_reply(entry, currencies.get(entry.id)).text for entry, _ in answered]
-        texts += [self.texts.render("multi_part_unknown", part=p.strip(" ?")) for p in unknown]
+        # The note quotes what the part asks, not the writer's situation before it.
+        texts += [
+            self.texts.render("multi_part_unknown", part=(asked_sentences(p) or p).strip(" ?"))
+            for p in unknown
+        ]
         result = answered[0][1]
         last = answered[-1][0]
         return (
@@ -474,6 +472,26 @@ class Answerer:
             # "Was kostet die Beratung? Und die Workshops?": the earlier part's aspect.
             result = self._elliptic(part, earlier.id) or result
         return result
+
+    def _read_after_statement(
+        self, part: str, context: str | None, earlier: Entry | None
+    ) -> MatchResult | None:
+        """A part whose statement weighs its question down, read again: in the topic the
+        statement names ("Wir interessieren uns für die Entwicklungswerkstatt. Was passiert
+        da?"), else as the question alone ("… wir haben viele Ehrenamtliche, aber keinen
+        Plan. 1. Wer bietet das an?"); None unless that answers it. (Not called when the
+        statement names a topic outside the offer: the part is foreign then.)"""
+        stated = self._stated_topic(part)
+        if stated is not None:
+            topic = stated[0]
+            within = self._match(part, self._topic_text(topic), topic)
+            if self._part_answered(within):
+                return within
+        asked = asked_sentences(part)
+        if asked is None:
+            return None
+        alone = self._read_part(asked, context, earlier)
+        return alone if self._part_answered(alone) else None
 
     def _part_answered(self, result: MatchResult) -> bool:
         return (result.band == "answer" and bool(result.candidates)) or self._clear_part(result)

@@ -1432,3 +1432,43 @@ def test_an_aspect_alone_after_a_comma_is_asked_anew() -> None:
     assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
     assert "kostenfrei" in reply["text"]
     assert len(split_questions("Was sind Inhalte und Kosten?")) == 1
+
+
+def test_rausfinden_frames_two_indirect_questions() -> None:
+    """"soll rausfinden ob … und ob …" (no comma, no capitals) frames two indirect questions:
+    the costs and the formats are both answered."""
+    (reply,) = ask(
+        "ich soll für die amtsleitung rausfinden ob das kostenlos ist und ob man das per telefon "
+        "machen kann\n",
+        conversations=False,
+    )
+    assert "kostenfrei" in reply["text"] and "telefonisch" in reply["text"]
+
+
+def test_a_part_after_a_statement_naming_a_topic_is_read_in_that_topic() -> None:
+    """"Wir haben … von der Entwicklungswerkstatt gelesen. Was passiert da, und wie fragen wir
+    die an?": "da" is the workshop the statement names, answered beside the request."""
+    (reply,) = ask(
+        "Wir haben im Kulturausschuss von der Entwicklungswerkstatt gelesen. Was passiert da, "
+        "und wie fragen wir die an?\n",
+        conversations=False,
+    )
+    assert "Entwicklungswerkstatt" in reply["text"] and "Anfrage" in reply["text"]
+    assert "keine Angabe" not in reply["text"]
+
+
+def test_the_offer_named_with_its_provider_asks_what_it_is(matcher: Matcher) -> None:
+    """"was es mit der kommunalen Engagementförderung vom Paritätischen auf sich hat" asks what
+    the offer is; the provider's name only says whose it is."""
+    result = matcher.match(
+        "Der Bürgermeister möchte wissen, was es mit der kommunalen Engagementförderung vom "
+        "Paritätischen auf sich hat."
+    )
+    assert result.band == "answer" and result.candidates[0].entry_id == "angebot"
+
+
+def test_ach_and_genauso_carry_no_topic(matcher: Matcher) -> None:
+    """"Ach ja, und ist die genauso kostenlos …?": "Ach" and "genauso" are no unknown nouns
+    that weigh the question about costs down."""
+    units = matcher.units("Ach ja, und ist die genauso kostenlos?")
+    assert [u.term for u in units] == ["kost"]

@@ -32,7 +32,9 @@ PREPOSITION_BEFORE = (
 # Spoken style leaves the comma out: "der will auch wissen ob das am Telefon geht" (only after
 # these verbs; the verb is checked in the loop, a look-behind per word would cost every space).
 _FRAME_WITHOUT_COMMA = r"\s(?=ob\s)"
-_FRAMES_WITHOUT_COMMA = ("wissen", "erfahren", "fragen", "klären", "klaeren")
+_FRAMES_WITHOUT_COMMA = (
+    "wissen", "erfahren", "fragen", "klären", "klaeren", "herausfinden", "rausfinden"
+)
 # A relative clause ("… ein Zertifikatskurs, der bei den Workshops erwähnt wird?") says which
 # thing is meant, like a statement about it: the question is the main clause. Only the
 # masculine pronouns: ", die"/", das" open main clauses too ("…, das kostet doch nichts?").
@@ -56,7 +58,7 @@ NEEDING = r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetig
 # Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
-    r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|herauszufinden|fragen|fragt|frage|"
+    r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|"
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
     r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
     # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.

@@ -265,10 +265,12 @@ class Matcher:
             # "Was gibt es 2022 alles im Angebot?": the programme year says when, not which
             # dated event.
             units = self._as_context(units, lambda u: _is_year(u.term))
-        if not _OFFERS.isdisjoint(terms) and not _PROVIDER.isdisjoint(terms):
+        offered = not (_OFFERS | _WHOLE_OFFER).isdisjoint(terms) or terms >= _OFFER_NAME
+        if offered and not _PROVIDER.isdisjoint(terms):
             asking = _asking_tokens(clauses)
             if "was" in asking and _WHO.isdisjoint(asking):
-                # "Was bietet der Paritätische den Gemeinden an?" asks what is offered: the
+                # "Was bietet der Paritätische den Gemeinden an?", "was es mit der
+                # Engagementförderung vom Paritätischen auf sich hat" ask what is offered: the
                 # provider's name only says by whom (and a year, "… 2022 an?", when).
                 return self._as_context(
                     units, lambda u: _PROVIDER.issuperset(u.terms()) or _is_year(u.term)
