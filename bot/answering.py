@@ -21,6 +21,7 @@ from bot.matching.multi import (
     changes_topic,
     is_elliptic,
     question_sentence,
+    refers_back,
     split_questions,
 )
 from bot.matching.ordinals import (
@@ -405,8 +406,8 @@ class Answerer:
         all_answered = 0  # parts answered, by whichever entry
         for part in parts:
             result = self._read_part(part, context, earlier)
-            if not (self._part_answered(result) or result.foreign or result.near_miss):
-                result = self._read_after_statement(part, context, earlier) or result
+            if not (self._part_answered(result) or result.near_miss):
+                result = self._read_after_statement(part, result, context, earlier) or result
             currency = self.stand.classify(part)
             if currency == "later_date":
                 return None  # a later date is answered as a whole (bot/stand.py)
@@ -474,24 +475,29 @@ class Answerer:
         return result
 
     def _read_after_statement(
-        self, part: str, context: str | None, earlier: Entry | None
+        self, part: str, result: MatchResult, context: str | None, earlier: Entry | None
     ) -> MatchResult | None:
         """A part whose statement weighs its question down, read again: in the topic the
         statement names ("Wir interessieren uns für die Entwicklungswerkstatt. Was passiert
         da?"), else as the question alone ("… wir haben viele Ehrenamtliche, aber keinen
-        Plan. 1. Wer bietet das an?"); None unless that answers it. (Not called when the
-        statement names a topic outside the offer: the part is foreign then.)"""
-        stated = self._stated_topic(part)
-        if stated is not None:
-            topic = stated[0]
-            within = self._match(part, self._topic_text(topic), topic)
-            if self._part_answered(within):
-                return within
+        Plan. 1. Wer bietet das an?"); None unless that answers it.
+
+        A statement that names a topic outside the offer ("Für die Sitzung des Ausschusses
+        brauche ich: Wer bietet …?") leaves the question alone only when the question does
+        not refer to it ("Wir planen ein Straßenfest. Was kostet das?" stays out of scope)."""
+        if not result.foreign:
+            stated = self._stated_topic(part)
+            if stated is not None:
+                within = self._match(part, self._topic_text(stated[0]), stated[0])
+                if self._part_answered(within):
+                    return within
         asked = asked_sentences(part)
-        if asked is None:
+        if asked is None or (result.foreign and refers_back(asked)):
             return None
         alone = self._read_part(asked, context, earlier)
-        return alone if self._part_answered(alone) else None
+        if alone.foreign or not self._part_answered(alone):
+            return None
+        return alone
 
     def _part_answered(self, result: MatchResult) -> bool:
         return (result.band == "answer" and bool(result.candidates)) or self._clear_part(result)

@@ -15,7 +15,7 @@ from bot.conversation_context import ConversationContext
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
 from bot.matching.clauses import Clause, split_clauses
-from bot.matching.multi import asked_sentences, split_questions
+from bot.matching.multi import asked_sentences, refers_back, split_questions
 from bot.matching.nearmiss import DetailFinder
 from bot.texts import load_texts
 
@@ -1472,3 +1472,20 @@ def test_ach_and_genauso_carry_no_topic(matcher: Matcher) -> None:
     that weigh the question about costs down."""
     units = matcher.units("Ach ja, und ist die genauso kostenlos?")
     assert [u.term for u in units] == ["kost"]
+
+
+def test_a_committee_meeting_before_the_questions_is_their_purpose_not_their_topic() -> None:
+    """"Für die Sitzung des Kulturausschusses brauche ich zwei Angaben: 1) Wer bietet …? 2)
+    Fallen Kosten an?": the meeting (a topic outside the offer) says why the writer asks;
+    the first question alone names the offer and is answered beside the second. A question
+    that refers back to such a statement ("Was kostet das?") does not stand alone."""
+    (reply,) = ask(
+        "Für die Sitzung des Kulturausschusses in Wiemershagen brauche ich zwei Angaben: 1) Wer "
+        "bietet die kommunale Engagementförderung an? 2) Fallen Kosten an?\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer"
+    assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
+    assert "kostenfrei" in reply["text"]
+    assert refers_back("Was kostet das?") and refers_back("Geht so was auch online?")
+    assert not refers_back("Wer bietet die kommunale Engagementförderung an?")

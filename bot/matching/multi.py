@@ -463,6 +463,18 @@ def asked_sentences(text: str) -> str | None:
     return " ".join(f"{c.text}{c.end if c.end in '?.!' else ''}" for c in clauses[first:])
 
 
+# Pronouns that stand for a thing named before ("Was kostet das?", "Geht so was online?"):
+# "die", "der" are left out, they are mostly articles.
+_REFERS_BACK = words("das dies diese dieses es sowas dafuer dazu davon damit")
+
+
+def refers_back(text: str) -> bool:
+    """Whether ``text`` refers to something named before it by a pronoun ("Was kostet das?",
+    "so was"), not only by an article."""
+    folded = [fold(w).strip(",.:!?–-") for w in text.split()]
+    return not _REFERS_BACK.isdisjoint(folded) or "so was" in " ".join(folded)
+
+
 # Words that refer back to the conversation's topic ("Findet die denn überhaupt statt?").
 _BACK_REFERENCES = words("die der das er sie es dies diese dieser dieses den dem")
 _MAX_YES_NO_WORDS = 7
