@@ -1489,3 +1489,15 @@ def test_a_committee_meeting_before_the_questions_is_their_purpose_not_their_top
     assert "kostenfrei" in reply["text"]
     assert refers_back("Was kostet das?") and refers_back("Geht so was auch online?")
     assert not refers_back("Wer bietet die kommunale Engagementförderung an?")
+
+
+def test_officialese_request_for_an_explanation_frames_the_indirect_question() -> None:
+    """"… wird um Erläuterung gebeten, was unter den Workshops vor Ort zu verstehen ist":
+    the request frames the indirect question, and the decision before it ("hat beschlossen")
+    is the situation, no question about a council decision."""
+    (reply,) = ask(
+        "Der Hauptausschuss hat beschlossen, das Ehrenamt zu stärken. Vor diesem Hintergrund "
+        "wird um Erläuterung gebeten, was unter den Workshops vor Ort zu verstehen ist.\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer" and "Workshops vor Ort" in reply["text"]

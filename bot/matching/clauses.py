@@ -58,13 +58,16 @@ NEEDING = r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetig
 # Verbs of wanting to know: only after them is the indirect question the user's own ("Ich soll
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
-    r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|"
+    r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|"
+    r"herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|"
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
     r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
     # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.
     + NEEDING + r"|"
-    # "… bitte ich um Mitteilung, (1) auf welcher Grundlage …"
-    r"mitteilung|auskunft)\b",
+    # "… bitte ich um Mitteilung, (1) auf welcher Grundlage …", "… wird um Darlegung
+    # gebeten, was …"
+    r"mitteilung|auskunft|darlegung|darlegen|erläuterung|erlaeuterung|erläutern|erlaeutern|"
+    r"gebeten)\b",
     re.IGNORECASE,
 )
 _ABBREVIATIONS = words(
