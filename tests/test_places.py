@@ -215,3 +215,14 @@ def test_a_name_ending_in_bek_and_a_river_are_places(matcher: Matcher) -> None:
         "Wir sind ein kleines Dorf im Süden, Kuhlenbek an der Elbe. Gilt euer Angebot auch bei uns?"
     )
     assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_an_office_before_a_name_and_a_lower_case_name_with_a_place_ending_are_places() -> None:
+    """"Dorfvorsteherin Kankelau." names the place after the office; "in fredesdorf" in lower
+    case is a place by its ending, "in zukunft" is no place."""
+    finder = PlaceFinder([], [])
+    scan = finder.scan("Dorfvorsteherin Kankelau. Was ist das?")
+    assert scan.in_state and "kankelau" not in scan.text
+    scan = finder.scan("ich koordiniere die hilfe in fredesdorf")
+    assert scan.in_state and "fredesdorf" not in scan.text
+    assert not finder.scan("gilt das auch in zukunft?").found

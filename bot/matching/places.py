@@ -43,8 +43,10 @@ PLACE_ENDINGS = (*_NAME_ENDINGS, "horst", "moor", "kirchen", "kamp", "hoern")
 _OFFICES = words(
     "buergermeister buergermeisterin buergervorsteher buergervorsteherin amtsvorsteher "
     "amtsvorsteherin amtsdirektor amtsdirektorin gemeindevertretung stadtverwaltung "
-    "gemeindeverwaltung amtsverwaltung buergermeisters"
+    "gemeindeverwaltung amtsverwaltung buergermeisters dorfvorsteher dorfvorsteherin "
+    "ortsvorsteher ortsvorsteherin"
 )
+_MIN_ENDED_NAME = 7  # an unknown word this long with a place's ending is a name
 _MAX_NAME_WORDS = 3
 _LONGEST = 4  # gazetteer names are matched over at most this many words
 
@@ -162,7 +164,7 @@ class PlaceFinder:
                 _drop_locators(kept)
                 continue
             if (
-                len(tokens[i]) >= 7
+                len(tokens[i]) >= _MIN_ENDED_NAME
                 and tokens[i].endswith(_NAME_ENDINGS)
                 and self._unknown_name(words[i], tokens[i])
             ):
@@ -170,9 +172,11 @@ class PlaceFinder:
                 i += 1
                 continue
             kept.append(tokens[i])
+            # "Dorfvorsteherin Kankelau.": an office right before a name names its place.
             trigger = (
                 tokens[i] in _UNITS
                 or tokens[i] in _PREPOSITIONS
+                or tokens[i] in _OFFICES
                 or (tokens[i] == "von" and i > 0 and tokens[i - 1] in _OFFICES)
             )
             i += 1
@@ -180,6 +184,11 @@ class PlaceFinder:
                 continue
             # The unknown capitalised words right after the trigger are a name not listed.
             limit = _MAX_NAME_WORDS if tokens[i - 1] in _UNITS else 1
+            # "in fredesdorf": in lower case, after a preposition, the ending of a place name
+            # tells a name from a word.
+            lower_case_name = tokens[i - 1] in _PREPOSITIONS and i < len(tokens) and (
+                len(tokens[i]) >= _MIN_ENDED_NAME and tokens[i].endswith(_NAME_ENDINGS)
+            )
             taken = 0
             if (
                 i + 1 < len(tokens)
@@ -195,7 +204,9 @@ class PlaceFinder:
                 and self._lookup(tokens, i) is None
                 # (a lower-case name is one word: "amt holnis fragt …")
                 and self._unknown_name(
-                    words[i], tokens[i], limit == _MAX_NAME_WORDS and taken == 0
+                    words[i],
+                    tokens[i],
+                    (limit == _MAX_NAME_WORDS or lower_case_name) and taken == 0,
                 )
             ):
                 i += 1
