@@ -1501,3 +1501,14 @@ def test_officialese_request_for_an_explanation_frames_the_indirect_question() -
         conversations=False,
     )
     assert reply["kind"] == "answer" and "Workshops vor Ort" in reply["text"]
+
+
+def test_sending_people_there_asks_about_taking_part() -> None:
+    """"Hätten wir … mehrere Ehrenamtliche … hinschicken dürfen?" after the Lernwerkstatt asks
+    whether several people could take part: the participation answer, not the fallback."""
+    replies = ask(
+        "Für wen war die Lernwerkstatt gedacht?\nHätten wir auch mehrere Ehrenamtliche aus "
+        "unseren Dörfern hinschicken dürfen?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "mehrerer Vertreter" in replies[1]["text"]
