@@ -1512,3 +1512,21 @@ def test_sending_people_there_asks_about_taking_part() -> None:
         conversations=True,
     )
     assert replies[1]["kind"] == "answer" and "mehrerer Vertreter" in replies[1]["text"]
+
+
+def test_dafuer_asks_about_what_the_statement_before_it_sets_out() -> None:
+    """"… an einen Tisch bringen. Habt ihr dafür ein geeignetes Format?": "dafür" points back
+    to the statement, which is what is asked about (the workshops bringing both together)."""
+    (reply,) = ask(
+        "Wir möchten unsere Vereine und die Gemeindeverwaltung an einen Tisch bringen. Habt ihr "
+        "dafür ein geeignetes Format?\n",
+        conversations=False,
+    )
+    assert reply["kind"] == "answer" and "Workshops vor Ort" in reply["text"]
+
+
+def test_parts_of_the_state_ask_whether_the_offer_reaches_everywhere(matcher: Matcher) -> None:
+    """"Gilt euer Angebot in allen Landesteilen?" asks whether it is limited to a region ("teil"
+    of "Landesteil" is no module)."""
+    result = matcher.match("Gilt euer Angebot in allen Landesteilen?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"

@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.matching import Matcher
+from bot.matching.clauses import split_clauses
 from bot.matching.places import PlaceFinder
 
 
@@ -226,3 +227,13 @@ def test_an_office_before_a_name_and_a_lower_case_name_with_a_place_ending_are_p
     scan = finder.scan("ich koordiniere die hilfe in fredesdorf")
     assert scan.in_state and "fredesdorf" not in scan.text
     assert not finder.scan("gilt das auch in zukunft?").found
+
+
+def test_a_district_after_its_abbreviated_prefix_is_one_place() -> None:
+    """"Kiel-St. Jakobi Süd": "St." ends no sentence, and the district's name goes on after the
+    prefix, so no word of it is left to read as a topic."""
+    assert len(split_clauses("Grüße aus Kiel-St. Jakobi Süd. Gibt es Beratung?")) == 2
+    finder = PlaceFinder(["Kiel"], [])
+    for text in ("aus Kiel-St. Jakobi Süd wir fragen", "Kiel-St. Jakobi Süd wir fragen"):
+        scan = finder.scan(text)
+        assert scan.in_state and scan.text == "wir fragen", text

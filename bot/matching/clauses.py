@@ -73,7 +73,7 @@ _ASKING_FRAME = re.compile(
 _ABBREVIATIONS = words(
     """
     bzw ca evtl ggf usw etc nr max min std inkl zzgl vgl bspw ua zb dh sog tel abs vs
-    bzgl bezgl bezuegl ggfs gem lt insb zzt zt allg vllt mind ausschl hinsichtl
+    bzgl bezgl bezuegl ggfs gem lt insb zzt zt allg vllt mind ausschl hinsichtl st
     """
 )
 # The words that open a question of their own or an indirect one (folded: ä → ae).
@@ -134,7 +134,8 @@ def _closes_abbreviation(text: str, end: int) -> bool:
     start = end
     while start > 0 and not (text[start - 1].isspace() or text[start - 1] == "("):
         start -= 1
-    word = text[start:end].casefold().replace(".", "")
+    # ("Lübeck-St. Lorenz": the abbreviation after a hyphen)
+    word = text[start:end].casefold().replace(".", "").rsplit("-", 1)[-1]
     return len(word) <= 1 or word.isdigit() or word in _ABBREVIATIONS
 
 

@@ -28,6 +28,7 @@ _LOCATORS = words("raum grossraum ortsteil insel halbinsel hallig naehe umgebung
 # Without an article: "in Kappeln" names a place, "im Tierschutz" a topic.
 # Words that begin a two-word place name ("Groß Rönnau", "Sankt Margarethen", "Alt Duvenstedt").
 _NAME_PREFIXES = words("gross klein alt neu sankt st bad hohen nieder ober")
+_PREFIX_TOKENS = frozenset((p,) for p in _NAME_PREFIXES)
 _PREPOSITIONS = words("in nach aus bei auf op bi ut")  # (op, bi, ut: Plattdeutsch)
 # Endings that make an unknown capitalised word a place name wherever it stands
 # ("Vorsitzende des Landfrauenvereins Drelsdorf"), folded; nouns rarely end so.
@@ -72,6 +73,11 @@ def _drop_locators(kept: list[str]) -> None:
         kept.pop()
     if kept and (kept[-1] in _PREPOSITIONS or kept[-1] in ("im", "der", "von")):
         kept.pop()
+
+
+def _ends_in_prefix(word: str) -> bool:
+    """Whether a hyphenated name ends in the prefix of a name ("Lübeck-St.", "Kiel-Alt")."""
+    return "-" in word and word_tokens(word.rsplit("-", 1)[1])[:1] in _PREFIX_TOKENS
 
 
 def _key(name: str) -> str:
@@ -127,6 +133,18 @@ class PlaceFinder:
             and not self._is_known(token)
         )
 
+    def _name_words(self, words: list[str], tokens: list[str], start: int) -> int:
+        """How many unknown capitalised words from ``start`` on go on a name (at most
+        _MAX_NAME_WORDS - 1)."""
+        n = 0
+        while (
+            n < _MAX_NAME_WORDS - 1
+            and start + n < len(tokens)
+            and self._unknown_name(words[start + n], tokens[start + n])
+        ):
+            n += 1
+        return n
+
     def _district(self, word: str, token: str) -> bool | None:
         """Inside SH or not, when ``word`` names a part of a listed town ("Kiel-Suchsdorf",
         "hamburg-bergedorf", in any case): the town before the hyphen says where it lies."""
@@ -156,6 +174,9 @@ class PlaceFinder:
             if hit is None and "-" in words[i]:
                 district = self._district(words[i], tokens[i])
                 hit = None if district is None else (1, district)
+                if hit is not None and _ends_in_prefix(words[i]):
+                    # "Lübeck-St. Lorenz Nord": the part's name goes on after its prefix.
+                    hit = (1 + self._name_words(words, tokens, i + 1), hit[1])
             if hit is not None:
                 length, inside = hit
                 in_state |= inside
@@ -211,6 +232,8 @@ class PlaceFinder:
             ):
                 i += 1
                 taken += 1
+            if taken and _ends_in_prefix(words[i - 1]):
+                i += self._name_words(words, tokens, i)  # "aus Lübeck-St. Lorenz Nord"
             in_state |= taken > 0
             if taken:
                 _drop_locators(kept)

@@ -80,7 +80,7 @@ def _names_the_topic(clause: Clause) -> bool:
     )
 
 
-_POINTERS = frozenset(("sowas", "soetwas"))
+_POINTERS = frozenset(("sowas", "soetwas", "dafuer", "hierfuer"))
 _POINTER_PAIRS = (("so", "etwas"), ("so", "was"))
 
 
