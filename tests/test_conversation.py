@@ -1530,3 +1530,13 @@ def test_parts_of_the_state_ask_whether_the_offer_reaches_everywhere(matcher: Ma
     of "Landesteil" is no module)."""
     result = matcher.match("Gilt euer Angebot in allen Landesteilen?")
     assert result.band == "answer" and result.candidates[0].entry_id == "zielgruppe"
+
+
+def test_who_you_are_asks_the_provider_and_a_writing_part_is_the_writing_workshop(
+    matcher: Matcher,
+) -> None:
+    """"Und wer ist ihr überhaupt?" asks who offers it (not who takes part in the workshops);
+    "Schreibteil" is the writing workshop, not a module ("teil") of writing."""
+    result = matcher.match("Und wer ist ihr überhaupt?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
+    assert any(u.term == "schreibwerkstatt" for u in matcher.units("Gab es einen Schreibteil?"))
