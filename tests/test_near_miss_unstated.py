@@ -468,3 +468,13 @@ def test_an_answer_states_a_count_by_digits_or_number_words_but_not_by_a_year() 
     assert states_a_count("1 Tag Auftaktworkshop, 1–2 Folgeworkshops")
     assert not states_a_count("Die Lernwerkstatt im Juni 2022 wurde abgesagt.")
     assert not states_a_count("am {date:termin1,termin2}: wir helfen gern")
+
+
+def test_a_quota_per_year_is_a_detail_the_offer_does_not_state() -> None:
+    """"Wie viele Workshops kann eine Gemeinde pro Jahr bekommen?" asks a yearly quota, which
+    the offer never states: "Dazu habe ich keine Angabe", not the workshops' length."""
+    kb = load_knowledge(BUNDLED_KNOWLEDGE)
+    result = Matcher(kb, MatchingSettings()).match(
+        "Wie viele Workshops kann eine Gemeinde pro Jahr bekommen?"
+    )
+    assert result.band == "fallback" and result.near_miss == "pro jahr"
