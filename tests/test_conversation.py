@@ -1540,3 +1540,10 @@ def test_who_you_are_asks_the_provider_and_a_writing_part_is_the_writing_worksho
     result = matcher.match("Und wer ist ihr überhaupt?")
     assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
     assert any(u.term == "schreibwerkstatt" for u in matcher.units("Gab es einen Schreibteil?"))
+
+
+def test_file_references_of_a_memo_carry_no_topic(matcher: Matcher) -> None:
+    """"Az. … – Prüfauftrag gem. GO:" is the memo's reference line: no unknown nouns that push
+    the question after it into the fallback."""
+    terms = {u.term for u in matcher.units("Az. – Prüfauftrag gem. GO: Wer bietet das an?")}
+    assert terms.isdisjoint({"az", "pruefauftrag", "gem", "go"})

@@ -164,6 +164,7 @@ _OFFICIALESE = words(
     recherchieren recherchiere recherchiert obliegt obliegen obliegenheit eruieren eruiere
     verursachen verursacht verursachte hoeflich hoeflichst
     verfolgen erhalten einhalten gewaehrleisten sicherstellen kurzfristig beschreibung
+    az aktenzeichen gem gemaess pruefauftrag pruefbitte vermerk wiedervorlage wv go gemo
     """
 )
 
