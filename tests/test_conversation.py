@@ -1547,3 +1547,27 @@ def test_file_references_of_a_memo_carry_no_topic(matcher: Matcher) -> None:
     the question after it into the fallback."""
     terms = {u.term for u in matcher.units("Az. – Prüfauftrag gem. GO: Wer bietet das an?")}
     assert terms.isdisjoint({"az", "pruefauftrag", "gem", "go"})
+
+
+def test_the_modules_of_a_year_ask_for_the_overview(matcher: Matcher) -> None:
+    """"Welche Module hattet ihr 2022?" asks which modules the programme had: the year says
+    when, not which dated course (the certificate course of eleven modules in 2022)."""
+    result = matcher.match("Welche Module hattet ihr 2022?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "angebot"
+
+
+def test_your_team_and_registrations_so_far(matcher: Matcher) -> None:
+    """"Und wer ist euer Team eigentlich?" asks who offers it; whether some have registered for
+    the course so far is a detail the offer does not state."""
+    result = matcher.match("Und wer ist euer Team eigentlich?")
+    assert result.band == "answer" and result.candidates[0].entry_id == "traeger"
+    result = matcher.match("Sind für den Zertifikatskurs schon welche angemeldet?")
+    assert result.band == "fallback" and result.near_miss
+
+
+def test_a_follow_up_naming_the_modules_course_is_answered_by_its_date() -> None:
+    """"und wann startete der Kurs da?" after the workshops asks the start of the certificate
+    course of the same module, which the offer states; the workshops' own dates it does not."""
+    replies = ask("Was sind die Workshops vor Ort?\nund wann startete der Kurs da?\n",
+                  conversations=True)
+    assert replies[1]["kind"] == "answer" and "16. März 2022" in replies[1]["text"]
