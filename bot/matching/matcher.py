@@ -42,7 +42,8 @@ _FOR_WHOM = "zielgrupp"  # whom the offer is for ("für wen", "gedacht für", "r
 # Offering, and the names of who offers it (terms).
 _OFFERS = frozenset(("anbiet", "angebot"))
 _PROVIDER = frozenset(("paritaetisch", "kompetenzzentrum"))
-_WHOLE_OFFER = frozenset(("angebot", "programm", "modul"))  # the offer as a whole, by a general word
+# The offer as a whole, by a general word ("Welche Module gibt es?" asks for all of them).
+_WHOLE_OFFER = frozenset(("angebot", "programm", "modul"))
 _WHO = frozenset((
     "wer", "wem", "wessen", "organisation", "verband", "stelle", "traeger", "einrichtung",
     "anbieter", "anbieters", "veranstalter", "institution",
