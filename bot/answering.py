@@ -584,16 +584,6 @@ class Answerer:
         ):
             return result
         detail = self.matcher.unstated_detail(question, topic)
-        if (
-            detail is not None
-            and result.band == "answer"
-            and answered is not None
-            and self.matcher.akin(topic, answered)
-            and self.matcher.unstated_detail(question, answered) is None
-        ):
-            # "und wann beginnt der Kurs da?" after the workshops: the certificate course of the
-            # same module states the date the workshops do not.
-            return result
         subject = topic
         if detail is None and last not in (None, topic) and self.matcher.akin(topic, last or ""):
             # "Wie viele Termine umfasst die Begleitung?" after the support offered instead of

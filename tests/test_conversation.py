@@ -15,7 +15,7 @@ from bot.conversation_context import ConversationContext
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
 from bot.matching.clauses import Clause, split_clauses
-from bot.matching.multi import asked_sentences, refers_back, split_questions
+from bot.matching.multi import asked_sentences, changes_topic, refers_back, split_questions
 from bot.matching.nearmiss import DetailFinder
 from bot.texts import load_texts
 
@@ -1565,9 +1565,35 @@ def test_your_team_and_registrations_so_far(matcher: Matcher) -> None:
     assert result.band == "fallback" and result.near_miss
 
 
-def test_a_follow_up_naming_the_modules_course_is_answered_by_its_date() -> None:
-    """"und wann startete der Kurs da?" after the workshops asks the start of the certificate
-    course of the same module, which the offer states; the workshops' own dates it does not."""
-    replies = ask("Was sind die Workshops vor Ort?\nund wann startete der Kurs da?\n",
-                  conversations=True)
-    assert replies[1]["kind"] == "answer" and "16. März 2022" in replies[1]["text"]
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # "Bezirk" before a name names a place: a district of Berlin gets the region answer.
+        ("Gilt das auch für den Bezirk Pankow in Berlin?", "zielgruppe"),
+        # "Themawechsel:" announces a new topic and is none itself.
+        ("Themawechsel: wer bietet das eigentlich an?", "traeger"),
+        # An office ("…büro") before the colon says who asks.
+        ("Seniorenbüro Neuwittenbek: Welche Themen hat die Beratung?", "m2_themen"),
+        # Low German "bütt … an" is "bietet … an".
+        ("Wokeen bütt dat an?", "traeger"),
+    ],
+)
+def test_district_topic_change_office_and_low_german_are_read_as_meant(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    """Words that say where, who asks or that the topic changes are no topic of their own."""
+    result = matcher.match(question)
+    assert result.band == "answer" and result.candidates[0].entry_id == entry
+
+
+def test_a_council_meeting_is_the_occasion_not_a_foreign_topic(matcher: Matcher) -> None:
+    """"Sitzung" is where the writer reports (municipal staff name it all the time), not a
+    topic outside the offer; "Tagesordnung" still is."""
+    assert not any(u.foreign for u in matcher.units("Für die Sitzung am Dienstag"))
+    assert any(u.foreign for u in matcher.units("Was steht auf der Tagesordnung?"))
+
+
+def test_themawechsel_changes_the_topic() -> None:
+    """"Themawechsel:" (a common slip for "Themenwechsel") leaves the conversation's topic."""
+    assert changes_topic("Themawechsel: wer trägt das?")
+    assert changes_topic("Themenwechsel: wer trägt das?")

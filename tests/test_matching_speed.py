@@ -572,6 +572,7 @@ def test_a_dot_closes_an_abbreviation_as_the_split_text_tells() -> None:
 
     def plain(before: str) -> bool:
         word = re.split(r"[\s(]", before.rstrip("."))[-1].casefold().replace(".", "")
+        word = word.rsplit("-", 1)[-1]  # "Lübeck-St."
         return len(word) <= 1 or word.isdigit() or word in clauses_module._ABBREVIATIONS
 
     tricky = [

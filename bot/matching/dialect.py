@@ -29,7 +29,7 @@ LOW_GERMAN: dict[str, str] = {
     "koesten": "kosten", "hoelpt": "hilft", "helpt": "hilft", "duert": "dauert",
     "beraden": "beraten", "sitt": "sitzen", "sitten": "sitzen", "kummt": "kommt",
     "gaht": "gehen", "schall": "soll", "schallt": "sollen", "liggt": "liegt",
-    "liggen": "liegen", "gellt": "gilt", "gelt": "gilt",
+    "liggen": "liegen", "gellt": "gilt", "gelt": "gilt", "buett": "bietet",
     # nouns and adjectives
     "luett": "klein", "luette": "kleine", "luetten": "kleinen", "goot": "gut", "tied": "zeit",
     "stuenn": "stunde", "stuennen": "stunden", "dag": "tag", "daag": "tage", "lueued": "leute",

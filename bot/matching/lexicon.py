@@ -174,6 +174,7 @@ _FRAME_NOUNS = words(
     beispiel beispiele beispielsweise bsp
     frage antwort antworten auskunft auskuenfte info infos information informationen angabe
     angaben flyer flyern broschuere faltblatt infoblatt infozettel aushang homepage website
+    themenwechsel themawechsel
     webseite internetseite
     sache sachen ding dinge zeug kram
     fall faelle falls weise art arten sinn
@@ -195,7 +196,7 @@ ORG_HEADS = words(
     ausschuss ausschuess beirat beiraet beauftragt beauftragter leitung leit leiterin abteilung
     vertretung vorlag verwaltung referat konferenz vorsteh vorsteherin direktor
     direktorin amt aemt management koordination koordinator koordinatorin agentur vorsitzend
-    fraktion gremium gremi kommission sitzungsvorlag sitzung kanzlei bezirk
+    fraktion gremium gremi kommission sitzungsvorlag sitzung kanzlei bezirk buero bueros
     """
 )
 # Officials and offices named by one word (stemmed).

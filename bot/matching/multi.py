@@ -548,7 +548,7 @@ _CHANGE_OF_TOPIC = re.compile(
     r"^\W*(?:(?:ok|okay|gut|danke|alles klar|super|abschließend|abschliessend|zuletzt)\W+)?"
     r"(?:eine\s+)?(?:ganz\s+)?"
     r"(?:(?:andere|anderes|neue|neues|themenfremde|fachfremde)\s+(?:frage|thema|sache|anliegen)"
-    r"|(?:etwas|was|noch\s+was|noch\s+etwas)\s+(?:ganz\s+)?anderes|themenwechsel)"
+    r"|(?:etwas|was|noch\s+was|noch\s+etwas)\s+(?:ganz\s+)?anderes|themenwechsel|themawechsel)"
     r"(?:\s+(?:noch|mal|bitte))?\s*[:,.;!?–-]",
     re.IGNORECASE,
 )

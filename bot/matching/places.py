@@ -21,7 +21,8 @@ from bot.matching.stopwords import words
 _UNITS = words(
     "amt amts kreis kreises kreisverwaltung gemeinde stadt stadtverwaltung insel halbinsel hallig "
     "gemeindeverwaltung amtsverwaltung stadtteil kirchengemeinde kirchspiel "
-    "rathaus landkreis ortsteil dorf region raum grossraum naehe umgebung umland"
+    "rathaus landkreis ortsteil dorf region raum grossraum naehe umgebung umland bezirk "
+    "stadtbezirk"
 )
 # Words that only locate the place after them ("im Raum Husum"): they go with the place.
 _LOCATORS = words("raum grossraum ortsteil insel halbinsel hallig naehe umgebung umland")
@@ -207,8 +208,11 @@ class PlaceFinder:
             limit = _MAX_NAME_WORDS if tokens[i - 1] in _UNITS else 1
             # "in fredesdorf": in lower case, after a preposition, the ending of a place name
             # tells a name from a word.
+            # (a town's part, "in hamburg-bergedorf", is the town's: read below)
             lower_case_name = tokens[i - 1] in _PREPOSITIONS and i < len(tokens) and (
-                len(tokens[i]) >= _MIN_ENDED_NAME and tokens[i].endswith(_NAME_ENDINGS)
+                len(tokens[i]) >= _MIN_ENDED_NAME
+                and tokens[i].endswith(_NAME_ENDINGS)
+                and "-" not in words[i]
             )
             taken = 0
             if (
