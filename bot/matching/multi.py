@@ -463,9 +463,14 @@ def asked_sentences(text: str) -> str | None:
     return " ".join(f"{c.text}{c.end if c.end in '?.!' else ''}" for c in clauses[first:])
 
 
-# Pronouns that stand for a thing named before ("Was kostet das?", "Geht so was online?"):
-# "die", "der" are left out, they are mostly articles.
-_REFERS_BACK = words("das dies diese dieses es sowas dafuer dazu davon damit")
+# Words that refer back to the conversation's topic ("Findet die denn überhaupt statt?").
+_BACK_REFERENCES = words("die der das er sie es dies diese dieser dieses den dem")
+# Of those, the ones that stand for a thing named before ("Was kostet das?", "Geht so was
+# online?") even in a question of its own, and the pronominal adverbs: "die", "der", "den",
+# "dem" are mostly articles there, "er", "sie" people ("Können Sie …").
+_REFERS_BACK = (_BACK_REFERENCES - words("die der den dem er sie")) | words(
+    "sowas dafuer dazu davon damit"
+)
 
 
 def refers_back(text: str) -> bool:
@@ -473,10 +478,6 @@ def refers_back(text: str) -> bool:
     "so was"), not only by an article."""
     folded = [fold(w).strip(",.:!?–-") for w in text.split()]
     return not _REFERS_BACK.isdisjoint(folded) or "so was" in " ".join(folded)
-
-
-# Words that refer back to the conversation's topic ("Findet die denn überhaupt statt?").
-_BACK_REFERENCES = words("die der das er sie es dies diese dieser dieses den dem")
 _MAX_YES_NO_WORDS = 7
 
 

@@ -76,6 +76,11 @@ def _drop_locators(kept: list[str]) -> None:
         kept.pop()
 
 
+def _has_place_ending(token: str) -> bool:
+    """Whether an unknown word is long enough and ends like a place name ("drelsdorf")."""
+    return len(token) >= _MIN_ENDED_NAME and token.endswith(_NAME_ENDINGS)
+
+
 def _ends_in_prefix(word: str) -> bool:
     """Whether a hyphenated name ends in the prefix of a name ("Lübeck-St.", "Kiel-Alt")."""
     return "-" in word and word_tokens(word.rsplit("-", 1)[1])[:1] in _PREFIX_TOKENS
@@ -185,11 +190,7 @@ class PlaceFinder:
                 i += length
                 _drop_locators(kept)
                 continue
-            if (
-                len(tokens[i]) >= _MIN_ENDED_NAME
-                and tokens[i].endswith(_NAME_ENDINGS)
-                and self._unknown_name(words[i], tokens[i])
-            ):
+            if _has_place_ending(tokens[i]) and self._unknown_name(words[i], tokens[i]):
                 in_state = True  # a name with the ending of a place ("… Drelsdorf")
                 i += 1
                 continue
@@ -209,9 +210,10 @@ class PlaceFinder:
             # "in fredesdorf": in lower case, after a preposition, the ending of a place name
             # tells a name from a word.
             # (a town's part, "in hamburg-bergedorf", is the town's: read below)
-            lower_case_name = tokens[i - 1] in _PREPOSITIONS and i < len(tokens) and (
-                len(tokens[i]) >= _MIN_ENDED_NAME
-                and tokens[i].endswith(_NAME_ENDINGS)
+            lower_case_name = (
+                tokens[i - 1] in _PREPOSITIONS
+                and i < len(tokens)
+                and _has_place_ending(tokens[i])
                 and "-" not in words[i]
             )
             taken = 0
