@@ -26,6 +26,12 @@ def ask(lines: str, *, conversations: bool) -> list[dict]:
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
+def reply_to(lines: str) -> dict:
+    """The one reply plain ``ask`` gives to a message read on its own."""
+    (reply,) = ask(lines, conversations=False)
+    return reply
+
+
 def test_ask_conversations_reads_follow_ups_and_an_empty_line_starts_anew() -> None:
     """In --conversations mode a follow-up keeps the topic; an empty line prints nothing and
     forgets it; plain ``ask`` answers each line on its own."""
@@ -107,10 +113,9 @@ def test_a_yes_no_question_about_it_takes_the_topic_the_statement_named() -> Non
     """"Ich hatte von der Lernwerkstatt gehört – findet die statt?": "die" is the Lernwerkstatt
     the statement named, so the reply is what became of it (cancelled), in one message; the
     writer's office ("Ich bin Pastor") says who asks."""
-    (reply,) = ask(
+    reply = reply_to(
         "Ich bin Pastor in Tarp. Ich hatte von einer Lernwerkstatt zu Engagement-Konzepten "
-        "gehört – findet die statt?\n",
-        conversations=False,
+        "gehört – findet die statt?\n"
     )
     assert reply["kind"] == "answer" and "abgesagt" in reply["text"]
 
@@ -268,10 +273,9 @@ def test_enumerated_questions_are_both_answered(matcher: Matcher) -> None:
     assert all(not u.term.startswith(("ersten", "zweiten")) for u in matcher.units(
         "Erstens, wie viel Zeit braucht das? Zweitens, was kostet das?"
     ))
-    (reply,) = ask(
+    reply = reply_to(
         "Zu den Workshops: Erstens, wie viel Zeit nehmen die in Anspruch? Zweitens, welche "
-        "Fragestellungen werden dort bearbeitet?\n",
-        conversations=False,
+        "Fragestellungen werden dort bearbeitet?\n"
     )
     assert "Zeitbedarf" in reply["text"] and "Handlungsbedarf" in reply["text"]
 
@@ -279,11 +283,10 @@ def test_enumerated_questions_are_both_answered(matcher: Matcher) -> None:
 def test_two_parts_answered_by_one_entry_get_that_entry() -> None:
     """A request about two things that one entry answers (who runs the offer and its political
     frame) gets that entry's answer, not a fallback for the whole message."""
-    (reply,) = ask(
+    reply = reply_to(
         "Für die Niederschrift der Sitzung des Ausschusses für Soziales, Jugend und Senioren "
         "benötige ich Angaben zum Anbieter des Programms sowie zu dessen landespolitischem "
-        "Rahmen.\n",
-        conversations=False,
+        "Rahmen.\n"
     )
     assert reply["kind"] == "answer" and "Engagementstrategie" in reply["text"]
 
@@ -941,7 +944,7 @@ def test_sentences_are_cut_where_speech_and_lists_cut_them(message: str, texts: 
 
 def test_a_versus_comparison_asks_its_aspect_of_both() -> None:
     """"Dauer Beratung vs. Workshop?" asks how long each takes: both answers in one reply."""
-    (reply,) = ask("Dauer Beratung vs. Workshops vor Ort?\n", conversations=False)
+    reply = reply_to("Dauer Beratung vs. Workshops vor Ort?\n")
     assert reply["kind"] == "answer"
     assert "3 Stunden" in reply["text"] and "Auftaktworkshop" in reply["text"]
 
@@ -960,8 +963,8 @@ def test_a_later_part_naming_no_topic_stays_in_the_earlier_parts_topic() -> None
     """"Was lernt man in Modul I und wer ist als Teilnehmende gedacht?": the second part asks
     who takes part in Modul I (its professionals), not in the workshops, though alone it
     reads as the workshops' participants."""
-    (reply,) = ask(
-        "Was lernt man in Modul I und wer ist als Teilnehmende gedacht?\n", conversations=False
+    reply = reply_to(
+        "Was lernt man in Modul I und wer ist als Teilnehmende gedacht?\n"
     )
     assert reply["kind"] == "answer"
     assert "Fachleute" in reply["text"] and "Workshop" not in reply["text"]
@@ -971,10 +974,9 @@ def test_a_part_far_ahead_of_every_other_entry_is_answered_beside_the_others() -
     """A part of a two-question message that scores only as a suggestion, because the words
     of its situation weigh it down, is answered when one entry stands far ahead: the
     reply holds both answers instead of dropping the second."""
-    (reply,) = ask(
+    reply = reply_to(
         "Was kostet die Beratung? Und geht das auch per Video, weil der Weg für uns so weit "
-        "ist?\n",
-        conversations=False,
+        "ist?\n"
     )
     assert "kostenfrei" in reply["text"] and "telefonisch" in reply["text"]
     assert "keine Angabe" not in reply["text"]
@@ -1018,10 +1020,9 @@ def test_darf_ich_fragen_only_frames_the_question() -> None:
 def test_a_fragment_before_a_dash_keeps_naming_its_part() -> None:
     """In a message of two questions, the fragment before a dash ("Das Kompetenzzentrum –
     was ist das?") still names the topic of its part: it is not read as a statement."""
-    (reply,) = ask(
+    reply = reply_to(
         "Das Kompetenzzentrum Engagement – wer ist das eigentlich? Und was kostet die "
-        "Beratung?\n",
-        conversations=False,
+        "Beratung?\n"
     )
     assert "Paritätischen" in reply["text"] and "kostenfrei" in reply["text"]
 
@@ -1145,9 +1146,8 @@ def test_a_later_part_naming_no_topic_is_read_in_the_earlier_parts_topic() -> No
     """"… Workshops vor Ort, oder? Wie läuft das ab?": the second part names no topic and alone
     reads as the Lernwerkstatt's course; read with the earlier part's topic it asks how the
     workshops run, so the reply holds no second module."""
-    (reply,) = ask(
-        "Hallo aus dem Jugendtreff. Ihr macht doch Workshops vor Ort, oder? Wie läuft das ab?\n",
-        conversations=False,
+    reply = reply_to(
+        "Hallo aus dem Jugendtreff. Ihr macht doch Workshops vor Ort, oder? Wie läuft das ab?\n"
     )
     assert "Workshops" in reply["text"] and "Lernwerkstatt" not in reply["text"]
 
@@ -1175,10 +1175,9 @@ def test_a_part_asking_whether_it_is_on_takes_the_topic_of_its_statement() -> No
     """"… die Lernwerkstatt ausgesucht – läuft die noch? … Und die Kosten?": the part that asks
     whether "it" is still on is about the Lernwerkstatt its statement names (with the Stand
     note), and the cost after the statement is answered beside it."""
-    (reply,) = ask(
+    reply = reply_to(
         "Unser Seniorenbeirat hatte sich die Lernwerkstatt ausgesucht – findet die denn noch "
-        "statt? – wir wären zu zweit, haben aber kein Budget. Und die Kosten?\n",
-        conversations=False,
+        "statt? – wir wären zu zweit, haben aber kein Budget. Und die Kosten?\n"
     )
     assert reply["kind"] == "answer"
     assert "abgesagt" in reply["text"] and "kostenfrei" in reply["text"]
@@ -1188,9 +1187,8 @@ def test_a_part_asking_whether_it_is_on_takes_the_topic_of_its_statement() -> No
 def test_a_yes_no_part_about_it_refers_to_the_earlier_parts_answer() -> None:
     """"Was wäre da drangekommen, und findet die überhaupt statt?": "die" is the Lernwerkstatt
     the earlier part was answered with ("drankommen" asks the contents)."""
-    (reply,) = ask(
-        "was wäre in der lernwerkstatt so drangekommen, und findet die überhaupt statt\n",
-        conversations=False,
+    reply = reply_to(
+        "was wäre in der lernwerkstatt so drangekommen, und findet die überhaupt statt\n"
     )
     assert reply["kind"] == "answer"
     assert "abgesagt" in reply["text"] and "Auf dem Programm" in reply["text"]
@@ -1200,9 +1198,8 @@ def test_a_part_about_the_present_that_is_no_answer_leaves_the_message_whole() -
     """A message that asks what is current gets its parts answered, unless a part about the
     present is no answer: then the message is read whole (the honest fallback about 2022),
     not answered by its other part's weak guess."""
-    (reply,) = ask(
-        "Wie hoch ist die Ehrenamtspauschale 2026 und muss der Verein die versteuern?\n",
-        conversations=False,
+    reply = reply_to(
+        "Wie hoch ist die Ehrenamtspauschale 2026 und muss der Verein die versteuern?\n"
     )
     assert reply["kind"] == "fallback"
 
@@ -1313,10 +1310,9 @@ def test_asked_whether_it_is_for_a_group_it_is_not_for_says_whom_it_is_for(
 def test_a_sentence_that_goes_on_with_a_question_keeps_its_question_mark() -> None:
     """"Und wie? Telefon, Video?" goes on with "Und wie?" and keeps its "?": the nouns are what
     is asked (the formats), not a statement around the question."""
-    (reply,) = ask(
+    reply = reply_to(
         "Kann man sich zur Rolle unseres Ehrenamtsbüros beraten lassen? Und wie? Telefon, "
-        "Video?\n",
-        conversations=False,
+        "Video?\n"
     )
     assert "telefonisch" in reply["text"] and "Unterstützungsstrukturen" in reply["text"]
 
@@ -1325,10 +1321,9 @@ def test_a_part_answered_by_an_entry_of_no_topic_leaves_its_topic_to_the_next() 
     """"Für wen genau ist die [Beratung], und worum geht es da?": the first part is answered
     by whom the offer is for (no topic of its own); "da" in the second is the consultation the
     first part named, so the consultation's themes answer it."""
-    (reply,) = ask(
+    reply = reply_to(
         "Ihr bietet doch auch eine Beratung für Ämter an. Für wen genau ist die, und worum geht "
-        "es da ungefähr?\n",
-        conversations=False,
+        "es da ungefähr?\n"
     )
     assert "landesweit" in reply["text"] and "Engagementkonzept für Ihre Kommune" in reply["text"]
 
@@ -1375,9 +1370,8 @@ def test_ihres_is_a_function_word_and_whom_to_reach_asks_the_target_group(
 def test_parts_answered_by_one_entry_keep_the_note_about_the_present() -> None:
     """A message split in two parts that one entry answers, one part asking what is still to
     come ("… noch"), gets that entry with the note that the team knows what is current."""
-    (reply,) = ask(
-        "Wie viele Folgeworkshops kommen nach dem Auftakt noch, und wie lange dauern die?\n",
-        conversations=False,
+    reply = reply_to(
+        "Wie viele Folgeworkshops kommen nach dem Auftakt noch, und wie lange dauern die?\n"
     )
     assert reply["kind"] == "answer" and "Was heute gilt" in reply["text"]
 
@@ -1386,11 +1380,10 @@ def test_a_part_weighed_down_by_the_writers_situation_is_answered_by_its_questio
     """A first part whose long situation ("Theatergruppe …, keine Proberäume und keinen Plan")
     drowns its question is answered by the question alone, beside the second part; a sentence
     that goes on after a dash stays with what stands before it."""
-    (reply,) = ask(
+    reply = reply_to(
         "Ich leite eine Theatergruppe in Wankelhusen, wir haben viel Nachwuchs, aber keine "
         "Proberäume und keinen Plan. Wer bietet diese Engagementförderung eigentlich an? Und "
-        "kostet das was?\n",
-        conversations=False,
+        "kostet das was?\n"
     )
     assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
     assert "kostenfrei" in reply["text"]
@@ -1411,10 +1404,9 @@ def test_who_stands_behind_it_in_an_indirect_question_asks_the_provider(
 def test_an_item_of_a_numbered_list_asks_and_its_purpose_says_why() -> None:
     """"b) Zeitaufwand, damit ich die Saalvergabe … koordinieren kann." asks the time needed:
     an item of a numbered list asks, and the purpose after its comma is why, not what."""
-    (reply,) = ask(
+    reply = reply_to(
         "Für den Vermerk bräuchte ich: a) Kosten der Workshops vor Ort, b) Zeitaufwand, damit "
-        "ich die Saalvergabe im Bürgerhaus Wiemershagen koordinieren kann.\n",
-        conversations=False,
+        "ich die Saalvergabe im Bürgerhaus Wiemershagen koordinieren kann.\n"
     )
     assert "kostenfrei" in reply["text"] and "Auftaktworkshop" in reply["text"]
     assert "keine Angabe" not in reply["text"]
@@ -1424,10 +1416,9 @@ def test_an_aspect_alone_after_a_comma_is_asked_anew() -> None:
     """"Wer macht diese Beratung eigentlich, und die Kosten?": after the comma the aspect alone
     is a second question, so both the provider and the costs are answered; "Inhalte und
     Kosten" without a comma stays one question."""
-    (reply,) = ask(
+    reply = reply_to(
         "Wir in Wiemershagen planen gerade unser Ehrenamtskonzept. Wer macht diese Beratung "
-        "eigentlich, und die Kosten?\n",
-        conversations=False,
+        "eigentlich, und die Kosten?\n"
     )
     assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
     assert "kostenfrei" in reply["text"]
@@ -1437,10 +1428,9 @@ def test_an_aspect_alone_after_a_comma_is_asked_anew() -> None:
 def test_rausfinden_frames_two_indirect_questions() -> None:
     """"soll rausfinden ob … und ob …" (no comma, no capitals) frames two indirect questions:
     the costs and the formats are both answered."""
-    (reply,) = ask(
+    reply = reply_to(
         "ich soll für die amtsleitung rausfinden ob das kostenlos ist und ob man das per telefon "
-        "machen kann\n",
-        conversations=False,
+        "machen kann\n"
     )
     assert "kostenfrei" in reply["text"] and "telefonisch" in reply["text"]
 
@@ -1448,10 +1438,9 @@ def test_rausfinden_frames_two_indirect_questions() -> None:
 def test_a_part_after_a_statement_naming_a_topic_is_read_in_that_topic() -> None:
     """"Wir haben … von der Entwicklungswerkstatt gelesen. Was passiert da, und wie fragen wir
     die an?": "da" is the workshop the statement names, answered beside the request."""
-    (reply,) = ask(
+    reply = reply_to(
         "Wir haben im Kulturausschuss von der Entwicklungswerkstatt gelesen. Was passiert da, "
-        "und wie fragen wir die an?\n",
-        conversations=False,
+        "und wie fragen wir die an?\n"
     )
     assert "Entwicklungswerkstatt" in reply["text"] and "Anfrage" in reply["text"]
     assert "keine Angabe" not in reply["text"]
@@ -1479,10 +1468,9 @@ def test_a_committee_meeting_before_the_questions_is_their_purpose_not_their_top
     Fallen Kosten an?": the meeting (a topic outside the offer) says why the writer asks;
     the first question alone names the offer and is answered beside the second. A question
     that refers back to such a statement ("Was kostet das?") does not stand alone."""
-    (reply,) = ask(
+    reply = reply_to(
         "Für die Sitzung des Kulturausschusses in Wiemershagen brauche ich zwei Angaben: 1) Wer "
-        "bietet die kommunale Engagementförderung an? 2) Fallen Kosten an?\n",
-        conversations=False,
+        "bietet die kommunale Engagementförderung an? 2) Fallen Kosten an?\n"
     )
     assert reply["kind"] == "answer"
     assert "Kompetenzzentrum Engagement des Paritätischen" in reply["text"]
@@ -1495,10 +1483,9 @@ def test_officialese_request_for_an_explanation_frames_the_indirect_question() -
     """"… wird um Erläuterung gebeten, was unter den Workshops vor Ort zu verstehen ist":
     the request frames the indirect question, and the decision before it ("hat beschlossen")
     is the situation, no question about a council decision."""
-    (reply,) = ask(
+    reply = reply_to(
         "Der Hauptausschuss hat beschlossen, das Ehrenamt zu stärken. Vor diesem Hintergrund "
-        "wird um Erläuterung gebeten, was unter den Workshops vor Ort zu verstehen ist.\n",
-        conversations=False,
+        "wird um Erläuterung gebeten, was unter den Workshops vor Ort zu verstehen ist.\n"
     )
     assert reply["kind"] == "answer" and "Workshops vor Ort" in reply["text"]
 
@@ -1517,10 +1504,9 @@ def test_sending_people_there_asks_about_taking_part() -> None:
 def test_dafuer_asks_about_what_the_statement_before_it_sets_out() -> None:
     """"… an einen Tisch bringen. Habt ihr dafür ein geeignetes Format?": "dafür" points back
     to the statement, which is what is asked about (the workshops bringing both together)."""
-    (reply,) = ask(
+    reply = reply_to(
         "Wir möchten unsere Vereine und die Gemeindeverwaltung an einen Tisch bringen. Habt ihr "
-        "dafür ein geeignetes Format?\n",
-        conversations=False,
+        "dafür ein geeignetes Format?\n"
     )
     assert reply["kind"] == "answer" and "Workshops vor Ort" in reply["text"]
 
