@@ -19,6 +19,7 @@ from bot.matching.multi import (
     asks_what_next,
     asks_yes_no_about_it,
     changes_topic,
+    elliptic_tail,
     is_elliptic,
     question_sentence,
     refers_back,
@@ -386,12 +387,27 @@ class Answerer:
         if changes_topic(question):
             topic = last = None  # "Ganz andere Frage: …" is read on its own
         parts = split_questions(question)
+        if len(parts) == 1:
+            parts = self._elliptic_parts(question) or parts
         currency = self.stand.classify(question)
         if len(parts) > 1 and currency != "later_date":
             composed = self._answer_parts(parts, topic)
             if composed is not None:
                 return composed
         return self._answer_one(question, topic, last or topic, currency)
+
+    def _elliptic_parts(self, question: str) -> list[str] | None:
+        """"Was ist Modul II? Und Modul III?": a question and an elliptic one after it that
+        names another topic ask twice (the second the first's aspect); an elliptic one that
+        names no topic ("Und Verwaltung und Vereine?") goes on with the first."""
+        pair = elliptic_tail(question)
+        if pair is None:
+            return None
+        head, tail = pair
+        named_head, named_tail = self.matcher.named_topics(head), self.matcher.named_topics(tail)
+        if not named_head or not named_tail or not named_head.isdisjoint(named_tail):
+            return None
+        return [head, tail]
 
     def _answer_parts(
         self, parts: list[str], topic: str | None
@@ -485,12 +501,15 @@ class Answerer:
         A statement that names a topic outside the offer ("Für die Sitzung des Ausschusses
         brauche ich: Wer bietet …?") leaves the question alone only when the question does
         not refer to it ("Wir planen ein Straßenfest. Was kostet das?" stays out of scope)."""
-        if not result.foreign:
-            stated = self._stated_topic(part)
-            if stated is not None:
-                within = self._match(part, self._topic_text(stated[0]), stated[0])
-                if self._part_answered(within):
-                    return within
+        stated = self._stated_topic(part)
+        if stated is not None:
+            # Beside a foreign topic ("Leute für die Feuerwehr finden … Ein Workshop vor Ort
+            # klingt gut – wie viel Zeit muss man dafür einplanen?") only the question is read
+            # in the named topic, and must name nothing foreign itself.
+            asked = stated[1] if result.foreign else part
+            within = self._match(asked, self._topic_text(stated[0]), stated[0])
+            if self._part_answered(within) and not (result.foreign and within.foreign):
+                return within
         asked = asked_sentences(part)
         if asked is None or (result.foreign and refers_back(asked)):
             return None
@@ -689,6 +708,13 @@ class Answerer:
         result = self._elliptic(question, last) or self._match(
             text, self._topic_text(topic), topic
         )
+        if stated is not None and result.foreign and result.band != "answer":
+            # The story names a foreign topic beside the offer's ("Leute für die Feuerwehr
+            # finden … Ein Workshop vor Ort klingt gut – wie viel Zeit …?"): the question alone
+            # is read in the topic the statement names, and must name nothing foreign itself.
+            within = self._match(asked, self._topic_text(topic), topic)
+            if within.band == "answer" and within.candidates and not within.foreign:
+                result = within
 
         if currency is None and topic is not None:
             result = self._follow_up_detail(question, topic, last, result)

@@ -1583,3 +1583,43 @@ def test_themawechsel_changes_the_topic() -> None:
     """"Themawechsel:" (a common slip for "Themenwechsel") leaves the conversation's topic."""
     assert changes_topic("Themawechsel: wer trägt das?")
     assert changes_topic("Themenwechsel: wer trägt das?")
+
+
+def test_an_elliptic_question_naming_another_topic_is_answered_as_a_second_part() -> None:
+    """"Was ist Modul II? Und Modul III?": the elliptic question names another topic and gets
+    its own answer beside the first; one that names no topic ("Und Verwaltung und Vereine?")
+    goes on with the question before it."""
+    reply = reply_to("Was ist Modul II? und Modul III?\n")
+    assert "Beratung für Kommunen" in reply["text"] and "Workshops vor Ort" in reply["text"]
+    reply = reply_to("Was ist die Lernwerkstatt? Und die Entwicklungswerkstatt?\n")
+    assert "Lernwerkstatt" in reply["text"] and "Entwicklungswerkstatt" in reply["text"]
+    assert split_questions("Was kostet das? Und Verwaltung und Vereine?") == [
+        "Was kostet das? Und Verwaltung und Vereine?"
+    ]
+
+
+def test_frag_mich_ob_after_a_question_is_a_second_question() -> None:
+    """"… und frag mich außerdem, ob das Ganze was kostet" asks like "frage mich": both the
+    course's start and the cost are answered."""
+    message = (
+        "Wann beginnt eigentlich der Zertifikatskurs? – Moin erstmal, ich bin Kassenwartin im "
+        "Dorfverein und frag mich außerdem, ob das Ganze für uns was kostet.\n"
+    )
+    reply = reply_to(message)
+    assert "16. März 2022" in reply["text"] and "kostenfrei" in reply["text"]
+
+
+def test_a_named_topic_beside_a_foreign_one_answers_the_question_after_it() -> None:
+    """Fire brigade and village fair in the story, then "Ein Workshop vor Ort klingt gut – wie
+    viel Zeit muss man dafür einplanen?": the question is read in the workshops' topic; a
+    question that itself asks something foreign stays unanswered."""
+    reply = reply_to(
+        "Wir haben Probleme, Leute für Feuerwehr und Dorffest zu finden. Ein Workshop vor Ort "
+        "klingt gut – wie viel Zeit muss man dafür einplanen?\n"
+    )
+    assert reply["kind"] == "answer" and "Auftaktworkshop" in reply["text"]
+    reply = reply_to(
+        "Wir planen ein Dorffest und haben von der Beratung gehört. Wie viele Parkplätze gibt "
+        "es da?\n"
+    )
+    assert reply["kind"] == "fallback"

@@ -631,6 +631,10 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # 100 % and 90 % / 100 %).
         (DATA_DIR / "blind_ba.yaml", 0.98, 0.99),
         (DATA_DIR / "blind_bb.yaml", 0.89, 0.99),
+        # Stop 15, first round (48th, 49th authors): first contact at 9e0e286 92.9 % / 95 %
+        # and 92.9 % / 90 %; 95.7 % / 100 % and 94.3 % / 90 % after the round's fixes.
+        (DATA_DIR / "blind_bc.yaml", 0.95, 0.99),
+        (DATA_DIR / "blind_bd.yaml", 0.94, 0.89),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -640,7 +644,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_ad", "blind_ae", "blind_af", "blind_ag", "blind_ah", "blind_ai", "blind_aj",
         "blind_ak", "blind_al", "blind_am", "blind_an", "blind_ao", "blind_ap", "blind_aq",
         "blind_ar", "blind_as", "blind_at", "blind_au", "blind_av", "blind_aw", "blind_ax",
-        "blind_ay", "blind_az", "blind_ba", "blind_bb",
+        "blind_ay", "blind_az", "blind_ba", "blind_bb", "blind_bc", "blind_bd",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -779,6 +783,9 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # Forty-sixth and forty-seventh authors: 100 % and 88 % (6ef4ca4).
         (DATA_DIR / "blind_multi_au.yaml", 0.99),
         (DATA_DIR / "blind_multi_av.yaml", 0.87),
+        # Stop 15, first round: first contact 84 % and 76 %; 92 % and 84 % after its fixes.
+        (DATA_DIR / "blind_multi_aw.yaml", 0.91),
+        (DATA_DIR / "blind_multi_ax.yaml", 0.83),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -791,7 +798,7 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_ah", "blind_multi_ai", "blind_multi_aj", "blind_multi_ak",
         "blind_multi_al", "blind_multi_am", "blind_multi_an", "blind_multi_ao",
         "blind_multi_ap", "blind_multi_aq", "blind_multi_ar", "blind_multi_as",
-        "blind_multi_at", "blind_multi_au", "blind_multi_av",
+        "blind_multi_at", "blind_multi_au", "blind_multi_av", "blind_multi_aw", "blind_multi_ax",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -918,6 +925,10 @@ def test_multi_question_accuracy_does_not_regress(
         # 81.8 % (6ef4ca4); 95.3 % and 93.3 % after "Sitzung", "Bezirk", "…büro".
         (DATA_DIR / "blind_conv_au.yaml", 0.95, 0.77),
         (DATA_DIR / "blind_conv_av.yaml", 0.93, 0.81),
+        # Stop 15, first round: first contact 89.1 % / 88.9 % and 90.7 % / 90 %; 91.3 % / 100 %
+        # and 95.3 % / 100 % after its fixes.
+        (DATA_DIR / "blind_conv_aw.yaml", 0.91, 0.99),
+        (DATA_DIR / "blind_conv_ax.yaml", 0.95, 0.99),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -929,7 +940,8 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_ad", "blind_conv_ae", "blind_conv_af", "blind_conv_ag", "blind_conv_ah",
         "blind_conv_ai", "blind_conv_aj", "blind_conv_ak", "blind_conv_al", "blind_conv_am",
         "blind_conv_an", "blind_conv_ao", "blind_conv_ap", "blind_conv_aq", "blind_conv_ar",
-        "blind_conv_as", "blind_conv_at", "blind_conv_au", "blind_conv_av",
+        "blind_conv_as", "blind_conv_at", "blind_conv_au", "blind_conv_av", "blind_conv_aw",
+        "blind_conv_ax",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
@@ -953,3 +965,54 @@ def test_conversation_accuracy_does_not_regress(
                 correct += ok
     assert correct / in_scope >= min_accuracy
     assert rejected / max(out_of_scope, 1) >= min_rejection
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # "trägt … vor" submits a request: the verb's form is no "Träger"
+        ("Nun, wie trägt man denn überhaupt sein Anliegen vor?", "anfrage"),
+        # "hält … bereit" offers
+        ("Was hält das Kompetenzzentrum für Gemeinden bereit?", "angebot"),
+        # "da dran kommen" is getting it
+        ("wie kommt man da dran?", "anfrage"),
+        # "fürn" is "für ein": no unknown word beside the provider's question
+        ("was fürn verband steckt dahinter?", "traeger"),
+        # a compound naming a municipality ("Partner-gemeinde") says where, not what about
+        ("Gilt das auch für unsere Partnergemeinde in Kolding, Dänemark?", "zielgruppe"),
+        # "aufm Land" asks whether the offer reaches the countryside
+        ("gibts das nur in kiel und lübeck oder auch bei uns aufm land?", "zielgruppe"),
+        # "mit wie vielen Tagen" counts days: no committee meeting ("tagen")
+        ("Mit wie vielen Tagen müssen wir für die Workshop-Reihe rechnen?", "m3_dauer"),
+        # an association's name ("Kreisjugend-ring") says who asks
+        ("Kreisjugendring hier – können wir mit mehreren Hauptamtlichen aus unserem Team an "
+         "der Lernwerkstatt teilnehmen?", "m1_teilnahme"),
+        # "Profis" are paid staff
+        ("Ist die Lernwerkstatt eher für Ehrenamtliche oder für Profis?", "m1_teilnahme"),
+    ],
+)
+def test_separable_verbs_contractions_and_names_of_who_asks(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    """Separable verbs ("trägt … vor", "hält … bereit", "kommt … dran"), chat contractions
+    ("fürn", "aufm"), compounds that name a municipality or an association, "mit wie vielen
+    Tagen" and "Profis" are read as meant, and the question is answered."""
+    result = matcher.match(question)
+    assert (result.band, top(result)) == ("answer", entry), result.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "gibt's für die zwei Tage der Lernwerkstatt auch Übernachtungsmöglichkeiten?",
+        "Wie heißt denn der Berater, der zu uns kommt?",
+        "Wie viele Stunden dauert eine einzelne Einheit im Zertifikatskurs?",
+    ],
+)
+def test_lodging_the_advisers_name_and_a_units_length_are_near_misses(
+    matcher: Matcher, question: str
+) -> None:
+    """Lodging, the adviser's name and the length of one unit of the course are details the
+    offer does not state: a near miss, not the related answer."""
+    result = matcher.match(question)
+    assert result.band == "fallback" and result.near_miss, result.reason

@@ -237,3 +237,15 @@ def test_a_district_after_its_abbreviated_prefix_is_one_place() -> None:
     for text in ("aus Kiel-St. Jakobi Süd wir fragen", "Kiel-St. Jakobi Süd wir fragen"):
         scan = finder.scan(text)
         assert scan.in_state and scan.text == "wir fragen", text
+
+
+def test_a_prefix_before_a_name_listed_elsewhere_makes_another_place() -> None:
+    """"Neu Duvenstedt" (Schleswig-Holstein) is not Duvenstedt (Hamburg): after a capitalised
+    prefix a name listed outside the state is part of an unlisted name, with or without a
+    preposition before it; Duvenstedt alone stays outside."""
+    finder = PlaceFinder([], ["Duvenstedt"])
+    for text in ("Wir sind aus Neu Duvenstedt.", "Neu Duvenstedt hier, was kostet das?"):
+        scan = finder.scan(text)
+        assert scan.in_state and not scan.elsewhere, text
+        assert "neu" not in scan.text.split() and "duvenstedt" not in scan.text.split()
+    assert finder.scan("Gilt das auch für Duvenstedt?").elsewhere

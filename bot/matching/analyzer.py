@@ -114,10 +114,16 @@ _SEPARABLE: dict[str, tuple[tuple[frozenset[str], str, bool], ...]] = {
     ),
     "durch": ((words("fuehrt fuehren fuehre fuehrte fuehrten fuehrst"), "durchfuehren", True),),
     "um": ((words("setzt setzen setze setzte setzten setzst"), "umsetzen", True),),
+    # "Wie trägt man sein Anliegen vor?" submits a request: no "Träger" is asked.
+    "vor": ((words("traegt tragen trage trug trugen traegst"), "vortragen", True),),
+    # "Welche Angebote hält das Kompetenzzentrum bereit?" asks what is offered.
+    "bereit": ((words("haelt haltet halten halte hielt hielten haeltst"), "bereithalten", False),),
 }
 # These are mostly prepositions ("Fragen an das Team", "mit dem Amt", "aus Kiel", "ab Juni"):
 # only as the clause's last word are they the particle of a verb.
-_FINAL_ONLY = frozenset(("an", "mit", "aus", "ab", "ran", "heran", "durch", "um"))
+_FINAL_ONLY = frozenset(
+    ("an", "mit", "aus", "ab", "ran", "heran", "durch", "um", "vor", "bereit")
+)
 
 
 # "Arten von", "eine Art von": "bei welchen Arten von Fragen" asks "bei welchen Fragen".

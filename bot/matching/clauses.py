@@ -59,7 +59,7 @@ NEEDING = r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetig
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
     r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|"
-    r"herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|"
+    r"herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|frag|"
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
     r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
     # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.

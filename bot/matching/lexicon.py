@@ -197,6 +197,7 @@ ORG_HEADS = words(
     vertretung vorlag verwaltung referat konferenz vorsteh vorsteherin direktor
     direktorin amt aemt management koordination koordinator koordinatorin agentur vorsitzend
     fraktion gremium gremi kommission sitzungsvorlag sitzung kanzlei bezirk buero bueros
+    gemeind kommun ring
     """
 )
 # Officials and offices named by one word (stemmed).

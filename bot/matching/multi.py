@@ -437,6 +437,21 @@ def split_questions(text: str) -> list[str]:
     return asking[:MAX_PARTS] if len(asking) > 1 else [text]
 
 
+def elliptic_tail(text: str) -> tuple[str, str] | None:
+    """"Was ist Modul II? Und Modul III?": the question and the elliptic question after it
+    ("Und …?", "Was ist mit …?"), which ``split_questions`` keeps together (after a question
+    "Und Verwaltung und Vereine?" goes on with it); None for any other shape. Whether the
+    two name different topics, and so ask twice, is the caller's to decide."""
+    clauses = split_clauses(text)
+    if len(clauses) < 2 or clauses[-1].end != "?" or clauses[-2].end != "?":
+        return None
+    tail = clauses[-1].text
+    if not is_elliptic(tail):
+        return None
+    head = " ".join(f"{c.text}{c.end if c.end in '?.!' else ''}" for c in clauses[:-1])
+    return head, f"{tail}?"
+
+
 def question_sentence(text: str) -> str:
     """The one sentence of ``text`` that ends with "?" when the others ask nothing (thanks,
     an afterthought), else ``text``."""

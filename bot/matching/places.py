@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.matching.normalize import normalize, word_tokens
+from bot.matching.normalize import fold, normalize, word_tokens
 from bot.matching.stopwords import words
 
 # Words after which a capitalised unknown word is a place name ("Amt Hüttener Berge").
@@ -65,6 +65,11 @@ class PlaceScan:
     @property
     def found(self) -> bool:
         return self.in_state or self.elsewhere
+
+
+def _prefixes_name(word: str) -> bool:
+    """Whether ``word`` is a capitalised first word of a two-word name ("Neu", "Groß")."""
+    return word[:1].isupper() and fold(word).strip(".,:;!?") in _NAME_PREFIXES
 
 
 def _drop_locators(kept: list[str]) -> None:
@@ -185,6 +190,10 @@ class PlaceFinder:
                     hit = (1 + self._name_words(words, tokens, i + 1), hit[1])
             if hit is not None:
                 length, inside = hit
+                if not inside and kept[-1:] == [tokens[i - 1]] and _prefixes_name(words[i - 1]):
+                    # "Neu Duvenstedt hier": a capitalised prefix makes another place of it.
+                    kept.pop()
+                    inside = True
                 in_state |= inside
                 elsewhere |= not inside
                 i += length
@@ -217,6 +226,7 @@ class PlaceFinder:
                 and "-" not in words[i]
             )
             taken = 0
+            prefixed = False
             if (
                 i + 1 < len(tokens)
                 and tokens[i] in _NAME_PREFIXES
@@ -225,10 +235,13 @@ class PlaceFinder:
                 # "in Groß Rönnau", "aus Sankt Margarethen": the prefix belongs to the name.
                 i += 1
                 limit = max(limit, 1)
+                prefixed = True
             while (
                 i < len(tokens)
                 and taken < limit
-                and self._lookup(tokens, i) is None
+                # "in Neu Duvenstedt" is no Duvenstedt (a quarter of Hamburg): after its
+                # prefix a listed name is part of another, unlisted one.
+                and ((prefixed and taken == 0) or self._lookup(tokens, i) is None)
                 # (a lower-case name is one word: "amt holnis fragt …")
                 and self._unknown_name(
                     words[i],

@@ -38,6 +38,7 @@ STOP_WORDS: frozenset[str] = words(
     benoetigen benoetigt teil anspruch nimmt nehmen wem uebrigens
     irgendwas jemanden komme kommen kommt sache sachen ding dinge zeug
     zusammenhang bezug hinblick meiner meinem meines deiner deinem sowas ach achso genauso ebenso
+    fuers fuern aufs aufm ans welcherlei
     fur uber konnen konnte konnten mochte mochten mussen musste wurden dafur daruber pro
     u bzgl bzgln ggf evtl vllt vlt iwie wuerd haett ua uvm ums durchs uebers
     ihres eures unseres deines meines seines
