@@ -506,8 +506,8 @@ class Answerer:
             # Beside a foreign topic ("Leute für die Feuerwehr finden … Ein Workshop vor Ort
             # klingt gut – wie viel Zeit muss man dafür einplanen?") only the question is read
             # in the named topic, and must name nothing foreign itself.
-            asked = stated[1] if result.foreign else part
-            within = self._match(asked, self._topic_text(stated[0]), stated[0])
+            read = stated[1] if result.foreign else part
+            within = self._match(read, self._topic_text(stated[0]), stated[0])
             if self._part_answered(within) and not (result.foreign and within.foreign):
                 return within
         asked = asked_sentences(part)
