@@ -1623,3 +1623,30 @@ def test_a_named_topic_beside_a_foreign_one_answers_the_question_after_it() -> N
         "es da?\n"
     )
     assert reply["kind"] == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        # a lead-in before the second question ("Und noch was:", "Und bitte ehrlich:") and a
+        # verb first that opens no question elsewhere ("Müsst ihr", "entstehen")
+        ("Wer bietet das an? Und noch was: Müsst ihr für die Beratung zu uns rausfahren?", 2),
+        ("Wer bietet das an? Und bitte ehrlich: entstehen der Gemeinde dadurch Kosten?", 2),
+        # an interjection before "und" and an aspect after it
+        ("Das Angebot ist doch nicht nur für große Städte, oder? Ach ja, und die Kosten?", 2),
+        # an interjection before an indirect question without a question mark
+        ("Ich würde gern wissen, welche Themen die Beratung hat. Ach ja, und wie lange so ein "
+         "Termin ungefähr dauert.", 2),
+        # "es wird gefragt, welche …" in the passive voice of a letter
+        ("Seitens der Gemeinde wird um Auskunft gebeten, an welchen Kreis sich das Angebot "
+         "richtet. "
+         "Darüber hinaus wird gefragt, welche Themen die Beratung behandelt.", 2),
+    ],
+)
+def test_lead_ins_interjections_and_passive_frames_open_a_second_question(
+    message: str, parts: int
+) -> None:
+    """A lead-in with a colon, "Ach ja, und …" and "es wird gefragt, welche …" open a second
+    question; verb-first questions with "müsst" or "entstehen" open one too."""
+    assert len(split_questions(message)) == parts
+

@@ -59,7 +59,7 @@ NEEDING = r"brauche|bräuchte|braeuchte|bräuchten|braeuchten|benötige|benoetig
 # herausfinden, was …"), not after "wir überlegen, wie …".
 _ASKING_FRAME = re.compile(
     r"\b(?:wissen|wüsste|wuesste|wüssten|wuessten|gewusst|erfahren|herausfinden|"
-    r"herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|frag|"
+    r"herauszufinden|rausfinden|rauszufinden|fragen|fragt|frage|frag|gefragt|"
     r"interessiert|interessieren|klären|klaeren|erkundigen|sagen|erklären|erklaeren|mitteilen|"
     r"eruieren|nachfragen|informieren|in erfahrung bringen|schlau machen|"
     # "Für die Einleitung bräuchte ich, welche Organisation …": needing to know.
@@ -113,16 +113,23 @@ class Clause:
             return True
         opening = [
             w.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-            for w in self.text.split()[:3]
+            for w in self.text.split()[:5]
         ]
+        # "Ach ja, und wie lange …": an interjection before the conjunction asks nothing.
+        while opening and opening[0].strip(",:") in _INTERJECTIONS:
+            opening = opening[1:]
         # "Und bei welchen Fragen …", "Oder gibt es …": a conjunction before the opening.
-        opening = opening[1:] if opening[:1] in (["und"], ["oder"], ["aber"]) else opening[:2]
+        opening = opening[1:3] if opening[:1] in (["und"], ["oder"], ["aber"]) else opening[:2]
         if not opening:
             return False
         # "Zu welchen Fragen …", "Bis wann …": a preposition before the question word.
         return opening[0] in _OPENS_ASKING or (
             opening[0] in _PREPOSITIONS and opening[1:2] != [] and opening[1] in QUESTION_WORDS
         )
+
+
+# Words before a further question that ask nothing themselves ("Ach ja, und …").
+_INTERJECTIONS = words("ach ja achso oh ah uebrigens apropos nebenbei")
 
 
 def _closes_abbreviation(text: str, end: int) -> bool:

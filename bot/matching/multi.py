@@ -32,6 +32,7 @@ _OPENERS = QUESTION_WORDS | words(
     soll sollen sollte kommt kommen laeuft brauchen bekommen
     durfte durften konnte konnten musste mussten war waren gab gabs hatte hatten fand fanden
     wurde wurden haette haetten wuerde wuerden duerfte duerften muesste muessten
+    muesst koennt duerft entsteht entstehen
     """
 )
 # Words that add a further question or request ("Außerdem …", "Ach ja, …", "Gleichzeitig …").
@@ -46,6 +47,8 @@ _LEADING_JOINER = re.compile(
     r"^\s*(?:(?:und|sowie|oder|oder auch|aber|" + _FURTHER + r")[\s,:]+)+", re.IGNORECASE
 )
 _OPENING_WORDS = 3  # "und in welchem Rahmen?": the question word may follow a preposition
+# A further word, then "und" ("Ach ja, und die Kosten?").
+_FURTHER_AND = re.compile(r"^\s*(?:" + _FURTHER + r")[\s,:]+und\b", re.IGNORECASE)
 
 
 # A statement closed by a tag ("… das kostet doch nix, oder?") asks yes or no.
@@ -363,10 +366,13 @@ def _asks_anew(piece: str, opened: str, before_ended: str) -> bool:
         # statement, or naming an aspect ("… behandelt? Und die Dauer?"); right after a
         # question a group ("Was kostet das? Und Verwaltung und Vereine?") or "Auch zu …?"
         # goes on with it.
+        # ("Ach ja, und die Kosten?": a further word may stand before the joiner)
         or (
             (before_ended != "?" or _names_aspect(piece))
-            and _AND.match(piece) is not None
-            and is_elliptic(piece)
+            and (
+                (_AND.match(piece) is not None and is_elliptic(piece))
+                or (_FURTHER_AND.match(piece) is not None and is_elliptic(f"und {opened}"))
+            )
         )
     )
 
