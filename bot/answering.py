@@ -518,6 +518,13 @@ class Answerer:
             return None
         return alone
 
+    def _asks_about_the_story(self, question: str) -> bool:
+        """Whether the question refers back to a story that names no topic of the offer ("Wir
+        suchen Wohnraum für Geflüchtete. Wer ist dafür zuständig?"): then it asks about the
+        story, and is not read alone."""
+        asked = asked_sentences(question)
+        return asked is not None and refers_back(asked) and self._stated_topic(question) is None
+
     def _part_answered(self, result: MatchResult) -> bool:
         return (result.band == "answer" and bool(result.candidates)) or self._clear_part(result)
 
@@ -708,6 +715,19 @@ class Answerer:
         result = self._elliptic(question, last) or self._match(
             text, self._topic_text(topic), topic
         )
+        if (
+            result.band in ("suggest", "fallback")
+            and not result.near_miss
+            and result.candidates
+            and currency is None
+            and not self._asks_about_the_story(question)
+        ):
+            # A long story weighs its question down ("Bin Bürgermeister in Köhn, 400
+            # Einwohner. Was bietet ihr kleinen Gemeinden an?"): read as a part would be.
+            result = (
+                self._read_after_statement(question, result, self._topic_text(topic), None)
+                or result
+            )
         if stated is not None and result.foreign and result.band != "answer":
             # The story names a foreign topic beside the offer's ("Leute für die Feuerwehr
             # finden … Ein Workshop vor Ort klingt gut – wie viel Zeit …?"): the question alone

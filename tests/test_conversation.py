@@ -1650,3 +1650,29 @@ def test_lead_ins_interjections_and_passive_frames_open_a_second_question(
     question; verb-first questions with "müsst" or "entstehen" open one too."""
     assert len(split_questions(message)) == parts
 
+
+
+def test_a_question_weighed_down_by_its_story_is_read_alone() -> None:
+    """"Moin aus Midlum! Ich bin Vorsitzende vom Tourismusverein hier auf der Insel … Was
+    bietet ihr Gemeinden an?": the story weighs the question down to a suggestion; read alone,
+    as a part of a longer message would be, it is answered. A question that refers back to a
+    story naming no topic of the offer ("Wohnraum … Wer ist dafür zuständig?") is not."""
+    reply = reply_to(
+        "Moin aus Midlum! Ich bin Vorsitzende vom Tourismusverein hier auf der Insel und wir "
+        "wollen das Ehrenamt neu aufstellen. Was bietet ihr Gemeinden an?\n"
+    )
+    assert reply["kind"] == "answer" and "Modul I" in reply["text"]
+    reply = reply_to(
+        "Wir suchen dringend Wohnraum für geflüchtete Familien aus der Ukraine. Wer ist dafür "
+        "im Kreis zuständig?\n"
+    )
+    assert reply["kind"] == "fallback"
+
+
+def test_childcare_at_the_course_is_a_near_miss() -> None:
+    """Childcare during the certificate course is a detail the offer does not state."""
+    reply = reply_to(
+        "Gibt es beim Zertifikatskurs eine Kinderbetreuung, damit auch Alleinerziehende "
+        "teilnehmen können?\n"
+    )
+    assert reply["kind"] == "fallback" and "keine Angabe" in reply["text"]
