@@ -15,7 +15,13 @@ from bot.conversation_context import ConversationContext
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
 from bot.matching.clauses import Clause, split_clauses
-from bot.matching.multi import asked_sentences, changes_topic, refers_back, split_questions
+from bot.matching.multi import (
+    asked_sentences,
+    asks_yes_no_about_it,
+    changes_topic,
+    refers_back,
+    split_questions,
+)
 from bot.matching.nearmiss import DetailFinder
 from bot.texts import load_texts
 
@@ -1676,3 +1682,14 @@ def test_childcare_at_the_course_is_a_near_miss() -> None:
         "teilnehmen können?\n"
     )
     assert reply["kind"] == "fallback" and "keine Angabe" in reply["text"]
+
+
+def test_a_pronoun_then_its_verb_asks_about_the_topic() -> None:
+    """"Und die findet auch statt?" after the Lernwerkstatt asks whether it takes place, as
+    "Findet die statt?" does; "Die Lernwerkstatt findet statt?" names a noun, no pronoun."""
+    replies = ask(
+        "Was wird in der Lernwerkstatt gemacht?\nUnd die findet auch statt?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "answer" and "abgesagt" in replies[1]["text"]
+    assert not asks_yes_no_about_it("Die Lernwerkstatt findet statt?")

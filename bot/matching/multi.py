@@ -506,16 +506,27 @@ def asks_yes_no_about_it(text: str) -> bool:
     """"Findet die denn überhaupt statt?", "Und läuft das noch?": a short yes/no question (a
     finite verb first, no question word) about something named before (a pronoun). Whether
     it has content words of its own is for the matcher to say."""
-    folded = [fold(w).strip(",.:!?–-") for w in text.split()]
-    folded = [w for w in folded if w]
-    if folded[:1] == ["und"]:
-        folded = folded[1:]
+    pairs = [(w, fold(w).strip(",.:!?–-")) for w in text.split()]
+    pairs = [(w, f) for w, f in pairs if f]
+    if pairs[:1] and pairs[0][1] == "und":
+        pairs = pairs[1:]
+    folded = [f for _, f in pairs]
     if not folded or len(folded) > _MAX_YES_NO_WORDS:
         return False
     if any(w in QUESTION_WORDS for w in folded):
         return False
     verb = folded[0] in _OPENERS or _verb_first(folded[0])
-    return verb and any(w in _BACK_REFERENCES for w in folded[1:3])
+    if verb and any(w in _BACK_REFERENCES for w in folded[1:3]):
+        return True
+    # "Und die findet auch statt?": the pronoun first, its verb after it (in lower case: "Die
+    # Lernwerkstatt …" names a noun), asked by the mark.
+    return (
+        text.rstrip().endswith("?")
+        and folded[0] in _BACK_REFERENCES
+        and len(folded) > 1
+        and pairs[1][0][:1].islower()
+        and (folded[1] in _OPENERS or _verb_first(folded[1]))
+    )
 
 
 # "und danach?", "Wie geht es dann weiter?", "Und was kommt danach?": what follows in the topic
