@@ -419,9 +419,10 @@ class Answerer:
         unknown: list[str] = []
         context = self._topic_text(topic)
         earlier: Entry | None = None  # the entry the part before was answered with
+        earlier_topic: str | None = None  # its topic, or the topic its part named
         all_answered = 0  # parts answered, by whichever entry
         for part in parts:
-            result = self._read_part(part, context, earlier)
+            result = self._read_part(part, context, earlier, earlier_topic)
             if not (self._part_answered(result) or result.near_miss):
                 result = self._read_after_statement(part, result, context, earlier) or result
             currency = self.stand.classify(part)
@@ -442,6 +443,9 @@ class Answerer:
                 named = None if self.matcher.family(entry.id) else self.matcher.named_topic(part)
                 context = self.matcher.topic_of(entry.id) or self._topic_text(named) or part
                 earlier = entry
+                # ("Kostet die Lernwerkstatt was? Und dürfen wir zu viert anreisen?": the
+                # second part is about the Lernwerkstatt, not about costs)
+                earlier_topic = named or entry.id
                 if all(entry.id != e.id for e, _ in answered):
                     answered.append((entry, result))
                 if currency is not None:
@@ -478,13 +482,21 @@ class Answerer:
             result,
         )
 
-    def _read_part(self, part: str, context: str | None, earlier: Entry | None) -> MatchResult:
-        """The match of one part of a longer message, read in the light of the part before."""
+    def _read_part(
+        self,
+        part: str,
+        context: str | None,
+        earlier: Entry | None,
+        earlier_topic: str | None = None,
+    ) -> MatchResult:
+        """The match of one part of a longer message, read in the light of the part before
+        (``earlier_topic``: the topic that part named when its answer has none)."""
         # A later part that names no topic stays in the earlier part's topic ("Was sind die
         # Inhalte von Modul I und wer ist als Teilnehmende vorgesehen?").
-        result = self._match(part, context, earlier.id if earlier else None)
-        if earlier is not None and context:
-            result = self._kept_in_earlier_topic(part, result, earlier.id, context)
+        topic = earlier_topic or (earlier.id if earlier else None)
+        result = self._match(part, context, topic)
+        if topic is not None and context:
+            result = self._kept_in_earlier_topic(part, result, topic, context)
         if earlier is not None:
             # "Was kostet die Beratung? Und die Workshops?": the earlier part's aspect.
             result = self._elliptic(part, earlier.id) or result
@@ -506,10 +518,13 @@ class Answerer:
             # Beside a foreign topic ("Leute für die Feuerwehr finden … Ein Workshop vor Ort
             # klingt gut – wie viel Zeit muss man dafür einplanen?") only the question is read
             # in the named topic, and must name nothing foreign itself.
-            read = stated[1] if result.foreign else part
-            within = self._match(read, self._topic_text(stated[0]), stated[0])
-            if self._part_answered(within) and not (result.foreign and within.foreign):
-                return within
+            # Else the question alone is read in the topic when the whole part is not
+            # answered there ("Wir planen einen Workshop vor Ort mit Vereinen und Kirche. Wie
+            # viele Termine muss man dafür einrechnen?").
+            for read in (stated[1],) if result.foreign else (part, stated[1]):
+                within = self._match(read, self._topic_text(stated[0]), stated[0])
+                if self._part_answered(within) and not (read != part and within.foreign):
+                    return within
         asked = asked_sentences(part)
         if asked is None or (result.foreign and refers_back(asked)):
             return None

@@ -1693,3 +1693,25 @@ def test_a_pronoun_then_its_verb_asks_about_the_topic() -> None:
     )
     assert replies[1]["kind"] == "answer" and "abgesagt" in replies[1]["text"]
     assert not asks_yes_no_about_it("Die Lernwerkstatt findet statt?")
+
+
+def test_a_question_after_a_story_naming_its_topic_is_read_alone_in_that_topic() -> None:
+    """"Wir planen einen Workshop vor Ort mit Kirche, Vereinen und Feuerwehr. Wie viele Termine
+    muss man dafür einrechnen?": when the whole part is no answer in the topic the story names,
+    the question alone is read in it; the cost part after it is answered too."""
+    reply = reply_to(
+        "Wir planen einen Workshop vor Ort mit Kirche, Vereinen und Feuerwehr. Wie viele "
+        "Termine muss man dafür einrechnen? Nebenbei: fallen dafür Kosten an?\n"
+    )
+    assert "Auftaktworkshop" in reply["text"] and "kostenfrei" in reply["text"]
+
+
+def test_a_part_after_an_answer_of_no_topic_stays_in_the_topic_its_part_named() -> None:
+    """"Wie melden wir uns für einen Workshop vor Ort an bzw. was wird da inhaltlich
+    bearbeitet?": the first part's answer (the request) has no topic, so the second part is
+    read in the workshops the first part named."""
+    reply = reply_to(
+        "Wie melden wir uns für einen Workshop vor Ort an bzw. was wird da inhaltlich "
+        "bearbeitet?\n"
+    )
+    assert "Anfrage" in reply["text"] and "Fragestellungen" in reply["text"]
