@@ -643,6 +643,14 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # 95.7 % / 100 % and 94.3 % / 100 %.
         (DATA_DIR / "blind_bg.yaml", 0.95, 0.99),
         (DATA_DIR / "blind_bh.yaml", 0.94, 0.99),
+        # Stop 15, fourth round (54th, 55th), first contact at 6e953cb through `ask`: 94.3 % /
+        # 100 % and 95.7 % / 95 % (the matcher alone 94.3 % / 100 % and 92.9 % / 95 %).
+        (DATA_DIR / "blind_bi.yaml", 0.94, 0.99),
+        (DATA_DIR / "blind_bj.yaml", 0.92, 0.94),
+        # Fifth round (56th, 57th), first contact at 024ac9d through `ask`, not tuned for:
+        # 94.3 % / 90 % and 92.9 % / 90 % (the matcher alone 94.3 % / 90 % and 91.4 % / 85 %).
+        (DATA_DIR / "blind_bk.yaml", 0.94, 0.89),
+        (DATA_DIR / "blind_bl.yaml", 0.91, 0.84),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -653,7 +661,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_ak", "blind_al", "blind_am", "blind_an", "blind_ao", "blind_ap", "blind_aq",
         "blind_ar", "blind_as", "blind_at", "blind_au", "blind_av", "blind_aw", "blind_ax",
         "blind_ay", "blind_az", "blind_ba", "blind_bb", "blind_bc", "blind_bd", "blind_be",
-        "blind_bf", "blind_bg", "blind_bh",
+        "blind_bf", "blind_bg", "blind_bh", "blind_bi", "blind_bj", "blind_bk", "blind_bl",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -801,6 +809,12 @@ def _load_facts() -> dict[str, list[list[str]]]:
         # Stop 15, third round, first contact, not tuned for: 93.3 % and 93.3 %.
         (DATA_DIR / "blind_multi_ba.yaml", 0.93),
         (DATA_DIR / "blind_multi_bb.yaml", 0.93),
+        # Stop 15, fourth round: first contact 76.7 % and 86.7 % (80 % and 86.7 % after the
+        # round's fixes); fifth round, not tuned for: 96.7 % and 93.3 %.
+        (DATA_DIR / "blind_multi_bc.yaml", 0.79),
+        (DATA_DIR / "blind_multi_bd.yaml", 0.86),
+        (DATA_DIR / "blind_multi_be.yaml", 0.96),
+        (DATA_DIR / "blind_multi_bf.yaml", 0.93),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -815,6 +829,7 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_ap", "blind_multi_aq", "blind_multi_ar", "blind_multi_as",
         "blind_multi_at", "blind_multi_au", "blind_multi_av", "blind_multi_aw", "blind_multi_ax",
         "blind_multi_ay", "blind_multi_az", "blind_multi_ba", "blind_multi_bb",
+        "blind_multi_bc", "blind_multi_bd", "blind_multi_be", "blind_multi_bf",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -951,6 +966,12 @@ def test_multi_question_accuracy_does_not_regress(
         # Stop 15, third round, first contact, not tuned for: 94.2 % / 85.7 % and 88.7 % / 85.7 %.
         (DATA_DIR / "blind_conv_ba.yaml", 0.94, 0.85),
         (DATA_DIR / "blind_conv_bb.yaml", 0.88, 0.85),
+        # Stop 15, fourth round: first contact 93 % / 100 % and 87.3 % / 100 %; fifth round,
+        # not tuned for: 94 % / 100 % and 98.1 % / 75 %.
+        (DATA_DIR / "blind_conv_bc.yaml", 0.92, 0.99),
+        (DATA_DIR / "blind_conv_bd.yaml", 0.87, 0.99),
+        (DATA_DIR / "blind_conv_be.yaml", 0.93, 0.99),
+        (DATA_DIR / "blind_conv_bf.yaml", 0.98, 0.74),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -964,6 +985,7 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_an", "blind_conv_ao", "blind_conv_ap", "blind_conv_aq", "blind_conv_ar",
         "blind_conv_as", "blind_conv_at", "blind_conv_au", "blind_conv_av", "blind_conv_aw",
         "blind_conv_ax", "blind_conv_ay", "blind_conv_az", "blind_conv_ba", "blind_conv_bb",
+        "blind_conv_bc", "blind_conv_bd", "blind_conv_be", "blind_conv_bf",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
