@@ -1715,3 +1715,24 @@ def test_a_part_after_an_answer_of_no_topic_stays_in_the_topic_its_part_named() 
         "bearbeitet?\n"
     )
     assert "Anfrage" in reply["text"] and "Fragestellungen" in reply["text"]
+
+
+def test_an_adverb_set_off_by_a_comma_before_a_yes_no_question_asks() -> None:
+    """"außerdem, kann man sich … anmelden" (no question mark) asks a second question; without
+    the comma, "Außerdem kann man sich anmelden." is a statement."""
+    assert Clause("außerdem, kann man sich für die lernwerkstatt noch anmelden", "").asks
+    assert not Clause("Außerdem kann man sich anmelden", ".").asks
+    assert len(split_questions(
+        "kursbeginn organisationsberatung? außerdem, kann man sich für die lernwerkstatt noch "
+        "anmelden"
+    )) == 2
+
+
+def test_a_limit_of_participants_is_a_near_miss() -> None:
+    """"Gibt es eine Teilnehmerbegrenzung?" after the Lernwerkstatt asks a detail the offer does
+    not state."""
+    replies = ask(
+        "Für wen ist die Lernwerkstatt?\nGibt es eine Teilnehmerbegrenzung?\n",
+        conversations=True,
+    )
+    assert replies[1]["kind"] == "fallback" and "keine Angabe" in replies[1]["text"]

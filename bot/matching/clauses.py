@@ -116,7 +116,12 @@ class Clause:
             for w in self.text.split()[:5]
         ]
         # "Ach ja, und wie lange …": an interjection before the conjunction asks nothing.
-        while opening and opening[0].strip(",:") in _INTERJECTIONS:
+        # So does an adverb set off by a comma ("außerdem, kann man …"; without the comma
+        # "Außerdem kann man …" is a statement).
+        while opening and (
+            opening[0].strip(",:") in _INTERJECTIONS
+            or (opening[0].endswith(",") and opening[0].strip(",") in _FURTHER_ADVERBS)
+        ):
             opening = opening[1:]
         # "Und bei welchen Fragen …", "Oder gibt es …": a conjunction before the opening.
         opening = opening[1:3] if opening[:1] in (["und"], ["oder"], ["aber"]) else opening[:2]
@@ -130,6 +135,7 @@ class Clause:
 
 # Words before a further question that ask nothing themselves ("Ach ja, und …").
 _INTERJECTIONS = words("ach ja achso oh ah uebrigens apropos nebenbei")
+_FURTHER_ADVERBS = words("ausserdem außerdem zudem ferner weiterhin zusaetzlich zusätzlich")
 
 
 def _closes_abbreviation(text: str, end: int) -> bool:
