@@ -651,6 +651,10 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         # 94.3 % / 90 % and 92.9 % / 90 % (the matcher alone 94.3 % / 90 % and 91.4 % / 85 %).
         (DATA_DIR / "blind_bk.yaml", 0.94, 0.89),
         (DATA_DIR / "blind_bl.yaml", 0.91, 0.84),
+        # Sixth round (58th, 59th), first contact at 65eead8, not tuned for: 94.3 % / 95 % and
+        # 95.7 % / 100 % (the matcher alone 94.3 % / 95 % and 95.7 % / 95 %).
+        (DATA_DIR / "blind_bm.yaml", 0.94, 0.94),
+        (DATA_DIR / "blind_bn.yaml", 0.95, 0.94),
     ],
     ids=[
         "dev", "dev2", "blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g",
@@ -662,6 +666,7 @@ def _accuracy(matcher: Matcher, kb: KnowledgeBase, questions: list[dict[str, Any
         "blind_ar", "blind_as", "blind_at", "blind_au", "blind_av", "blind_aw", "blind_ax",
         "blind_ay", "blind_az", "blind_ba", "blind_bb", "blind_bc", "blind_bd", "blind_be",
         "blind_bf", "blind_bg", "blind_bh", "blind_bi", "blind_bj", "blind_bk", "blind_bl",
+        "blind_bm", "blind_bn",
     ],
 )
 def test_accuracy_does_not_regress(
@@ -815,6 +820,9 @@ def _load_facts() -> dict[str, list[list[str]]]:
         (DATA_DIR / "blind_multi_bd.yaml", 0.86),
         (DATA_DIR / "blind_multi_be.yaml", 0.96),
         (DATA_DIR / "blind_multi_bf.yaml", 0.93),
+        # Sixth round, first contact at 65eead8, not tuned for: 90 % and 86.7 %.
+        (DATA_DIR / "blind_multi_bg.yaml", 0.89),
+        (DATA_DIR / "blind_multi_bh.yaml", 0.86),
     ],
     ids=[
         "dev_multi", "blind_multi_b", "blind_multi_c", "blind_multi_d", "blind_multi_e",
@@ -830,6 +838,7 @@ def _load_facts() -> dict[str, list[list[str]]]:
         "blind_multi_at", "blind_multi_au", "blind_multi_av", "blind_multi_aw", "blind_multi_ax",
         "blind_multi_ay", "blind_multi_az", "blind_multi_ba", "blind_multi_bb",
         "blind_multi_bc", "blind_multi_bd", "blind_multi_be", "blind_multi_bf",
+        "blind_multi_bg", "blind_multi_bh",
     ],
 )
 def test_multi_question_accuracy_does_not_regress(
@@ -972,6 +981,9 @@ def test_multi_question_accuracy_does_not_regress(
         (DATA_DIR / "blind_conv_bd.yaml", 0.87, 0.99),
         (DATA_DIR / "blind_conv_be.yaml", 0.93, 0.99),
         (DATA_DIR / "blind_conv_bf.yaml", 0.98, 0.74),
+        # Sixth round, first contact at 65eead8, not tuned for: 90.6 % / 92.3 % and 90 % / 92.3 %.
+        (DATA_DIR / "blind_conv_bg.yaml", 0.90, 0.92),
+        (DATA_DIR / "blind_conv_bh.yaml", 0.89, 0.92),
     ],
     ids=[
         "dev_conversations", "blind_conv_b", "blind_conv_c", "blind_conv_d", "blind_conv_e",
@@ -985,7 +997,8 @@ def test_multi_question_accuracy_does_not_regress(
         "blind_conv_an", "blind_conv_ao", "blind_conv_ap", "blind_conv_aq", "blind_conv_ar",
         "blind_conv_as", "blind_conv_at", "blind_conv_au", "blind_conv_av", "blind_conv_aw",
         "blind_conv_ax", "blind_conv_ay", "blind_conv_az", "blind_conv_ba", "blind_conv_bb",
-        "blind_conv_bc", "blind_conv_bd", "blind_conv_be", "blind_conv_bf",
+        "blind_conv_bc", "blind_conv_bd", "blind_conv_be", "blind_conv_bf", "blind_conv_bg",
+        "blind_conv_bh",
     ],
 )
 def test_conversation_accuracy_does_not_regress(
