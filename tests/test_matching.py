@@ -1073,3 +1073,13 @@ def test_lodging_the_advisers_name_and_a_units_length_are_near_misses(
     offer does not state: a near miss, not the related answer."""
     result = matcher.match(question)
     assert result.band == "fallback" and result.near_miss, result.reason
+
+
+def test_a_close_candidate_of_the_named_module_wins(matcher: Matcher) -> None:
+    """"Wer sollte an der Lernwerkstatt teilnehmen?" names the Lernwerkstatt: its participants
+    win over the workshops' "who takes part", which scored a little higher. A head word of a
+    single entry ("einzelne" of the individual support) names no module and decides nothing."""
+    result = matcher.match("Wer sollte an der Lernwerkstatt teilnehmen?")
+    assert (result.band, top(result)) == ("answer", "m1_teilnahme"), result.reason
+    result = matcher.match("Richtet sich das an Gemeinden oder eher an einzelne Ehrenamtliche?")
+    assert not (result.band == "answer" and top(result) == "m1_alternative"), result.reason

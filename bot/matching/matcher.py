@@ -206,6 +206,38 @@ class Matcher:
         asked = {t for u in units for t in (*u.terms(), *u.parts)}
         return len(title) >= 2 and title <= asked
 
+    def _named_family_candidate(
+        self, units: list[Unit], candidates: tuple[Candidate, ...]
+    ) -> Candidate | None:
+        """A close candidate of the one topic the question names, when the best one belongs
+        to another topic: None otherwise."""
+        named = {
+            self._topic_heads[t]
+            for u in units
+            if u.known
+            for t in (*u.terms(), *u.parts)
+            if t in self._topic_heads
+        }
+        if len(named) != 1:
+            return None
+        (topic,) = named
+        # Only a module with entries of its own ("Lernwerkstatt"), not an entry's head word
+        # alone ("einzelne" of the individual support).
+        if sum(family == topic for family in self._families.values()) < 2:
+            return None
+        top = candidates[0]
+        top_family = self.family(top.entry_id)
+        if top_family is None or top_family == topic or self.akin(topic, top.entry_id):
+            return None  # (an entry akin to the topic, the support instead of it, may answer)
+        for candidate in candidates[1:]:
+            if (
+                self.family(candidate.entry_id) == topic
+                and candidate.score >= self._settings.answer_threshold
+                and candidate.score >= _NAMED_FAMILY_SHARE * top.score
+            ):
+                return candidate
+        return None
+
     def _close(self, top: str, runner_up: str) -> bool:
         related = self._index.related
         return runner_up in related.get(top, ()) and top in related.get(runner_up, ())
@@ -589,6 +621,15 @@ class Matcher:
                 top, second = second, top
                 candidates = (top, second, *candidates[2:])
             by_title = ahead = named[0] != named[1]
+        if by_title is False and top.score >= s.answer_threshold:
+            own = self._named_family_candidate(units, candidates)
+            if own is not None:
+                # "Wer sollte an der Lernwerkstatt teilnehmen?": the question names the
+                # Lernwerkstatt; the workshops' "wer … teilnehmen" does not outweigh that.
+                candidates = (own, *(c for c in candidates if c is not own))
+                top = own
+                second = candidates[1] if len(candidates) > 1 else None
+                ahead = True
         band: Band
         # Numbers alone ("3", "15.6.") say too little to answer with confidence.
         only_numbers = all(u.term.isdigit() for u in units)
@@ -617,6 +658,10 @@ class Matcher:
             band, reason = "fallback", "not a clear winner, and a foreign topic is named"
         return MatchResult(band, candidates, reason=reason, foreign=foreign)
 
+
+# A candidate of the topic the question names wins over a better one of another topic when
+# it scores at least this share of it.
+_NAMED_FAMILY_SHARE = 0.9
 
 # A short last line after the question that asks nothing is a signature ("Stadt Reinfeld,
 # Fachdienst Soziales"); one that opens with a conjunction goes on asking ("Und die Kosten.").
