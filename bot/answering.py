@@ -424,7 +424,10 @@ class Answerer:
         for part in parts:
             result = self._read_part(part, context, earlier, earlier_topic)
             if not (self._part_answered(result) or result.near_miss):
-                result = self._read_after_statement(part, result, context, earlier) or result
+                stated = self._stated_topic(part)
+                result = (
+                    self._read_after_statement(part, result, context, earlier, stated) or result
+                )
             currency = self.stand.classify(part)
             if currency == "later_date":
                 return None  # a later date is answered as a whole (bot/stand.py)
@@ -503,7 +506,12 @@ class Answerer:
         return result
 
     def _read_after_statement(
-        self, part: str, result: MatchResult, context: str | None, earlier: Entry | None
+        self,
+        part: str,
+        result: MatchResult,
+        context: str | None,
+        earlier: Entry | None,
+        stated: tuple[str, str] | None,
     ) -> MatchResult | None:
         """A part whose statement weighs its question down, read again: in the topic the
         statement names ("Wir interessieren uns für die Entwicklungswerkstatt. Was passiert
@@ -513,8 +521,7 @@ class Answerer:
         A statement that names a topic outside the offer ("Für die Sitzung des Ausschusses
         brauche ich: Wer bietet …?") leaves the question alone only when the question does
         not refer to it ("Wir planen ein Straßenfest. Was kostet das?" stays out of scope)."""
-        stated = self._stated_topic(part)
-        if stated is not None:
+        if stated is not None:  # (``stated``: ``_stated_topic(part)``, read by the caller)
             # Beside a foreign topic ("Leute für die Feuerwehr finden … Ein Workshop vor Ort
             # klingt gut – wie viel Zeit muss man dafür einplanen?") only the question is read
             # in the named topic, and must name nothing foreign itself.
@@ -533,12 +540,14 @@ class Answerer:
             return None
         return alone
 
-    def _asks_about_the_story(self, question: str) -> bool:
-        """Whether the question refers back to a story that names no topic of the offer ("Wir
-        suchen Wohnraum für Geflüchtete. Wer ist dafür zuständig?"): then it asks about the
-        story, and is not read alone."""
+    def _asks_about_the_story(self, question: str, stated: tuple[str, str] | None) -> bool:
+        """Whether the question refers back to a story that names no topic of the offer
+        (``stated`` is None; "Wir suchen Wohnraum für Geflüchtete. Wer ist dafür
+        zuständig?"): then it asks about the story, and is not read alone."""
+        if stated is not None:
+            return False
         asked = asked_sentences(question)
-        return asked is not None and refers_back(asked) and self._stated_topic(question) is None
+        return asked is not None and refers_back(asked)
 
     def _part_answered(self, result: MatchResult) -> bool:
         return (result.band == "answer" and bool(result.candidates)) or self._clear_part(result)
@@ -735,21 +744,13 @@ class Answerer:
             and not result.near_miss
             and result.candidates
             and currency is None
-            and not self._asks_about_the_story(question)
+            and not self._asks_about_the_story(question, stated)
         ):
             # A long story weighs its question down ("Bin Bürgermeister in Köhn, 400
-            # Einwohner. Was bietet ihr kleinen Gemeinden an?"): read as a part would be.
-            result = (
-                self._read_after_statement(question, result, self._topic_text(topic), None)
-                or result
-            )
-        if stated is not None and result.foreign and result.band != "answer":
-            # The story names a foreign topic beside the offer's ("Leute für die Feuerwehr
-            # finden … Ein Workshop vor Ort klingt gut – wie viel Zeit …?"): the question alone
-            # is read in the topic the statement names, and must name nothing foreign itself.
-            within = self._match(asked, self._topic_text(topic), topic)
-            if within.band == "answer" and within.candidates and not within.foreign:
-                result = within
+            # Einwohner. Was bietet ihr kleinen Gemeinden an?", or names a foreign topic
+            # beside the offer's): read as a part would be.
+            context = self._topic_text(topic)
+            result = self._read_after_statement(question, result, context, None, stated) or result
 
         if currency is None and topic is not None:
             result = self._follow_up_detail(question, topic, last, result)

@@ -7,6 +7,7 @@ middling → suggestions; low → fallback.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from bot.config import MatchingSettings
@@ -130,6 +131,9 @@ class Matcher:
             )
             if family is not None:
                 self._families[e.id] = family
+        # The topics with entries of their own (the modules), not an entry's head word alone.
+        members = Counter(self._families.values())
+        self._modules = frozenset(f for f, n in members.items() if n >= 2)
         # The overview's key terms that name the whole offer ("Kommunale Engagementförderung",
         # "Programm"), and the aspects the other general entries answer about the whole (who
         # runs it, for whom, what it costs): asked together, the name stands for "it".
@@ -211,19 +215,13 @@ class Matcher:
     ) -> Candidate | None:
         """A close candidate of the one topic the question names, when the best one belongs
         to another topic: None otherwise."""
-        named = {
-            self._topic_heads[t]
-            for u in units
-            if u.known
-            for t in (*u.terms(), *u.parts)
-            if t in self._topic_heads
-        }
+        named = self._topics_named_by(units)
         if len(named) != 1:
             return None
         (topic,) = named
-        # Only a module with entries of its own ("Lernwerkstatt"), not an entry's head word
-        # alone ("einzelne" of the individual support).
-        if sum(family == topic for family in self._families.values()) < 2:
+        # Only a module ("Lernwerkstatt"), not an entry's head word alone ("einzelne" of the
+        # individual support).
+        if topic not in self._modules:
             return None
         top = candidates[0]
         top_family = self.family(top.entry_id)
@@ -434,15 +432,19 @@ class Matcher:
         a message's texts are asked several times while it is answered: the last are kept)."""
         known = self._named.get(text)
         if known is None:
-            known = frozenset(
-                self._topic_heads[t]
-                for u in self._reader.resolved_units_of_text(text)
-                if u.known
-                for t in (*u.terms(), *u.parts)
-                if t in self._topic_heads
-            )
+            known = self._topics_named_by(self._reader.resolved_units_of_text(text))
             self._named.put(text, known)
         return known
+
+    def _topics_named_by(self, units: list[Unit]) -> frozenset[str]:
+        """The topic entries whose head words ``units`` name."""
+        return frozenset(
+            self._topic_heads[t]
+            for u in units
+            if u.known
+            for t in (*u.terms(), *u.parts)
+            if t in self._topic_heads
+        )
 
     def unstated_detail(self, text: str, entry_id: str) -> str | None:
         """The detail ``text`` asks for that ``entry_id`` does not state (a listed detail, a

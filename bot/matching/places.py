@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.matching.normalize import fold, normalize, word_tokens
+from bot.matching.normalize import normalize, word_tokens
 from bot.matching.stopwords import words
 
 # Words after which a capitalised unknown word is a place name ("Amt Hüttener Berge").
@@ -65,11 +65,6 @@ class PlaceScan:
     @property
     def found(self) -> bool:
         return self.in_state or self.elsewhere
-
-
-def _prefixes_name(word: str) -> bool:
-    """Whether ``word`` is a capitalised first word of a two-word name ("Neu", "Groß")."""
-    return word[:1].isupper() and fold(word).strip(".,:;!?") in _NAME_PREFIXES
 
 
 def _drop_locators(kept: list[str]) -> None:
@@ -190,7 +185,12 @@ class PlaceFinder:
                     hit = (1 + self._name_words(words, tokens, i + 1), hit[1])
             if hit is not None:
                 length, inside = hit
-                if not inside and kept[-1:] == [tokens[i - 1]] and _prefixes_name(words[i - 1]):
+                if (
+                    not inside
+                    and kept[-1:] == [tokens[i - 1]]
+                    and tokens[i - 1] in _NAME_PREFIXES
+                    and words[i - 1][:1].isupper()
+                ):
                     # "Neu Duvenstedt hier": a capitalised prefix makes another place of it.
                     kept.pop()
                     inside = True
